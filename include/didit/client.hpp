@@ -1,0 +1,90 @@
+#pragma once
+// The Didit client: one per application, shared by every concurrent request.
+
+#include <didit/config.hpp>
+#include <didit/diagnostics.hpp>
+#include <didit/error.hpp>
+#include <didit/session.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <memory>
+#include <type_traits>
+
+namespace didit {
+
+namespace detail {
+class client_impl;
+using session_handler = boost::asio::any_completion_handler<void(error_code, session)>;
+void start_create_session(std::shared_ptr<client_impl> impl, session_request request,
+                          diagnostics* diag, session_handler handler);
+
+template <typename T>
+concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
+} // namespace detail
+
+/// A client of the Didit API.
+///
+/// Thread safety: all operations may be started concurrently from any thread. The client's
+/// shared state (token cache, connection pools) lives behind one strand of the executor it
+/// is given, so an io_context may be driven by several threads.
+///
+/// Lifetime: operations keep the shared state alive, so destroying the client while
+/// operations are in flight is safe; they run to completion.
+class client {
+public:
+    using executor_type = boost::asio::any_io_executor;
+
+    /// Throws config_error when `cfg` is invalid (the message names the field), before any I/O.
+    client(executor_type executor, config cfg);
+    client(client&&) noexcept;
+    client& operator=(client&&) noexcept;
+    ~client();
+
+    executor_type get_executor() const noexcept;
+
+    /// Creates a verification session (v1: `POST /v1/session/`) and returns where to send
+    /// the person.
+    ///
+    /// Completion signature: `void(error_code, session)`; the default token is
+    /// `use_awaitable`. The handler runs on its associated executor (by default, the
+    /// client's). Cancellation: any cancellation type requested through the token's
+    /// cancellation slot is treated as terminal: the operation ends with
+    /// `asio::error::operation_aborted` and the connection it used is closed. Errors are
+    /// `didit::error` values; in particular `error::outcome_unknown` means the request was
+    /// sent and may have created a session: reconcile by `vendor_data` before creating again.
+    /// The overload taking `diagnostics&` fills it with the server's explanation on failure;
+    /// it must outlive the operation.
+    template <detail::completion_token_not_diagnostics CompletionToken =
+                  boost::asio::use_awaitable_t<>>
+    auto create_session(session_request request, CompletionToken&& token = {}) {
+        return initiate_create_session(std::move(request), nullptr,
+                                       std::forward<CompletionToken>(token));
+    }
+
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto create_session(session_request request, diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate_create_session(std::move(request), &diag,
+                                       std::forward<CompletionToken>(token));
+    }
+
+private:
+    template <typename CompletionToken>
+    auto initiate_create_session(session_request request, diagnostics* diag,
+                                 CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(error_code, session)>(
+            [](auto handler, std::shared_ptr<detail::client_impl> impl, session_request request,
+               diagnostics* diag) {
+                detail::start_create_session(std::move(impl), std::move(request), diag,
+                                             std::move(handler));
+            },
+            token, impl_, std::move(request), diag);
+    }
+
+    std::shared_ptr<detail::client_impl> impl_;
+};
+
+} // namespace didit

@@ -1,0 +1,52 @@
+#pragma once
+// Client configuration: a plain aggregate with safe defaults, checked once at construction.
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace didit {
+
+/// Thrown when a configuration value is invalid; the message names the field, never its value
+/// when the field is secret.
+class config_error : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+struct config {
+    /// OAuth client credentials of the v1 (client-credentials) generation.
+    std::string client_id;
+    std::string client_secret;
+
+    /// Origins (with an optional path prefix) of the token endpoint and of the API. https only.
+    std::string auth_url = "https://apx.didit.me";
+    std::string api_url = "https://verification.didit.me";
+
+    /// Extra trusted CA certificates in PEM, added to the system's CA paths: a file, text, or both.
+    std::string ca_file;
+    std::string ca_pem;
+
+    /// Limits; zero means "no limit".
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds handshake_timeout{10'000};
+    std::chrono::milliseconds token_timeout{15'000};
+    std::chrono::milliseconds request_timeout{30'000};
+    /// Idle keep-alive connections are closed after this long.
+    std::chrono::milliseconds idle_timeout{30'000};
+
+    /// At most this many connections per origin; further requests wait for one to free up.
+    std::size_t max_connections_per_origin = 16;
+    /// Responses larger than this fail with error::response_too_large.
+    std::size_t max_response_bytes = 4 * 1024 * 1024;
+
+    /// Reads DIDIT_CLIENT_ID, DIDIT_CLIENT_SECRET (required), DIDIT_AUTH_URL, DIDIT_API_URL and
+    /// DIDIT_CA_FILE (optional). Throws config_error naming every missing variable.
+    static config from_env();
+
+    /// Throws config_error naming the first invalid field.
+    void validate() const;
+};
+
+} // namespace didit

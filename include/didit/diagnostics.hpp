@@ -1,0 +1,28 @@
+#pragma once
+// What the server said when an operation failed, kept apart from error messages so that
+// server text never ends up in exceptions or logs by accident.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace didit {
+
+struct diagnostics {
+    /// HTTP status of the failing response; 0 when no response arrived.
+    int http_status = 0;
+    /// The server's own explanation (`detail`, `message`, `error_description`, or the field
+    /// errors of a 400), truncated to a bounded length. Never contains credentials.
+    std::string detail;
+    /// The client's explanation of what went wrong, e.g. which response field was missing.
+    std::string message;
+    /// The server's `Retry-After`, when it sent one.
+    std::optional<std::chrono::seconds> retry_after;
+    /// True when the request bytes reached the network before the failure, so a request
+    /// that creates something may have taken effect.
+    bool request_sent = false;
+
+    void clear() { *this = diagnostics{}; }
+};
+
+} // namespace didit

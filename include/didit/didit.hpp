@@ -1,0 +1,8 @@
+#pragma once
+// Everything a user of the Didit client needs.
+
+#include <didit/client.hpp>
+#include <didit/config.hpp>
+#include <didit/diagnostics.hpp>
+#include <didit/error.hpp>
+#include <didit/session.hpp>

@@ -1,0 +1,81 @@
+#include <didit/client.hpp>
+
+#include "client_impl.hpp"
+#include "exchange.hpp"
+#include "operation.hpp"
+#include "response_mapping.hpp"
+#include "v1_codec.hpp"
+
+namespace didit {
+
+namespace asio = boost::asio;
+using detail::flow_result;
+
+client::client(executor_type executor, config cfg)
+    : impl_(detail::client_impl::create(std::move(executor), std::move(cfg))) {}
+
+client::client(client&&) noexcept = default;
+client& client::operator=(client&&) noexcept = default;
+client::~client() = default;
+
+client::executor_type client::get_executor() const noexcept { return impl_->executor; }
+
+namespace detail {
+namespace {
+
+/// POST /v1/session/ with the shared token; on a 401, one retry with a fresh token.
+asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client_impl> impl,
+                                                          session_request request,
+                                                          diagnostics& diag) {
+    if (auto problem = check_session_request(request); !problem.empty()) {
+        diag.message = std::move(problem);
+        co_return flow_result<session>{error::invalid_request, {}};
+    }
+    const auto body = create_session_body(request);
+    incoming_response response;
+    for (bool first_attempt = true;; first_attempt = false) {
+        auto [token_ec, token] = co_await impl->tokens.get(impl, diag);
+        if (token_ec)
+            co_return flow_result<session>{token_ec, {}};
+        outgoing_request outgoing{"POST",        impl->create_session_target,
+                                  token->authorization, "application/json",
+                                  body,          /*repeatable=*/false};
+        if (auto ec = co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes,
+                                        response, diag))
+            co_return flow_result<session>{ec, {}};
+        if (response.status == 401 && first_attempt) {
+            // Refused before anything was created: safe to send again with a new token.
+            impl->tokens.invalidate(token->generation);
+            diag.request_sent = false;
+            continue;
+        }
+        if (auto ec = error_for_api_status(response.status)) {
+            describe_failure(response.status, response.body, response.retry_after, diag);
+            co_return flow_result<session>{ec, {}};
+        }
+        diag.http_status = static_cast<int>(response.status);
+        auto created = parse_session(response.body, diag);
+        if (!created)
+            co_return flow_result<session>{created.error(), {}};
+        co_return flow_result<session>{error_code{}, std::move(*created)};
+    }
+}
+
+} // namespace
+
+void start_create_session(std::shared_ptr<client_impl> impl, session_request request,
+                          diagnostics* diag, session_handler handler) {
+    auto& strand = impl->strand;
+    auto& executor = impl->executor;
+    auto limit = impl->cfg.request_timeout;
+    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag,
+                           std::move(handler),
+                           [impl = std::move(impl), request = std::move(request)](
+                               diagnostics& flow_diag) mutable {
+                               return create_session_flow(std::move(impl), std::move(request),
+                                                          flow_diag);
+                           });
+}
+
+} // namespace detail
+} // namespace didit

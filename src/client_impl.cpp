@@ -1,0 +1,52 @@
+#include "client_impl.hpp"
+
+#include "tls.hpp"
+#include "v1_codec.hpp"
+
+#include <boost/asio/strand.hpp>
+
+namespace didit::detail {
+
+namespace {
+
+pool_settings settings_for(const config& cfg) {
+    return {cfg.max_connections_per_origin, cfg.idle_timeout, cfg.connect_timeout,
+            cfg.handshake_timeout};
+}
+
+std::unique_ptr<connection_pool> make_auth_pool(const boost::asio::any_io_executor& strand,
+                                                const origin& api, const origin& auth,
+                                                boost::asio::ssl::context& tls,
+                                                const config& cfg) {
+    if (auth.same_server(api))
+        return nullptr;
+    return std::make_unique<connection_pool>(strand, auth, tls, settings_for(cfg));
+}
+
+} // namespace
+
+std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor executor,
+                                                 config cfg) {
+    cfg.validate();
+    auto api = *parse_origin(cfg.api_url); // validate() checked both URLs
+    auto auth = *parse_origin(cfg.auth_url);
+    auto impl = std::make_shared<client_impl>(std::move(executor), std::move(cfg), std::move(api),
+                                              std::move(auth));
+    impl->api_pool.set_owner(impl);
+    if (impl->separate_auth_pool)
+        impl->separate_auth_pool->set_owner(impl);
+    return impl;
+}
+
+client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
+                         origin auth)
+    : executor(executor), strand(boost::asio::make_strand(executor)), cfg(std::move(config_)),
+      tls(make_client_tls_context(cfg)), api_pool(strand, api, tls, settings_for(cfg)),
+      separate_auth_pool(make_auth_pool(strand, api, auth, tls, cfg)),
+      tokens(strand, auth_pool(),
+             token_endpoint{auth.path_prefix + "/auth/v2/token/",
+                            basic_authorization(cfg.client_id, cfg.client_secret),
+                            cfg.token_timeout, cfg.max_response_bytes}),
+      create_session_target(api.path_prefix + "/v1/session/") {}
+
+} // namespace didit::detail

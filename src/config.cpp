@@ -1,0 +1,76 @@
+#include <didit/config.hpp>
+
+#include "origin.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+#include <vector>
+
+namespace didit {
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::string{value} : std::string{};
+}
+
+void require_url(std::string_view field, const std::string& url) {
+    auto parsed = detail::parse_origin(url);
+    if (!parsed)
+        throw config_error("didit::config: " + std::string{field} + " " + parsed.error());
+}
+
+void require_non_negative(std::string_view field, std::chrono::milliseconds value) {
+    if (value.count() < 0)
+        throw config_error("didit::config: " + std::string{field} + " must not be negative");
+}
+
+} // namespace
+
+void config::validate() const {
+    if (client_id.empty())
+        throw config_error("didit::config: client_id is empty");
+    if (client_secret.empty())
+        throw config_error("didit::config: client_secret is empty");
+    require_url("auth_url", auth_url);
+    require_url("api_url", api_url);
+    if (!ca_file.empty() && !std::ifstream{ca_file})
+        throw config_error("didit::config: ca_file cannot be read: " + ca_file);
+    require_non_negative("connect_timeout", connect_timeout);
+    require_non_negative("handshake_timeout", handshake_timeout);
+    require_non_negative("token_timeout", token_timeout);
+    require_non_negative("request_timeout", request_timeout);
+    require_non_negative("idle_timeout", idle_timeout);
+    if (max_connections_per_origin == 0)
+        throw config_error("didit::config: max_connections_per_origin must be at least 1");
+    if (max_response_bytes < 1024)
+        throw config_error("didit::config: max_response_bytes must be at least 1024");
+}
+
+config config::from_env() {
+    config cfg;
+    cfg.client_id = env("DIDIT_CLIENT_ID");
+    cfg.client_secret = env("DIDIT_CLIENT_SECRET");
+    std::vector<std::string_view> missing;
+    if (cfg.client_id.empty())
+        missing.push_back("DIDIT_CLIENT_ID");
+    if (cfg.client_secret.empty())
+        missing.push_back("DIDIT_CLIENT_SECRET");
+    if (!missing.empty()) {
+        std::string message = "didit::config::from_env: missing environment variable";
+        message += missing.size() > 1 ? "s: " : ": ";
+        for (std::size_t i = 0; i < missing.size(); ++i)
+            message.append(i ? ", " : "").append(missing[i]);
+        throw config_error(message);
+    }
+    if (auto url = env("DIDIT_AUTH_URL"); !url.empty())
+        cfg.auth_url = std::move(url);
+    if (auto url = env("DIDIT_API_URL"); !url.empty())
+        cfg.api_url = std::move(url);
+    cfg.ca_file = env("DIDIT_CA_FILE");
+    cfg.validate();
+    return cfg;
+}
+
+} // namespace didit

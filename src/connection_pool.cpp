@@ -1,0 +1,152 @@
+#include "connection_pool.hpp"
+
+#include "tls.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+
+namespace didit::detail {
+
+namespace asio = boost::asio;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+connection_pool::connection_pool(const asio::any_io_executor& strand, origin server,
+                                 asio::ssl::context& tls, pool_settings settings)
+    : strand_(strand), server_(std::move(server)), tls_(tls), settings_(settings),
+      slot_freed_(strand, clock::time_point::max()), idle_sweep_(strand) {}
+
+connection_pool::~connection_pool() {
+    for (auto& conn : idle_)
+        conn->close();
+}
+
+asio::awaitable<std::pair<error_code, connection_pool::lease>> connection_pool::acquire() {
+    for (;;) {
+        auto now = clock::now();
+        while (!idle_.empty()) {
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
+            if (expired(*conn, now) || conn->peer_closed_or_spoke()) {
+                discard(std::move(conn));
+                continue;
+            }
+            co_return std::pair{error_code{}, lease{this, std::move(conn)}};
+        }
+        if (open_ < settings_.max_connections) {
+            ++open_;
+            co_return std::pair{error_code{}, lease{this, std::make_unique<connection>(strand_, tls_)}};
+        }
+        co_await slot_freed_.async_wait(as_tuple(use_awaitable));
+        auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none)
+            co_return std::pair{error_code{asio::error::operation_aborted}, lease{}};
+    }
+}
+
+asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnostics& diag) {
+    auto& tcp = conn.stream.next_layer();
+    if (!endpoints_) {
+        asio::ip::tcp::resolver resolver{strand_};
+        auto [ec, results] = co_await resolver.async_resolve(server_.host, server_.port,
+                                                              as_tuple(use_awaitable));
+        if (ec == asio::error::operation_aborted)
+            co_return ec;
+        if (ec) {
+            diag.message = "cannot resolve the server's host name: " + ec.message();
+            co_return error::connect_failed;
+        }
+        endpoints_ = std::move(results);
+    }
+
+    if (settings_.connect_timeout.count() > 0)
+        tcp.expires_after(settings_.connect_timeout);
+    auto [connect_ec, endpoint] = co_await tcp.async_connect(*endpoints_, as_tuple(use_awaitable));
+    if (connect_ec) {
+        if (connect_ec == asio::error::operation_aborted)
+            co_return connect_ec;
+        endpoints_.reset(); // the address may have changed: resolve again next time
+        diag.message = "connecting failed: " + connect_ec.message();
+        co_return connect_ec == boost::beast::error::timeout ? error::connect_timeout
+                                                               : error::connect_failed;
+    }
+    tcp.socket().set_option(asio::ip::tcp::no_delay{true});
+
+    if (auto ec = expect_peer(conn.stream.native_handle(), server_.host, server_.host_is_ip)) {
+        diag.message = "cannot set up TLS host verification";
+        co_return error::tls_failed;
+    }
+    if (settings_.handshake_timeout.count() > 0)
+        tcp.expires_after(settings_.handshake_timeout);
+    auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,
+                                                               as_tuple(use_awaitable));
+    tcp.expires_never();
+    if (handshake_ec) {
+        if (handshake_ec == asio::error::operation_aborted)
+            co_return handshake_ec;
+        if (handshake_ec == boost::beast::error::timeout)
+            co_return error::handshake_timeout;
+        auto why = verification_failure(conn.stream.native_handle());
+        diag.message = why.empty() ? "TLS handshake failed: " + handshake_ec.message()
+                                   : "the server's certificate was rejected: " + std::string{why};
+        co_return error::tls_failed;
+    }
+    conn.established = true;
+    co_return error_code{};
+}
+
+void connection_pool::give_back(std::unique_ptr<connection> conn) {
+    conn->idle_since = clock::now();
+    idle_.push_back(std::move(conn));
+    arm_idle_sweep();
+    wake_waiters();
+}
+
+void connection_pool::discard(std::unique_ptr<connection> conn) {
+    conn->close();
+    --open_;
+    wake_waiters();
+}
+
+bool connection_pool::expired(const connection& conn, clock::time_point now) const {
+    return settings_.idle_timeout.count() > 0 && now - conn.idle_since >= settings_.idle_timeout;
+}
+
+void connection_pool::arm_idle_sweep() {
+    if (sweep_armed_ || idle_.empty() || settings_.idle_timeout.count() == 0)
+        return;
+    sweep_armed_ = true;
+    idle_sweep_.expires_at(idle_.front()->idle_since + settings_.idle_timeout);
+    idle_sweep_.async_wait([this, owner = owner_](error_code ec) {
+        auto alive = owner.lock();
+        if (!alive)
+            return;
+        sweep_armed_ = false;
+        if (ec)
+            return;
+        close_expired();
+        arm_idle_sweep();
+    });
+}
+
+void connection_pool::close_expired() {
+    auto now = clock::now();
+    std::size_t kept = 0;
+    for (auto& conn : idle_) {
+        if (expired(*conn, now)) {
+            conn->close();
+            --open_;
+        } else {
+            idle_[kept++] = std::move(conn);
+        }
+    }
+    if (kept != idle_.size()) {
+        idle_.resize(kept);
+        wake_waiters();
+    }
+}
+
+} // namespace didit::detail

@@ -1,0 +1,110 @@
+#include "response_mapping.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <charconv>
+
+namespace didit::detail {
+namespace {
+
+constexpr std::size_t max_detail_length = 512;
+
+void append_bounded(std::string& out, std::string_view text) {
+    for (char c : text) {
+        if (out.size() >= max_detail_length)
+            return;
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)
+            out.push_back(c);
+    }
+}
+
+void append_field_errors(std::string& out, const boost::json::object& fields) {
+    for (const auto& [key, value] : fields) {
+        if (!out.empty())
+            append_bounded(out, "; ");
+        append_bounded(out, key);
+        append_bounded(out, ": ");
+        if (value.is_string()) {
+            append_bounded(out, value.get_string());
+        } else if (value.is_array()) {
+            bool first = true;
+            for (const auto& item : value.get_array()) {
+                if (!item.is_string())
+                    continue;
+                if (!first)
+                    append_bounded(out, " ");
+                append_bounded(out, item.get_string());
+                first = false;
+            }
+        }
+    }
+}
+
+} // namespace
+
+error_code error_for_api_status(unsigned status) {
+    if (status >= 200 && status < 300)
+        return {};
+    switch (status) {
+    case 400:
+        return error::bad_request;
+    case 401:
+        return error::unauthorized;
+    case 403:
+        return error::forbidden;
+    case 404:
+        return error::not_found;
+    case 429:
+        return error::rate_limited;
+    default:
+        return status >= 500 && status < 600 ? error::server_error : error::unexpected_status;
+    }
+}
+
+error_code error_for_token_status(unsigned status) {
+    switch (status) {
+    case 400:
+    case 401:
+    case 403:
+        return error::token_rejected;
+    default:
+        return error_for_api_status(status);
+    }
+}
+
+std::string extract_detail(std::string_view body) {
+    std::string out;
+    boost::system::error_code ec;
+    auto value = boost::json::parse(body, ec);
+    if (ec || !value.is_object()) {
+        append_bounded(out, body.substr(0, max_detail_length));
+        return out;
+    }
+    const auto& object = value.get_object();
+    for (auto key : {"detail", "message", "error_description", "error"}) {
+        if (auto* field = object.if_contains(key); field && field->is_string()) {
+            append_bounded(out, field->get_string());
+            return out;
+        }
+    }
+    append_field_errors(out, object);
+    return out;
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
+    long long seconds = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc{} || end != value.data() + value.size() || seconds < 0)
+        return std::nullopt;
+    return std::chrono::seconds{seconds};
+}
+
+void describe_failure(unsigned status, std::string_view body, std::string_view retry_after,
+                      diagnostics& diag) {
+    diag.http_status = static_cast<int>(status);
+    diag.detail = extract_detail(body);
+    diag.retry_after = parse_retry_after(retry_after);
+}
+
+} // namespace didit::detail

@@ -1,0 +1,54 @@
+#include "tls.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <string>
+
+namespace didit::detail {
+
+namespace ssl = boost::asio::ssl;
+
+ssl::context make_client_tls_context(const config& cfg) {
+    ssl::context ctx{ssl::context::tls_client};
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    ctx.set_default_verify_paths();
+    boost::system::error_code ec;
+    if (!cfg.ca_file.empty()) {
+        ctx.load_verify_file(cfg.ca_file, ec);
+        if (ec)
+            throw config_error("didit::config: ca_file holds no usable PEM certificate: " +
+                               cfg.ca_file);
+    }
+    if (!cfg.ca_pem.empty()) {
+        ctx.add_certificate_authority(boost::asio::buffer(cfg.ca_pem), ec);
+        if (ec)
+            throw config_error("didit::config: ca_pem holds no usable PEM certificate");
+    }
+    ctx.set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
+boost::system::error_code expect_peer(SSL* ssl, std::string_view host, bool host_is_ip) {
+    std::string name{host};
+    if (host_is_ip) {
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name.c_str()) != 1)
+            return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+        return {};
+    }
+    if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1 || SSL_set1_host(ssl, name.c_str()) != 1)
+        return {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    return {};
+}
+
+std::string_view verification_failure(const SSL* ssl) {
+    auto result = SSL_get_verify_result(ssl);
+    return result == X509_V_OK ? std::string_view{} : X509_verify_cert_error_string(result);
+}
+
+} // namespace didit::detail

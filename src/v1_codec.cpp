@@ -1,0 +1,156 @@
+#include "v1_codec.hpp"
+
+#include "json_text.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <boost/url/parse.hpp>
+
+#include <openssl/evp.h>
+
+#include <cmath>
+
+namespace didit::detail {
+namespace {
+
+/// Parses `body` into `out` (allocating from out's storage); null and a reason on failure.
+const boost::json::object* parse_object(std::string_view body, boost::json::value& out,
+                                        diagnostics& diag) {
+    boost::system::error_code ec;
+    out = boost::json::parse(body, ec, out.storage());
+    if (ec) {
+        diag.message = "the response body is not valid JSON: " + ec.message();
+        return nullptr;
+    }
+    if (!out.is_object()) {
+        diag.message = "the response body is not a JSON object";
+        return nullptr;
+    }
+    return &out.get_object();
+}
+
+const boost::json::string* required_string(const boost::json::object& object,
+                                           std::string_view name, diagnostics& diag) {
+    auto* field = object.if_contains(name);
+    if (field == nullptr) {
+        diag.message = "the response has no field '" + std::string{name} + "'";
+        return nullptr;
+    }
+    if (!field->is_string() || field->get_string().empty()) {
+        diag.message = "the response field '" + std::string{name} + "' is not a non-empty string";
+        return nullptr;
+    }
+    return &field->get_string();
+}
+
+/// Whole positive seconds from an integer or an integral floating-point JSON number.
+std::optional<long long> positive_seconds(const boost::json::value& value) {
+    if (value.is_int64())
+        return value.get_int64() > 0 ? std::optional{value.get_int64()} : std::nullopt;
+    if (value.is_uint64())
+        return value.get_uint64() > 0 && value.get_uint64() < (1ull << 62)
+                   ? std::optional{static_cast<long long>(value.get_uint64())}
+                   : std::nullopt;
+    if (value.is_double()) {
+        double d = value.get_double();
+        if (d >= 1 && d < 1e15 && std::floor(d) == d)
+            return static_cast<long long>(d);
+    }
+    return std::nullopt;
+}
+
+bool is_http_url(std::string_view text) {
+    auto url = boost::urls::parse_absolute_uri(text);
+    if (!url)
+        return false;
+    auto scheme = url->scheme_id();
+    return (scheme == boost::urls::scheme::https || scheme == boost::urls::scheme::http) &&
+           !url->encoded_host().empty();
+}
+
+} // namespace
+
+std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
+    std::string credentials;
+    credentials.reserve(client_id.size() + 1 + client_secret.size());
+    credentials.append(client_id).append(":").append(client_secret);
+    std::string out = "Basic ";
+    auto prefix = out.size();
+    out.resize(prefix + 4 * ((credentials.size() + 2) / 3) + 1);
+    auto written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + prefix),
+                                   reinterpret_cast<const unsigned char*>(credentials.data()),
+                                   static_cast<int>(credentials.size()));
+    out.resize(prefix + static_cast<std::size_t>(written));
+    OPENSSL_cleanse(credentials.data(), credentials.size());
+    return out;
+}
+
+boost::system::result<issued_token> parse_token_response(std::string_view body,
+                                                         diagnostics& diag) {
+    unsigned char scratch[2048];
+    boost::json::monotonic_resource resource{scratch};
+    boost::json::value parsed(boost::json::storage_ptr{&resource});
+    auto* object = parse_object(body, parsed, diag);
+    if (object == nullptr)
+        return error::invalid_response;
+    auto* token = required_string(*object, "access_token", diag);
+    if (token == nullptr)
+        return error::invalid_response;
+    auto* expires_in = object->if_contains("expires_in");
+    auto seconds = expires_in ? positive_seconds(*expires_in) : std::nullopt;
+    if (!seconds) {
+        diag.message = "the token response has no positive integer 'expires_in'";
+        return error::invalid_response;
+    }
+    issued_token issued;
+    issued.authorization.reserve(7 + token->size());
+    issued.authorization.append("Bearer ").append(token->data(), token->size());
+    issued.expires_in = std::chrono::seconds{static_cast<std::chrono::seconds::rep>(*seconds)};
+    return issued;
+}
+
+std::string check_session_request(const session_request& request) {
+    if (request.callback.empty())
+        return "session_request.callback is empty";
+    if (!is_http_url(request.callback))
+        return "session_request.callback is not an absolute http(s) URL";
+    if (request.features && to_string(*request.features).empty())
+        return "session_request.features is not one of the eight combinations";
+    return {};
+}
+
+std::string create_session_body(const session_request& request) {
+    std::string body;
+    body.reserve(64 + request.callback.size() + request.vendor_data.size());
+    body.append(R"({"callback":)");
+    append_json_string(body, request.callback);
+    if (request.features) {
+        body.append(R"(,"features":)");
+        append_json_string(body, to_string(*request.features));
+    }
+    if (!request.vendor_data.empty()) {
+        body.append(R"(,"vendor_data":)");
+        append_json_string(body, request.vendor_data);
+    }
+    body.push_back('}');
+    return body;
+}
+
+boost::system::result<session> parse_session(std::string_view body, diagnostics& diag) {
+    unsigned char scratch[2048];
+    boost::json::monotonic_resource resource{scratch};
+    boost::json::value parsed(boost::json::storage_ptr{&resource});
+    auto* object = parse_object(body, parsed, diag);
+    if (object == nullptr)
+        return error::invalid_response;
+    auto* id = required_string(*object, "session_id", diag);
+    auto* token = id ? required_string(*object, "session_token", diag) : nullptr;
+    auto* url = token ? required_string(*object, "url", diag) : nullptr;
+    if (url == nullptr)
+        return error::invalid_response;
+    return session{std::string{id->subview()}, std::string{token->subview()},
+                   std::string{url->subview()}};
+}
+
+} // namespace didit::detail

@@ -1,0 +1,41 @@
+#pragma once
+// The v1 wire format: token request and response, create-session body and response.
+// Pure functions; the transport only moves the bytes they produce and consume.
+
+#include <didit/diagnostics.hpp>
+#include <didit/error.hpp>
+#include <didit/session.hpp>
+
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace didit::detail {
+
+inline constexpr std::string_view token_request_body = "grant_type=client_credentials";
+
+/// "Basic base64(id:secret)". The result is a secret: never log it.
+std::string basic_authorization(std::string_view client_id, std::string_view client_secret);
+
+struct issued_token {
+    std::string authorization; ///< "Bearer <access_token>", ready to send; a secret
+    std::chrono::seconds expires_in{};
+};
+
+/// Parses a 2xx token response. On failure returns error::invalid_response and says why in
+/// diag.message (naming the field, never its value).
+boost::system::result<issued_token> parse_token_response(std::string_view body,
+                                                         diagnostics& diag);
+
+/// Why a request cannot be sent (names the field); empty when it is acceptable.
+std::string check_session_request(const session_request& request);
+
+/// `{"callback":...,"features":...,"vendor_data":...}`, omitting what is not set.
+std::string create_session_body(const session_request& request);
+
+/// Parses a 201 create-session response.
+boost::system::result<session> parse_session(std::string_view body, diagnostics& diag);
+
+} // namespace didit::detail
