@@ -25,24 +25,26 @@ namespace {
 
 /// POST /v1/session/ with the shared token; on a 401, one retry with a fresh token.
 asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client_impl> impl,
-                                                          session_request request,
+                                                          encoded_request request,
                                                           diagnostics& diag) {
-    if (auto problem = check_session_request(request); !problem.empty()) {
-        diag.message = std::move(problem);
+    if (!request.problem.empty()) {
+        diag.message = std::move(request.problem);
         co_return flow_result<session>{error::invalid_request, {}};
     }
-    const auto body = create_session_body(request);
+    const auto& body = request.body;
     incoming_response response;
     for (bool first_attempt = true;; first_attempt = false) {
-        auto [token_ec, token] = co_await impl->tokens.get(impl, diag);
-        if (token_ec)
-            co_return flow_result<session>{token_ec, {}};
+        auto got = co_await impl->tokens.get(impl, diag);
+        if (got.first)
+            co_return flow_result<session>{got.first, {}};
+        auto token = std::move(got.second);
         outgoing_request outgoing{"POST",        impl->create_session_target,
                                   token->authorization, "application/json",
                                   body,          /*repeatable=*/false};
-        if (auto ec = co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes,
-                                        response, diag))
-            co_return flow_result<session>{ec, {}};
+        auto sent = co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes,
+                                      response, diag);
+        if (sent)
+            co_return flow_result<session>{sent, {}};
         if (response.status == 401 && first_attempt) {
             // Refused before anything was created: safe to send again with a new token.
             impl->tokens.invalidate(token->generation);
@@ -63,7 +65,12 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
 
 } // namespace
 
-void start_create_session(std::shared_ptr<client_impl> impl, session_request request,
+encoded_request encode_create_session(const session_request& request) {
+    auto problem = check_session_request(request);
+    return {problem.empty() ? create_session_body(request) : std::string{}, std::move(problem)};
+}
+
+void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler) {
     auto& strand = impl->strand;
     auto& executor = impl->executor;

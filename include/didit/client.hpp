@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <memory>
+#include <string>
 #include <type_traits>
 
 namespace didit {
@@ -19,7 +20,15 @@ namespace didit {
 namespace detail {
 class client_impl;
 using session_handler = boost::asio::any_completion_handler<void(error_code, session)>;
-void start_create_session(std::shared_ptr<client_impl> impl, session_request request,
+
+/// A request checked and encoded when the operation is initiated, so the caller's views
+/// need not outlive the call.
+struct encoded_request {
+    std::string body;
+    std::string problem; ///< why it must not be sent; empty when it may
+};
+encoded_request encode_create_session(const session_request& request);
+void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler);
 
 template <typename T>
@@ -60,28 +69,29 @@ public:
     /// it must outlive the operation.
     template <detail::completion_token_not_diagnostics CompletionToken =
                   boost::asio::use_awaitable_t<>>
-    auto create_session(session_request request, CompletionToken&& token = {}) {
-        return initiate_create_session(std::move(request), nullptr,
+    auto create_session(const session_request& request, CompletionToken&& token = {}) {
+        return initiate_create_session(request, nullptr,
                                        std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
-    auto create_session(session_request request, diagnostics& diag, CompletionToken&& token = {}) {
-        return initiate_create_session(std::move(request), &diag,
+    auto create_session(const session_request& request, diagnostics& diag,
+                        CompletionToken&& token = {}) {
+        return initiate_create_session(request, &diag,
                                        std::forward<CompletionToken>(token));
     }
 
 private:
     template <typename CompletionToken>
-    auto initiate_create_session(session_request request, diagnostics* diag,
+    auto initiate_create_session(const session_request& request, diagnostics* diag,
                                  CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(error_code, session)>(
-            [](auto handler, std::shared_ptr<detail::client_impl> impl, session_request request,
-               diagnostics* diag) {
+            [](auto handler, std::shared_ptr<detail::client_impl> impl,
+               detail::encoded_request request, diagnostics* diag) {
                 detail::start_create_session(std::move(impl), std::move(request), diag,
                                              std::move(handler));
             },
-            token, impl_, std::move(request), diag);
+            token, impl_, detail::encode_create_session(request), diag);
     }
 
     std::shared_ptr<detail::client_impl> impl_;

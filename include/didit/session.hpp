@@ -24,13 +24,17 @@ std::string_view to_string(features f) noexcept;
 /// The inverse of to_string; nullopt for any other text.
 std::optional<features> parse_features(std::string_view text) noexcept;
 
+/// What to create. The strings are views: create_session copies what it needs before it
+/// returns, so they only have to outlive the call, not the operation. (Views also keep
+/// `co_await client.create_session({...})` safe from a GCC 12 bug that corrupts braced
+/// temporaries holding short std::strings inside co_await expressions.)
 struct session_request {
     /// Where the person is sent after verifying; an absolute http(s) URL.
-    std::string callback;
+    std::string_view callback;
     /// Omitted: the application's console settings apply.
     std::optional<didit::features> features;
     /// Your identifier for the person (typically a UUID); echoed in decisions and webhooks.
-    std::string vendor_data;
+    std::string_view vendor_data;
 };
 
 struct session {

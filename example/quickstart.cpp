@@ -1,0 +1,70 @@
+// Quickstart: create a verification session and print it as JSON.
+//
+// With DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET set, talks to the service they (and the other
+// DIDIT_* variables) name. Without them, starts the bundled emulator in-process and talks to it.
+
+#include <didit/didit.hpp>
+#include <didit/emulator.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace asio = boost::asio;
+
+asio::awaitable<void> verify_one_user(didit::client& client) {
+    didit::diagnostics diag;
+    try {
+        didit::session s = co_await client.create_session(
+            {
+                .callback = "https://example.com/kyc/done",
+                .features = didit::features::ocr_nfc_face,
+                .vendor_data = "user-8d7f5c1e",
+            },
+            diag);
+        boost::json::object out{{"session_id", s.session_id},
+                                {"session_token", s.session_token},
+                                {"url", s.url}};
+        std::cout << boost::json::serialize(out) << "\n";
+    } catch (const boost::system::system_error& e) {
+        std::cerr << "create_session failed: " << e.code().message();
+        if (diag.http_status != 0)
+            std::cerr << " (HTTP " << diag.http_status << ": " << diag.detail << ")";
+        if (!diag.message.empty())
+            std::cerr << " [" << diag.message << "]";
+        std::cerr << "\n";
+        throw;
+    }
+}
+
+int main() {
+    try {
+        std::optional<didit::emulator::server> emulator;
+        didit::config cfg;
+        if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0') {
+            cfg = didit::config::from_env();
+        } else {
+            emulator.emplace();
+            cfg = emulator->client_config();
+            std::cerr << "no DIDIT_CLIENT_ID set: using the embedded emulator at "
+                      << emulator->url() << "\n";
+        }
+
+        asio::io_context io;
+        didit::client client{io.get_executor(), cfg};
+        bool ok = false;
+        asio::co_spawn(io, verify_one_user(client),
+                       [&](std::exception_ptr failure) { ok = !failure; });
+        io.run();
+        return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+    } catch (const std::exception& e) {
+        std::cerr << "quickstart: " << e.what() << "\n";
+        return EXIT_FAILURE;
+    }
+}

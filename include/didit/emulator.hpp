@@ -1,0 +1,92 @@
+#pragma once
+// A Didit emulator for tests, examples, benchmarks and offline development: serves the v1
+// token and create-session endpoints over TLS on loopback, with a certificate it generates,
+// counts what it sees, and misbehaves on request.
+
+#include <didit/config.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace didit::emulator {
+
+struct options {
+    std::string address = "127.0.0.1";
+    unsigned short port = 0; ///< 0: any free port
+    std::string client_id = "emulator-client";
+    std::string client_secret = "emulator-secret";
+    std::chrono::seconds token_lifetime{86400};
+    /// Names and addresses the generated certificate is valid for.
+    std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
+    /// Base of the verification links handed out in create-session responses.
+    std::string verify_url = "https://verify.didit.me";
+};
+
+enum class endpoint { token, create_session, other };
+
+struct counters {
+    std::uint64_t connections_accepted = 0;
+    std::uint64_t token_requests = 0;          ///< requests to the token endpoint
+    std::uint64_t tokens_issued = 0;
+    std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
+    std::uint64_t sessions_created = 0;
+    std::uint64_t other_requests = 0;
+};
+
+/// Misbehaviour for the next `times` requests to `where`.
+struct fault {
+    enum class kind {
+        delay,                 ///< wait `delay`, then answer normally
+        respond,               ///< answer `status` with `body` (and Retry-After) without processing
+        close_on_arrival,      ///< close the connection as soon as the request arrives
+        drop_after_processing, ///< process the request, then close without answering
+        truncated_body,        ///< process, then send only half the body and close
+        non_json_body,         ///< process, then answer with an HTML body
+    };
+    kind what = kind::respond;
+    endpoint where = endpoint::create_session;
+    unsigned times = 1;
+    std::chrono::milliseconds delay{};
+    unsigned status = 503;
+    std::string body = R"({"detail":"Service temporarily unavailable."})";
+    std::optional<unsigned> retry_after;
+};
+
+/// Runs on a thread of its own from construction to destruction. Every member function may be
+/// called from any thread.
+class server {
+public:
+    explicit server(options opts = {});
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+    ~server();
+
+    unsigned short port() const;
+    /// "https://localhost:PORT": the origin of both the token endpoint and the API.
+    std::string url() const;
+    /// The self-signed certificate clients must trust.
+    const std::string& certificate_pem() const;
+    /// A client configuration that talks to this emulator and trusts its certificate.
+    didit::config client_config() const;
+
+    counters stats() const;
+    void inject(fault f);
+    /// Closes every connection that is waiting for its next request; returns once they are closed.
+    void close_idle_connections();
+    /// Makes every issued token expired, as if its lifetime had passed.
+    void expire_tokens();
+    /// Changes the lifetime of tokens issued from now on.
+    void set_token_lifetime(std::chrono::seconds lifetime);
+    /// Number of connections currently open.
+    std::size_t open_connections() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace didit::emulator

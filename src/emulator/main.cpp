@@ -1,0 +1,82 @@
+// didit-emulator: a Didit emulator on loopback, for trying an integration offline.
+//
+//   didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]
+//                  [--token-lifetime SECONDS] [--cert-out FILE]
+
+#include <didit/emulator.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <string_view>
+
+namespace {
+
+int usage(std::string_view problem) {
+    std::cerr << "didit-emulator: " << problem << "\n"
+              << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
+              << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n";
+    return 2;
+}
+
+bool parse_number(std::string_view text, long& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    didit::emulator::options opts;
+    std::string cert_out;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view flag = argv[i];
+        if (flag == "--help" || flag == "-h")
+            return usage("a Didit emulator serving TLS on 127.0.0.1"), 0;
+        if (i + 1 >= argc)
+            return usage(std::string{"missing value for "} + argv[i]);
+        std::string_view value = argv[++i];
+        long number = 0;
+        if (flag == "--port") {
+            if (!parse_number(value, number) || number < 0 || number > 65535)
+                return usage("--port takes a number from 0 to 65535");
+            opts.port = static_cast<unsigned short>(number);
+        } else if (flag == "--token-lifetime") {
+            if (!parse_number(value, number) || number <= 0)
+                return usage("--token-lifetime takes a positive number of seconds");
+            opts.token_lifetime = std::chrono::seconds{number};
+        } else if (flag == "--client-id") {
+            opts.client_id = value;
+        } else if (flag == "--client-secret") {
+            opts.client_secret = value;
+        } else if (flag == "--cert-out") {
+            cert_out = value;
+        } else {
+            return usage(std::string{"unknown option "} + argv[i - 1]);
+        }
+    }
+
+    try {
+        didit::emulator::server emulator{opts};
+        if (cert_out.empty())
+            cert_out = "didit-emulator-ca.pem";
+        std::ofstream{cert_out} << emulator.certificate_pem();
+        std::cout << "didit-emulator listening on " << emulator.url() << "\n"
+                  << "  export DIDIT_AUTH_URL=" << emulator.url() << "\n"
+                  << "  export DIDIT_API_URL=" << emulator.url() << "\n"
+                  << "  export DIDIT_CA_FILE=" << cert_out << "\n"
+                  << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
+                  << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default)\n"
+                  << std::flush;
+        boost::asio::io_context signals_context;
+        boost::asio::signal_set signals{signals_context, SIGINT, SIGTERM};
+        signals.async_wait([](auto, int) {});
+        signals_context.run();
+    } catch (const std::exception& e) {
+        std::cerr << "didit-emulator: " << e.what() << "\n";
+        return 1;
+    }
+}

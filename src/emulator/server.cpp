@@ -1,0 +1,249 @@
+#include <didit/emulator.hpp>
+
+#include "certificate.hpp"
+#include "service.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <deque>
+#include <future>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace didit::emulator {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using asio::as_tuple;
+using asio::use_awaitable;
+using asio::ip::tcp;
+
+namespace {
+
+struct live_connection {
+    live_connection(tcp::socket socket, asio::ssl::context& tls) : stream(std::move(socket), tls) {}
+    asio::ssl::stream<tcp::socket> stream;
+    bool idle = false; ///< waiting for the next request
+    void close() {
+        boost::system::error_code ignored;
+        stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+        stream.next_layer().close(ignored);
+    }
+};
+
+constexpr std::size_t max_request_bytes = 2 * 1024 * 1024;
+
+} // namespace
+
+struct server::impl {
+    explicit impl(options opts)
+        : options_(std::move(opts)), certificate_(detail::make_self_signed_certificate(
+                                         options_.certificate_hosts)),
+          service_(options_) {
+        tls_.use_certificate_chain(asio::buffer(certificate_.certificate_pem));
+        tls_.use_private_key(asio::buffer(certificate_.private_key_pem), asio::ssl::context::pem);
+        tcp::endpoint where{asio::ip::make_address(options_.address), options_.port};
+        acceptor_.open(where.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(where);
+        acceptor_.listen();
+        port_ = acceptor_.local_endpoint().port();
+        asio::co_spawn(io_, accept_loop(), asio::detached);
+        thread_ = std::thread([this] { io_.run(); });
+    }
+
+    ~impl() {
+        io_.stop();
+        thread_.join();
+    }
+
+    /// Runs `f` on the emulator's thread and waits for it. Never call from that thread.
+    template <class F>
+    auto on_loop(F f) {
+        std::packaged_task<decltype(f())()> task{std::move(f)};
+        auto result = task.get_future();
+        asio::post(io_, [&task] { task(); });
+        return result.get();
+    }
+
+    std::optional<fault> take_fault(endpoint where) {
+        std::lock_guard lock{faults_mutex_};
+        for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+            if (it->where != where)
+                continue;
+            auto taken = *it;
+            if (--it->times == 0)
+                faults_.erase(it);
+            return taken;
+        }
+        return std::nullopt;
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor_.async_accept(as_tuple(use_awaitable));
+            if (ec == asio::error::operation_aborted)
+                co_return;
+            if (!ec)
+                asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket) {
+        auto conn = std::make_shared<live_connection>(std::move(socket), tls_);
+        live_.insert(conn);
+        service_.count_connection();
+        co_await serve_requests(*conn);
+        conn->close();
+        live_.erase(conn);
+    }
+
+    asio::awaitable<void> serve_requests(live_connection& conn) {
+        auto [handshake_ec] =
+            co_await conn.stream.async_handshake(asio::ssl::stream_base::server,
+                                                 as_tuple(use_awaitable));
+        if (handshake_ec)
+            co_return;
+        boost::beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(max_request_bytes);
+            conn.idle = buffer.size() == 0;
+            auto [read_ec, read] =
+                co_await http::async_read(conn.stream, buffer, parser, as_tuple(use_awaitable));
+            conn.idle = false;
+            if (read_ec)
+                co_return;
+            auto request = parser.release();
+            auto where = detail::service::classify(request);
+            auto misbehave = take_fault(where);
+            using kind = fault::kind;
+            auto is = [&](kind k) { return misbehave && misbehave->what == k; };
+
+            if (is(kind::delay)) {
+                asio::steady_timer timer{io_, misbehave->delay};
+                co_await timer.async_wait(as_tuple(use_awaitable));
+            }
+            if (is(kind::close_on_arrival)) {
+                service_.count_unprocessed(where);
+                co_return;
+            }
+            detail::http_response response;
+            if (is(kind::respond)) {
+                service_.count_unprocessed(where);
+                response = faulty_response(request, *misbehave);
+            } else {
+                response = service_.handle(request, where);
+            }
+            if (is(kind::drop_after_processing))
+                co_return;
+            if (is(kind::truncated_body)) {
+                co_await write_truncated(conn, response);
+                co_return;
+            }
+            if (is(kind::non_json_body)) {
+                response.set(http::field::content_type, "text/html");
+                response.body() = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+                response.prepare_payload();
+            }
+            auto [write_ec, written] =
+                co_await http::async_write(conn.stream, response, as_tuple(use_awaitable));
+            if (write_ec || !response.keep_alive())
+                co_return;
+        }
+    }
+
+    static detail::http_response faulty_response(const detail::http_request& request,
+                                                 const fault& f) {
+        detail::http_response response{static_cast<http::status>(f.status), request.version()};
+        response.set(http::field::server, "didit-emulator");
+        response.set(http::field::content_type, "application/json");
+        if (f.retry_after)
+            response.set(http::field::retry_after, std::to_string(*f.retry_after));
+        response.body() = f.body;
+        response.keep_alive(request.keep_alive());
+        response.prepare_payload();
+        return response;
+    }
+
+    asio::awaitable<void> write_truncated(live_connection& conn,
+                                          const detail::http_response& response) {
+        std::ostringstream text;
+        text << response;
+        auto wire = text.str();
+        wire.resize(wire.size() - response.body().size() / 2 - 1);
+        co_await asio::async_write(conn.stream, asio::buffer(wire), as_tuple(use_awaitable));
+    }
+
+    options options_;
+    detail::certificate certificate_;
+    detail::service service_;
+    asio::io_context io_{1};
+    asio::ssl::context tls_{asio::ssl::context::tls_server};
+    tcp::acceptor acceptor_{io_};
+    unsigned short port_ = 0;
+    std::set<std::shared_ptr<live_connection>> live_; ///< touched only on the emulator's thread
+    std::mutex faults_mutex_;
+    std::deque<fault> faults_;
+    std::thread thread_;
+};
+
+server::server(options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+server::~server() = default;
+
+unsigned short server::port() const { return impl_->port_; }
+
+std::string server::url() const { return "https://localhost:" + std::to_string(port()); }
+
+const std::string& server::certificate_pem() const { return impl_->certificate_.certificate_pem; }
+
+didit::config server::client_config() const {
+    didit::config cfg;
+    cfg.client_id = impl_->options_.client_id;
+    cfg.client_secret = impl_->options_.client_secret;
+    cfg.auth_url = url();
+    cfg.api_url = url();
+    cfg.ca_pem = certificate_pem();
+    return cfg;
+}
+
+counters server::stats() const { return impl_->service_.stats(); }
+
+void server::inject(fault f) {
+    if (f.times == 0)
+        return;
+    std::lock_guard lock{impl_->faults_mutex_};
+    impl_->faults_.push_back(std::move(f));
+}
+
+void server::close_idle_connections() {
+    impl_->on_loop([this] {
+        for (const auto& conn : impl_->live_)
+            if (conn->idle)
+                conn->close();
+    });
+}
+
+void server::expire_tokens() { impl_->service_.expire_tokens(); }
+
+void server::set_token_lifetime(std::chrono::seconds lifetime) {
+    impl_->service_.set_token_lifetime(lifetime);
+}
+
+std::size_t server::open_connections() const {
+    return impl_->on_loop([this] { return impl_->live_.size(); });
+}
+
+} // namespace didit::emulator

@@ -1,0 +1,259 @@
+#include "service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/url/parse.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <optional>
+
+namespace didit::emulator::detail {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+std::string random_hex(std::size_t bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::vector<unsigned char> raw(bytes);
+    RAND_bytes(raw.data(), static_cast<int>(raw.size()));
+    std::string out;
+    for (auto b : raw) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 0xf]);
+    }
+    return out;
+}
+
+std::string random_uuid() {
+    auto hex = random_hex(16);
+    hex[12] = '4';
+    hex[16] = "89ab"[hex[16] % 4];
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+http_response json_response(const http_request& request, http::status status,
+                            const json::value& body) {
+    http_response response{status, request.version()};
+    response.set(http::field::server, "didit-emulator");
+    response.set(http::field::content_type, "application/json");
+    response.body() = json::serialize(body);
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+http_response detail_response(const http_request& request, http::status status,
+                              std::string_view detail) {
+    return json_response(request, status, json::object{{"detail", detail}});
+}
+
+std::optional<std::string> decode_basic(std::string_view header) {
+    constexpr std::string_view prefix = "Basic ";
+    if (header.substr(0, prefix.size()) != prefix)
+        return std::nullopt;
+    auto encoded = header.substr(prefix.size());
+    if (encoded.empty() || encoded.size() % 4 != 0)
+        return std::nullopt;
+    std::string decoded(encoded.size() / 4 * 3, '\0');
+    auto n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                             reinterpret_cast<const unsigned char*>(encoded.data()),
+                             static_cast<int>(encoded.size()));
+    if (n < 0)
+        return std::nullopt;
+    auto padding = static_cast<std::size_t>(encoded.ends_with("==") ? 2 : encoded.ends_with("="));
+    decoded.resize(static_cast<std::size_t>(n) - padding);
+    return decoded;
+}
+
+bool form_has(std::string_view body, std::string_view pair) {
+    while (!body.empty()) {
+        auto end = body.find('&');
+        if (body.substr(0, end) == pair)
+            return true;
+        if (end == std::string_view::npos)
+            break;
+        body.remove_prefix(end + 1);
+    }
+    return false;
+}
+
+bool is_http_url(std::string_view text) {
+    auto url = boost::urls::parse_absolute_uri(text);
+    return url &&
+           (url->scheme_id() == boost::urls::scheme::https ||
+            url->scheme_id() == boost::urls::scheme::http) &&
+           !url->encoded_host().empty();
+}
+
+constexpr std::array<std::string_view, 8> valid_features{
+    "OCR",        "OCR + NFC",        "OCR + AML",        "OCR + NFC + AML",
+    "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML",
+};
+
+} // namespace
+
+service::service(const options& opts) : options_(opts) {}
+
+endpoint service::classify(const http_request& request) {
+    auto target = request.target();
+    if (request.method() == http::verb::post &&
+        (target == "/auth/v2/token/" || target == "/auth/v2/token"))
+        return endpoint::token;
+    if (request.method() == http::verb::post && target == "/v1/session/")
+        return endpoint::create_session;
+    return endpoint::other;
+}
+
+http_response service::handle(const http_request& request, endpoint where) {
+    std::lock_guard lock{mutex_};
+    switch (where) {
+    case endpoint::token:
+        ++counters_.token_requests;
+        return issue_token(request);
+    case endpoint::create_session:
+        ++counters_.create_session_requests;
+        return create_session(request);
+    case endpoint::other:
+        break;
+    }
+    ++counters_.other_requests;
+    return detail_response(request, http::status::not_found, "Not found.");
+}
+
+void service::count_unprocessed(endpoint where) {
+    std::lock_guard lock{mutex_};
+    switch (where) {
+    case endpoint::token:
+        ++counters_.token_requests;
+        break;
+    case endpoint::create_session:
+        ++counters_.create_session_requests;
+        break;
+    case endpoint::other:
+        ++counters_.other_requests;
+        break;
+    }
+}
+
+http_response service::issue_token(const http_request& request) {
+    auto credentials = decode_basic(request[http::field::authorization]);
+    if (!credentials || *credentials != options_.client_id + ":" + options_.client_secret)
+        return json_response(request, http::status::unauthorized,
+                             {{"error", "invalid_client"},
+                              {"error_description", "Client authentication failed."}});
+    if (!form_has(request.body(), "grant_type=client_credentials"))
+        return json_response(request, http::status::bad_request,
+                             {{"error", "unsupported_grant_type"},
+                              {"error_description", "grant_type must be client_credentials."}});
+
+    auto now = clock::now();
+    auto token = random_hex(32);
+    tokens_[token] = now + options_.token_lifetime;
+    ++counters_.tokens_issued;
+    auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    auto lifetime = options_.token_lifetime.count();
+    return json_response(request, http::status::ok,
+                         {{"iss", "https://didit.me"},
+                          {"iat", iat},
+                          {"sub", random_uuid()},
+                          {"client_id", options_.client_id},
+                          {"organization_id", random_uuid()},
+                          {"expires_in", lifetime},
+                          {"exp", iat + lifetime},
+                          {"access_token", token}});
+}
+
+std::optional<http_response> service::check_bearer(const http_request& request) {
+    auto header = request[http::field::authorization];
+    constexpr std::string_view prefix = "Bearer ";
+    if (header.substr(0, prefix.size()) != prefix)
+        return detail_response(request, http::status::unauthorized,
+                               "Authentication credentials were not provided.");
+    auto found = tokens_.find(std::string{header.substr(prefix.size())});
+    if (found == tokens_.end() || clock::now() >= found->second)
+        return detail_response(request, http::status::unauthorized,
+                               "Given token not valid for any token type");
+    return std::nullopt;
+}
+
+http_response service::create_session(const http_request& request) {
+    if (auto refusal = check_bearer(request))
+        return std::move(*refusal);
+    boost::system::error_code ec;
+    auto body = json::parse(request.body(), ec);
+    if (ec || !body.is_object())
+        return detail_response(request, http::status::bad_request,
+                               "JSON parse error - the body is not a JSON object.");
+    const auto& fields = body.get_object();
+
+    json::object errors;
+    stored_session created;
+    auto* callback = fields.if_contains("callback");
+    if (callback == nullptr)
+        errors["callback"] = json::array{"This field is required."};
+    else if (!callback->is_string() || !is_http_url(callback->get_string()))
+        errors["callback"] = json::array{"Enter a valid URL."};
+    else
+        created.callback = callback->get_string();
+    if (auto* features = fields.if_contains("features")) {
+        bool valid = false;
+        if (features->is_string())
+            for (auto name : valid_features)
+                valid = valid || features->get_string() == name;
+        if (!valid)
+            errors["features"] = json::array{
+                "\"" + (features->is_string() ? std::string{features->get_string()} : "?") +
+                "\" is not a valid choice."};
+        else
+            created.features = features->get_string();
+    }
+    if (auto* vendor_data = fields.if_contains("vendor_data")) {
+        if (!vendor_data->is_string())
+            errors["vendor_data"] = json::array{"Not a valid string."};
+        else
+            created.vendor_data = vendor_data->get_string();
+    }
+    if (!errors.empty())
+        return json_response(request, http::status::bad_request, errors);
+
+    created.session_id = random_uuid();
+    created.session_token = random_hex(5);
+    auto url = options_.verify_url + "/session/" + created.session_token;
+    sessions_.push_back(created);
+    ++counters_.sessions_created;
+    return json_response(request, http::status::created,
+                         {{"session_id", created.session_id},
+                          {"session_token", created.session_token},
+                          {"url", url}});
+}
+
+counters service::stats() const {
+    std::lock_guard lock{mutex_};
+    return counters_;
+}
+
+void service::count_connection() {
+    std::lock_guard lock{mutex_};
+    ++counters_.connections_accepted;
+}
+
+void service::expire_tokens() {
+    std::lock_guard lock{mutex_};
+    auto past = clock::now() - std::chrono::seconds{1};
+    for (auto& [token, expiry] : tokens_)
+        expiry = past;
+}
+
+void service::set_token_lifetime(std::chrono::seconds lifetime) {
+    std::lock_guard lock{mutex_};
+    options_.token_lifetime = lifetime;
+}
+
+} // namespace didit::emulator::detail
