@@ -8,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -18,7 +19,8 @@
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> verify_one_user(didit::client& client) {
+asio::awaitable<void> verify_one_user(didit::config cfg) {
+    didit::client client{co_await asio::this_coro::executor, std::move(cfg)};
     didit::diagnostics diag;
     try {
         didit::session s = co_await client.create_session(
@@ -57,9 +59,8 @@ int main() {
         }
 
         asio::io_context io;
-        didit::client client{io.get_executor(), cfg};
         bool ok = false;
-        asio::co_spawn(io, verify_one_user(client),
+        asio::co_spawn(io, verify_one_user(cfg),
                        [&](std::exception_ptr failure) { ok = !failure; });
         io.run();
         return ok ? EXIT_SUCCESS : EXIT_FAILURE;

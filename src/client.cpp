@@ -6,6 +6,8 @@
 #include "response_mapping.hpp"
 #include "v1_codec.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace didit {
 
 namespace asio = boost::asio;
@@ -15,8 +17,21 @@ client::client(executor_type executor, config cfg)
     : impl_(detail::client_impl::create(std::move(executor), std::move(cfg))) {}
 
 client::client(client&&) noexcept = default;
-client& client::operator=(client&&) noexcept = default;
-client::~client() = default;
+client& client::operator=(client&& other) noexcept {
+    if (this != &other) {
+        client previous{std::move(*this)}; // released like a destroyed client
+        impl_ = std::move(other.impl_);
+    }
+    return *this;
+}
+client::~client() {
+    // Operations in flight keep the shared state alive and finish; idle connections and their
+    // timer go now, so an io_context with nothing else to do can return from run().
+    if (impl_) {
+        auto strand = impl_->strand;
+        asio::post(strand, [impl = std::move(impl_)] { impl->close_idle_connections(); });
+    }
+}
 
 client::executor_type client::get_executor() const noexcept { return impl_->executor; }
 
@@ -26,7 +41,8 @@ namespace {
 /// POST /v1/session/ with the shared token; on a 401, one retry with a fresh token.
 asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client_impl> impl,
                                                           encoded_request request,
-                                                          diagnostics& diag) {
+                                                          operation_state& op) {
+    auto& diag = op.diag;
     if (!request.problem.empty()) {
         diag.message = std::move(request.problem);
         co_return flow_result<session>{error::invalid_request, {}};
@@ -42,7 +58,7 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
                                   token->authorization, "application/json",
                                   body,          /*repeatable=*/false};
         auto sent = co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes,
-                                      response, diag);
+                                      response, op);
         if (sent)
             co_return flow_result<session>{sent, {}};
         if (response.status == 401 && first_attempt) {
@@ -78,9 +94,9 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request req
     run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag,
                            std::move(handler),
                            [impl = std::move(impl), request = std::move(request)](
-                               diagnostics& flow_diag) mutable {
+                               operation_state& op) mutable {
                                return create_session_flow(std::move(impl), std::move(request),
-                                                          flow_diag);
+                                                          op);
                            });
 }
 

@@ -33,6 +33,12 @@ public:
     const std::string create_session_target;
 
     connection_pool& auth_pool() { return separate_auth_pool ? *separate_auth_pool : api_pool; }
+
+    void close_idle_connections() {
+        api_pool.close_idle();
+        if (separate_auth_pool)
+            separate_auth_pool->close_idle();
+    }
 };
 
 } // namespace didit::detail

@@ -18,6 +18,8 @@ bool connection::peer_closed_or_spoke() {
     return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 
+void connection::cancel_io() noexcept { stream.next_layer().cancel(); }
+
 void connection::close() noexcept {
     boost::system::error_code ignored;
     stream.next_layer().socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);

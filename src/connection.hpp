@@ -29,6 +29,9 @@ struct connection {
     /// could not be told apart from the server dropping a request it received.
     bool peer_closed_or_spoke();
 
+    /// Makes pending reads, writes, connects and handshakes complete with operation_aborted.
+    void cancel_io() noexcept;
+
     /// Closes the socket at once (no TLS shutdown: the connection is being given up).
     void close() noexcept;
 };

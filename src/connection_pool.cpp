@@ -111,6 +111,16 @@ void connection_pool::discard(std::unique_ptr<connection> conn) {
     wake_waiters();
 }
 
+void connection_pool::close_idle() {
+    for (auto& conn : idle_) {
+        conn->close();
+        --open_;
+    }
+    idle_.clear();
+    idle_sweep_.cancel();
+    wake_waiters();
+}
+
 bool connection_pool::expired(const connection& conn, clock::time_point now) const {
     return settings_.idle_timeout.count() > 0 && now - conn.idle_since >= settings_.idle_timeout;
 }

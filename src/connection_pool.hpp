@@ -75,6 +75,9 @@ public:
     /// Connects and handshakes a new connection, with the configured time limits.
     boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag);
 
+    /// Closes every idle connection and stops the idle timer, so the pool holds no work.
+    void close_idle();
+
     const origin& server() const { return server_; }
     std::size_t open_connections() const { return open_; }
     std::size_t idle_connections() const { return idle_.size(); }

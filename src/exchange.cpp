@@ -55,16 +55,32 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     out.append("\r\n").append(request.body);
 }
 
+/// Marks the connection as the operation's current I/O for as long as it is in scope.
+class io_scope {
+public:
+    io_scope(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
+    io_scope(const io_scope&) = delete;
+    io_scope& operator=(const io_scope&) = delete;
+    ~io_scope() { op_.in_io = nullptr; }
+
+private:
+    operation_state& op_;
+};
+
 asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_request& request,
                                      std::size_t max_response_bytes, incoming_response& response,
-                                     diagnostics& diag) {
+                                     operation_state& op) {
+    auto& diag = op.diag;
     for (bool first_attempt = true;; first_attempt = false) {
-        auto [acquire_ec, conn] = co_await pool.acquire();
-        if (acquire_ec)
-            co_return acquire_ec;
+        auto acquired = co_await pool.acquire();
+        if (acquired.first)
+            co_return acquired.first;
+        auto conn = std::move(acquired.second);
+        io_scope in_io{op, *conn};
         bool reused = conn->established;
         if (!reused) {
-            if (auto ec = co_await pool.establish(*conn, diag))
+            auto ec = co_await pool.establish(*conn, diag);
+            if (ec)
                 co_return ec;
         }
 

@@ -3,6 +3,7 @@
 // may go out again.
 
 #include "connection_pool.hpp"
+#include "operation.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
@@ -38,9 +39,9 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
 /// by the server before the request was written is replaced without the caller noticing.
 /// After the request was written, a broken connection yields error::connection_lost for a
 /// repeatable request (after one retry on a fresh connection if the broken one was reused)
-/// and error::outcome_unknown otherwise. Sets diag.request_sent once bytes were written.
+/// and error::outcome_unknown otherwise. Sets op.diag.request_sent once bytes were written.
 boost::asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_request& request,
                                             std::size_t max_response_bytes,
-                                            incoming_response& response, diagnostics& diag);
+                                            incoming_response& response, operation_state& op);
 
 } // namespace didit::detail

@@ -2,6 +2,7 @@
 // Running a coroutine on the client's strand with a time limit and outside cancellation,
 // and handing its result to a completion handler on the handler's own executor.
 
+#include "connection.hpp"
 #include "token_policy.hpp"
 
 #include <didit/diagnostics.hpp>
@@ -29,12 +30,22 @@ namespace didit::detail {
 template <class T>
 using flow_result = std::pair<error_code, T>;
 
+/// What one running operation owns besides its coroutine frames. Used only on the strand.
 struct operation_state {
     explicit operation_state(const boost::asio::any_io_executor& strand) : deadline(strand) {}
     boost::asio::cancellation_signal signal;
     boost::asio::steady_timer deadline;
     diagnostics diag;
     bool timed_out = false;
+    /// The connection the operation is reading or writing, if any. Beast's streams do not
+    /// honour per-operation cancellation, so stopping the operation also cancels its I/O.
+    connection* in_io = nullptr;
+
+    void stop() {
+        signal.emit(boost::asio::cancellation_type::terminal);
+        if (in_io != nullptr)
+            in_io->cancel_io();
+    }
 };
 
 /// Cancellation makes the next co_await throw; turn that back into an error code so the
@@ -48,7 +59,7 @@ boost::asio::awaitable<flow_result<T>> catching(boost::asio::awaitable<flow_resu
     }
 }
 
-/// Spawns `make_flow(state.diag)` on `strand`. When `limit` passes, or `outer` is emitted, the
+/// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` is emitted, the
 /// flow receives terminal cancellation. `done(state, result)` runs on the strand afterwards.
 template <class T, class MakeFlow, class Done>
 void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
@@ -60,17 +71,17 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
         state->deadline.async_wait([state](error_code ec) {
             if (!ec) {
                 state->timed_out = true;
-                state->signal.emit(asio::cancellation_type::terminal);
+                state->stop();
             }
         });
     }
     if (outer.is_connected()) {
         // The caller may emit from any thread; the flow's state belongs to the strand.
         outer.assign([state, strand](asio::cancellation_type) {
-            asio::post(strand, [state] { state->signal.emit(asio::cancellation_type::terminal); });
+            asio::post(strand, [state] { state->stop(); });
         });
     }
-    auto flow = catching<T>(make_flow(state->diag));
+    auto flow = catching<T>(make_flow(*state));
     asio::co_spawn(
         strand, std::move(flow),
         asio::bind_cancellation_slot(

@@ -29,7 +29,7 @@ boost::system::result<origin, std::string> parse_origin(std::string_view url) {
                  ? std::string{parsed->encoded_host_address()}
                  : std::string{parsed->host()};
     o.port = parsed->has_port() ? std::string{parsed->port()} : std::string{"443"};
-    if (o.port.empty() || parsed->port_number() == 0)
+    if (parsed->has_port() && (o.port.empty() || parsed->port_number() == 0))
         return invalid("has an invalid port");
     boost::system::error_code ec;
     boost::asio::ip::make_address(o.host, ec);

@@ -55,7 +55,7 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
     // The refresh has its own deadline and no outside cancellation: a caller that gives up
     // must not cancel the refresh everyone else is waiting for.
     spawn_with_deadline<issued_token>(
-        strand_, endpoint_.timeout, {}, [this](diagnostics& diag) { return fetch(diag); },
+        strand_, endpoint_.timeout, {}, [this](operation_state& op) { return fetch(op); },
         [this, owner, flight, requested_at](operation_state& state,
                                             flow_result<issued_token> result) {
             auto& [ec, issued] = result;
@@ -81,7 +81,8 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
         });
 }
 
-asio::awaitable<flow_result<issued_token>> token_source::fetch(diagnostics& diag) {
+asio::awaitable<flow_result<issued_token>> token_source::fetch(operation_state& op) {
+    auto& diag = op.diag;
     outgoing_request request{"POST",
                              endpoint_.target,
                              endpoint_.authorization,
@@ -89,8 +90,9 @@ asio::awaitable<flow_result<issued_token>> token_source::fetch(diagnostics& diag
                              token_request_body,
                              /*repeatable=*/true};
     incoming_response response;
-    if (auto ec = co_await exchange(pool_, request, endpoint_.max_response_bytes, response, diag))
-        co_return flow_result<issued_token>{ec, {}};
+    auto sent = co_await exchange(pool_, request, endpoint_.max_response_bytes, response, op);
+    if (sent)
+        co_return flow_result<issued_token>{sent, {}};
     if (auto ec = error_for_token_status(response.status)) {
         describe_failure(response.status, response.body, response.retry_after, diag);
         diag.message = "the token endpoint answered HTTP " + std::to_string(response.status);

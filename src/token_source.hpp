@@ -51,7 +51,7 @@ public:
 
 private:
     void start_refresh(const std::shared_ptr<void>& owner);
-    boost::asio::awaitable<flow_result<issued_token>> fetch(diagnostics& diag);
+    boost::asio::awaitable<flow_result<issued_token>> fetch(operation_state& op);
 
     boost::asio::any_io_executor strand_;
     connection_pool& pool_;

@@ -51,6 +51,9 @@ public:
     client(executor_type executor, config cfg);
     client(client&&) noexcept;
     client& operator=(client&&) noexcept;
+    /// Closes idle connections (on the client's strand); operations in flight still complete.
+    /// Until then, idle keep-alive connections and their expiry timer count as work for the
+    /// executor, as any open socket would.
     ~client();
 
     executor_type get_executor() const noexcept;

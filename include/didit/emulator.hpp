@@ -37,15 +37,16 @@ struct counters {
     std::uint64_t other_requests = 0;
 };
 
-/// Misbehaviour for the next `times` requests to `where`.
+/// Misbehaviour for the next `times` requests to `where`. Every kind first waits `delay`.
 struct fault {
     enum class kind {
-        delay,                 ///< wait `delay`, then answer normally
+        delay,                 ///< only wait `delay`, then answer normally
         respond,               ///< answer `status` with `body` (and Retry-After) without processing
         close_on_arrival,      ///< close the connection as soon as the request arrives
         drop_after_processing, ///< process the request, then close without answering
         truncated_body,        ///< process, then send only half the body and close
         non_json_body,         ///< process, then answer with an HTML body
+        close_after_response,  ///< process, answer with `Connection: close`, then close
     };
     kind what = kind::respond;
     endpoint where = endpoint::create_session;
@@ -53,7 +54,7 @@ struct fault {
     std::chrono::milliseconds delay{};
     unsigned status = 503;
     std::string body = R"({"detail":"Service temporarily unavailable."})";
-    std::optional<unsigned> retry_after;
+    std::optional<unsigned> retry_after{};
 };
 
 /// Runs on a thread of its own from construction to destruction. Every member function may be

@@ -30,11 +30,11 @@ std::optional<features> parse_features(std::string_view text) noexcept;
 /// temporaries holding short std::strings inside co_await expressions.)
 struct session_request {
     /// Where the person is sent after verifying; an absolute http(s) URL.
-    std::string_view callback;
+    std::string_view callback{};
     /// Omitted: the application's console settings apply.
-    std::optional<didit::features> features;
+    std::optional<didit::features> features{};
     /// Your identifier for the person (typically a UUID); echoed in decisions and webhooks.
-    std::string_view vendor_data;
+    std::string_view vendor_data{};
 };
 
 struct session {

@@ -128,31 +128,30 @@ struct server::impl {
                 co_return;
             auto request = parser.release();
             auto where = detail::service::classify(request);
+            service_.count_arrival(where);
             auto misbehave = take_fault(where);
             using kind = fault::kind;
             auto is = [&](kind k) { return misbehave && misbehave->what == k; };
 
-            if (is(kind::delay)) {
+            if (misbehave && misbehave->delay.count() > 0) {
                 asio::steady_timer timer{io_, misbehave->delay};
                 co_await timer.async_wait(as_tuple(use_awaitable));
             }
-            if (is(kind::close_on_arrival)) {
-                service_.count_unprocessed(where);
+            if (is(kind::close_on_arrival))
                 co_return;
-            }
             detail::http_response response;
-            if (is(kind::respond)) {
-                service_.count_unprocessed(where);
+            if (is(kind::respond))
                 response = faulty_response(request, *misbehave);
-            } else {
+            else
                 response = service_.handle(request, where);
-            }
             if (is(kind::drop_after_processing))
                 co_return;
             if (is(kind::truncated_body)) {
                 co_await write_truncated(conn, response);
                 co_return;
             }
+            if (is(kind::close_after_response))
+                response.keep_alive(false);
             if (is(kind::non_json_body)) {
                 response.set(http::field::content_type, "text/html");
                 response.body() = "<html><body><h1>502 Bad Gateway</h1></body></html>";

@@ -115,19 +115,16 @@ http_response service::handle(const http_request& request, endpoint where) {
     std::lock_guard lock{mutex_};
     switch (where) {
     case endpoint::token:
-        ++counters_.token_requests;
         return issue_token(request);
     case endpoint::create_session:
-        ++counters_.create_session_requests;
         return create_session(request);
     case endpoint::other:
         break;
     }
-    ++counters_.other_requests;
     return detail_response(request, http::status::not_found, "Not found.");
 }
 
-void service::count_unprocessed(endpoint where) {
+void service::count_arrival(endpoint where) {
     std::lock_guard lock{mutex_};
     switch (where) {
     case endpoint::token:

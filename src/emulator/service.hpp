@@ -24,11 +24,11 @@ public:
 
     static endpoint classify(const http_request& request);
 
-    /// Answers one request and counts it. Thread-safe.
-    http_response handle(const http_request& request, endpoint where);
+    /// Counts a request as it arrives, before any fault or processing. Thread-safe.
+    void count_arrival(endpoint where);
 
-    /// Counts a request that is not processed (a fault answered it). Thread-safe.
-    void count_unprocessed(endpoint where);
+    /// Answers one request. Thread-safe.
+    http_response handle(const http_request& request, endpoint where);
 
     counters stats() const;
     void count_connection();

@@ -1,0 +1,75 @@
+#define BOOST_TEST_MODULE concurrency
+#include "support.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include <atomic>
+#include <latch>
+#include <thread>
+
+using namespace didit_test;
+
+BOOST_AUTO_TEST_CASE(one_client_driven_by_four_threads) {
+    didit::emulator::server emulator;
+    boost::asio::io_context io{4};
+    auto work = boost::asio::make_work_guard(io);
+    didit::client client{io.get_executor(), emulator.client_config()};
+
+    constexpr int calls = 400;
+    std::latch finished{calls};
+    std::atomic<int> succeeded{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] { io.run(); });
+    // Start the calls from the io threads too, so initiation races with completion.
+    for (int i = 0; i < calls; ++i) {
+        boost::asio::post(io, [&, i] {
+            auto who = vendor(static_cast<std::size_t>(i));
+            client.create_session({.callback = callback_url, .vendor_data = who},
+                                  [&](didit::error_code ec, didit::session s) {
+                                      if (!ec && !s.session_id.empty())
+                                          ++succeeded;
+                                      finished.count_down();
+                                  });
+        });
+    }
+    finished.wait();
+    work.reset();
+    io.stop();
+    for (auto& t : threads)
+        t.join();
+    BOOST_TEST(succeeded.load() == calls);
+    BOOST_TEST(emulator.stats().token_requests == 1u);
+    BOOST_TEST(emulator.stats().sessions_created == static_cast<std::uint64_t>(calls));
+}
+
+BOOST_AUTO_TEST_CASE(token_expiry_under_multithreaded_load) {
+    didit::emulator::server emulator;
+    boost::asio::io_context io{2};
+    auto work = boost::asio::make_work_guard(io);
+    didit::client client{io.get_executor(), emulator.client_config()};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t)
+        threads.emplace_back([&] { io.run(); });
+
+    auto run_batch = [&](int count) {
+        std::latch finished{count};
+        std::atomic<int> succeeded{0};
+        for (int i = 0; i < count; ++i)
+            client.create_session({.callback = callback_url},
+                                  [&](didit::error_code ec, didit::session) {
+                                      succeeded += ec ? 0 : 1;
+                                      finished.count_down();
+                                  });
+        finished.wait();
+        return succeeded.load();
+    };
+    BOOST_TEST(run_batch(50) == 50);
+    emulator.expire_tokens();
+    BOOST_TEST(run_batch(300) == 300);
+    work.reset();
+    io.stop();
+    for (auto& t : threads)
+        t.join();
+    BOOST_TEST(emulator.stats().token_requests == 2u);
+}

@@ -1,0 +1,253 @@
+#define BOOST_TEST_MODULE transport
+#include "support.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+using namespace didit_test;
+using namespace std::chrono_literals;
+using didit::error;
+using fault = didit::emulator::fault;
+namespace ip = boost::asio::ip;
+
+BOOST_AUTO_TEST_SUITE(keep_alive)
+
+BOOST_AUTO_TEST_CASE(sequential_requests_share_one_connection) {
+    fixture f;
+    for (std::size_t i = 0; i < 5; ++i)
+        BOOST_TEST(!f.create(i).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_pool_never_exceeds_its_bound) {
+    fixture f{{}, [](didit::config& cfg) { cfg.max_connections_per_origin = 2; }};
+    auto outs = f.create_concurrently(200);
+    BOOST_TEST(count_succeeded(outs) == 200u);
+    BOOST_TEST(f.emulator.stats().connections_accepted <= 2u);
+    BOOST_TEST(f.emulator.stats().sessions_created == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_closed_by_the_server_while_idle_is_replaced) {
+    fixture f;
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.close_idle_connections();
+    auto out = f.create(1);
+    BOOST_TEST(!out.ec, out.ec.message());
+    auto seen = f.emulator.stats();
+    BOOST_TEST(seen.connections_accepted == 2u);
+    BOOST_TEST(seen.create_session_requests == 2u); // nothing was sent twice
+    BOOST_TEST(seen.sessions_created == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(many_stale_connections_are_all_replaced) {
+    fixture f{{}, [](didit::config& cfg) { cfg.max_connections_per_origin = 4; }};
+    BOOST_TEST(count_succeeded(f.create_concurrently(4)) == 4u);
+    auto before = f.emulator.stats().connections_accepted;
+    f.emulator.close_idle_connections();
+    BOOST_TEST(count_succeeded(f.create_concurrently(8)) == 8u);
+    auto seen = f.emulator.stats();
+    BOOST_TEST(seen.connections_accepted > before);
+    BOOST_TEST(seen.create_session_requests == 12u);
+    BOOST_TEST(seen.sessions_created == 12u);
+}
+
+BOOST_AUTO_TEST_CASE(connection_close_retires_the_connection) {
+    fixture f;
+    f.emulator.inject({.what = fault::kind::close_after_response});
+    BOOST_TEST(!f.create(0).ec);
+    BOOST_TEST(!f.create(1).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(idle_connections_expire) {
+    fixture f{{}, [](didit::config& cfg) { cfg.idle_timeout = 100ms; }};
+    BOOST_TEST(!f.create(0).ec);
+    // The client closes its idle connection; the emulator sees it go.
+    run_until(f.io, [&] { return f.emulator.open_connections() == 0; });
+    BOOST_TEST(!f.create(1).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(no_duplicates)
+
+BOOST_AUTO_TEST_CASE(a_request_dropped_after_processing_is_outcome_unknown) {
+    fixture f;
+    f.emulator.inject({.what = fault::kind::drop_after_processing});
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::outcome_unknown));
+    BOOST_TEST(out.diag.request_sent);
+    auto seen = f.emulator.stats();
+    BOOST_TEST(seen.create_session_requests == 1u); // never sent again
+    BOOST_TEST(seen.sessions_created == 1u);
+    BOOST_TEST(!f.create(1).ec); // and the client carries on
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_closed_on_arrival_is_outcome_unknown_not_retried) {
+    fixture f;
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.inject({.what = fault::kind::close_on_arrival});
+    auto out = f.create(1);
+    BOOST_TEST((out.ec == error::outcome_unknown));
+    BOOST_TEST(f.emulator.stats().create_session_requests == 2u);
+    BOOST_TEST(f.emulator.stats().sessions_created == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_request_on_a_broken_connection_is_retried) {
+    // The token request is safe to repeat: a reused connection that breaks gets one retry.
+    fixture f;
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.expire_tokens(); // the next create meets a 401 and refreshes on its connection
+    f.emulator.inject({.what = fault::kind::close_on_arrival,
+                       .where = didit::emulator::endpoint::token});
+    auto out = f.create(1);
+    BOOST_TEST(!out.ec, out.ec.message());
+    BOOST_TEST(f.emulator.stats().token_requests == 3u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tls)
+
+BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_rejected) {
+    fixture f{{}, [](didit::config& cfg) { cfg.ca_pem.clear(); }};
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::tls_failed));
+    BOOST_TEST(out.diag.message.find("certificate") != std::string::npos, out.diag.message);
+    BOOST_TEST(f.emulator.stats().token_requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_for_another_host_is_rejected) {
+    didit::emulator::options opts;
+    opts.certificate_hosts = {"didit.invalid"};
+    fixture f{opts};
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::tls_failed));
+    BOOST_TEST(out.diag.message.find("hostname mismatch") != std::string::npos, out.diag.message);
+    BOOST_TEST(f.emulator.stats().token_requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_ip_address_is_checked_against_the_certificate) {
+    fixture ok{{}, [](didit::config& cfg) {
+                   cfg.api_url = cfg.auth_url = "https://127.0.0.1:" + cfg.api_url.substr(
+                                                                       cfg.api_url.rfind(':') + 1);
+               }};
+    BOOST_TEST(!ok.create().ec);
+
+    didit::emulator::options opts;
+    opts.certificate_hosts = {"localhost"};
+    fixture refused{opts, [](didit::config& cfg) {
+                        cfg.api_url = cfg.auth_url =
+                            "https://127.0.0.1:" + cfg.api_url.substr(cfg.api_url.rfind(':') + 1);
+                    }};
+    BOOST_TEST((refused.create().ec == error::tls_failed));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(failures_and_timeouts)
+
+BOOST_AUTO_TEST_CASE(a_refused_connection_is_connect_failed) {
+    unsigned short port;
+    {
+        boost::asio::io_context io;
+        ip::tcp::acceptor probe{io, {ip::make_address("127.0.0.1"), 0}};
+        port = probe.local_endpoint().port();
+    } // closed: nothing listens there now
+    fixture f{{}, [port](didit::config& cfg) {
+                  cfg.api_url = cfg.auth_url = "https://127.0.0.1:" + std::to_string(port);
+              }};
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::connect_failed));
+    BOOST_TEST((out.ec == didit::condition::retryable));
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_never_speaks_tls_hits_the_handshake_timeout) {
+    boost::asio::io_context io;
+    ip::tcp::acceptor silent{io, {ip::make_address("127.0.0.1"), 0}};
+    auto port = silent.local_endpoint().port();
+    fixture f{{}, [port](didit::config& cfg) {
+                  cfg.api_url = cfg.auth_url = "https://127.0.0.1:" + std::to_string(port);
+                  cfg.handshake_timeout = 200ms;
+              }};
+    auto out = f.create(); // the kernel completes the TCP handshake; nobody answers TLS
+    BOOST_TEST((out.ec == error::handshake_timeout));
+    BOOST_TEST((out.ec == didit::condition::timeout));
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_before_sending_is_request_timeout) {
+    fixture f{{}, [](didit::config& cfg) {
+                  cfg.request_timeout = 200ms;
+                  cfg.token_timeout = 0ms;
+              }};
+    f.emulator.inject({.what = fault::kind::delay,
+                       .where = didit::emulator::endpoint::token,
+                       .delay = 10s});
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::request_timeout));
+    BOOST_TEST(!out.diag.request_sent);
+    BOOST_TEST(f.emulator.stats().create_session_requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_after_sending_a_create_is_outcome_unknown) {
+    fixture f{{}, [](didit::config& cfg) { cfg.request_timeout = 300ms; }};
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.inject({.what = fault::kind::delay, .delay = 10s});
+    auto out = f.create(1);
+    BOOST_TEST((out.ec == error::outcome_unknown));
+    BOOST_TEST(out.diag.request_sent);
+    // The timed-out connection was thrown away: the next call opens a new one.
+    BOOST_TEST(!f.create(2).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cancellation)
+
+BOOST_AUTO_TEST_CASE(cancelling_an_in_flight_request_discards_its_connection) {
+    fixture f;
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.inject({.what = fault::kind::delay, .delay = 10s});
+    boost::asio::cancellation_signal cancel;
+    std::vector<outcome> outs(1);
+    f.client->create_session({.callback = callback_url, .vendor_data = "cancelled"}, outs[0].diag,
+                             boost::asio::bind_cancellation_slot(
+                                 cancel.slot(), [&](didit::error_code ec, didit::session) {
+                                     outs[0].ec = ec;
+                                     outs[0].done = true;
+                                 }));
+    run_until(f.io, [&] { return f.emulator.stats().create_session_requests == 2; });
+    cancel.emit(boost::asio::cancellation_type::terminal);
+    f.run_until_done(outs);
+    BOOST_TEST((outs[0].ec == boost::asio::error::operation_aborted));
+    BOOST_TEST(outs[0].diag.request_sent);
+    BOOST_TEST(!f.create(2).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_a_request_waiting_for_the_pool) {
+    fixture f{{}, [](didit::config& cfg) { cfg.max_connections_per_origin = 1; }};
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.inject({.what = fault::kind::delay, .delay = 300ms});
+    std::vector<outcome> outs(2);
+    f.start(outs[0], 1); // holds the only connection for 300 ms
+    boost::asio::cancellation_signal cancel;
+    f.client->create_session({.callback = callback_url, .vendor_data = "waiting"}, outs[1].diag,
+                             boost::asio::bind_cancellation_slot(
+                                 cancel.slot(), [&](didit::error_code ec, didit::session) {
+                                     outs[1].ec = ec;
+                                     outs[1].done = true;
+                                 }));
+    f.io.poll();
+    cancel.emit(boost::asio::cancellation_type::terminal);
+    f.run_until_done(outs);
+    BOOST_TEST((outs[1].ec == boost::asio::error::operation_aborted));
+    BOOST_TEST(!outs[1].diag.request_sent);
+    BOOST_TEST(!outs[0].ec);
+    BOOST_TEST(f.emulator.stats().sessions_created == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,247 @@
+#include "exchange.hpp"
+#include "json_text.hpp"
+#include "origin.hpp"
+#include "response_mapping.hpp"
+#include "v1_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+using namespace didit;
+using namespace didit::detail;
+
+BOOST_AUTO_TEST_SUITE(features_names)
+
+BOOST_AUTO_TEST_CASE(all_eight_combinations_round_trip) {
+    const char* expected[] = {"OCR",        "OCR + NFC",        "OCR + AML",
+                              "OCR + NFC + AML", "OCR + FACE", "OCR + NFC + FACE",
+                              "OCR + FACE + AML", "OCR + NFC + FACE + AML"};
+    for (int i = 0; i < 8; ++i) {
+        auto f = static_cast<features>(i);
+        BOOST_TEST(to_string(f) == expected[i]);
+        BOOST_TEST((parse_features(expected[i]) == f));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(other_spellings_are_rejected) {
+    BOOST_TEST(!parse_features("OCR+NFC"));
+    BOOST_TEST(!parse_features("ocr"));
+    BOOST_TEST(!parse_features("NFC + OCR"));
+    BOOST_TEST(!parse_features(""));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(create_session_encoding)
+
+BOOST_AUTO_TEST_CASE(body_has_exactly_the_given_fields) {
+    auto body = create_session_body({.callback = "https://example.com/done",
+                                     .features = features::ocr_nfc_face,
+                                     .vendor_data = "user-1"});
+    BOOST_TEST(body ==
+               R"({"callback":"https://example.com/done","features":"OCR + NFC + FACE","vendor_data":"user-1"})");
+    auto minimal = create_session_body({.callback = "https://example.com/done"});
+    BOOST_TEST(minimal == R"({"callback":"https://example.com/done"})");
+}
+
+BOOST_AUTO_TEST_CASE(strings_are_escaped_into_valid_json) {
+    std::string hostile = "a\"b\\c\nd\x01\xc3\xa9";
+    auto body = create_session_body({.callback = "https://example.com/?q=\"x\"",
+                                     .vendor_data = hostile});
+    auto parsed = boost::json::parse(body);
+    BOOST_TEST(parsed.at("vendor_data").as_string() == hostile);
+    BOOST_TEST(parsed.at("callback").as_string() == "https://example.com/?q=\"x\"");
+}
+
+BOOST_AUTO_TEST_CASE(requests_the_api_would_reject_are_refused) {
+    BOOST_TEST(check_session_request({.callback = ""}).find("callback") != std::string::npos);
+    BOOST_TEST(!check_session_request({.callback = "ftp://example.com/x"}).empty());
+    BOOST_TEST(!check_session_request({.callback = "example.com/done"}).empty());
+    BOOST_TEST(!check_session_request({.callback = "https://"}).empty());
+    BOOST_TEST(!check_session_request(
+                    {.callback = "https://example.com", .features = static_cast<features>(8)})
+                    .empty());
+    BOOST_TEST(check_session_request({.callback = "http://localhost:8080/done"}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(session_response_is_parsed) {
+    diagnostics diag;
+    auto parsed = parse_session(
+        R"({"session_id":"11111111-2222-3333-4444-555555555555","session_token":"abc","url":"https://verify.didit.me/session/abc","extra":[1,2]})",
+        diag);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->session_id == "11111111-2222-3333-4444-555555555555");
+    BOOST_TEST(parsed->session_token == "abc");
+    BOOST_TEST(parsed->url == "https://verify.didit.me/session/abc");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_session_responses_name_the_problem) {
+    struct {
+        const char* body;
+        const char* mentions;
+    } cases[] = {
+        {"", "not valid JSON"},
+        {"<html>", "not valid JSON"},
+        {R"({"session_id":"x","session_token":"y")", "not valid JSON"},
+        {"[]", "not a JSON object"},
+        {R"({"session_token":"y","url":"u"})", "'session_id'"},
+        {R"({"session_id":"x","url":"u"})", "'session_token'"},
+        {R"({"session_id":"x","session_token":"y"})", "'url'"},
+        {R"({"session_id":5,"session_token":"y","url":"u"})", "'session_id'"},
+        {R"({"session_id":null,"session_token":"y","url":"u"})", "'session_id'"},
+        {R"({"session_id":"","session_token":"y","url":"u"})", "'session_id'"},
+    };
+    for (const auto& c : cases) {
+        diagnostics diag;
+        auto parsed = parse_session(c.body, diag);
+        BOOST_TEST_CONTEXT(c.body) {
+            BOOST_TEST(!parsed.has_value());
+            BOOST_TEST((parsed.error() == error::invalid_response));
+            BOOST_TEST(diag.message.find(c.mentions) != std::string::npos, diag.message);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(token_encoding)
+
+BOOST_AUTO_TEST_CASE(basic_authorization_is_rfc7617) {
+    BOOST_TEST(basic_authorization("Aladdin", "open sesame") ==
+               "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    BOOST_TEST(basic_authorization("a", "b") == "Basic YTpi");
+}
+
+BOOST_AUTO_TEST_CASE(token_response_gives_a_bearer_header_and_lifetime) {
+    diagnostics diag;
+    auto parsed = parse_token_response(
+        R"({"iss":"https://didit.me","iat":1,"expires_in":86400,"exp":864001,"access_token":"tok"})",
+        diag);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->authorization == "Bearer tok");
+    BOOST_TEST(parsed->expires_in.count() == 86400);
+    auto as_float = parse_token_response(R"({"access_token":"t","expires_in":60.0})", diag);
+    BOOST_REQUIRE(as_float.has_value());
+    BOOST_TEST(as_float->expires_in.count() == 60);
+}
+
+BOOST_AUTO_TEST_CASE(bad_token_responses_are_invalid_and_never_echo_the_token) {
+    const char* bodies[] = {
+        R"({"expires_in":10})",
+        R"({"access_token":"secret-token-value","expires_in":0})",
+        R"({"access_token":"secret-token-value","expires_in":-5})",
+        R"({"access_token":"secret-token-value","expires_in":"3600"})",
+        R"({"access_token":"secret-token-value","expires_in":1.5})",
+        R"({"access_token":"secret-token-value"})",
+        R"({"access_token":42,"expires_in":10})",
+        "not json",
+    };
+    for (auto body : bodies) {
+        diagnostics diag;
+        auto parsed = parse_token_response(body, diag);
+        BOOST_TEST_CONTEXT(body) {
+            BOOST_TEST(!parsed.has_value());
+            BOOST_TEST(!diag.message.empty());
+            BOOST_TEST(diag.message.find("secret-token-value") == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(error_bodies)
+
+BOOST_AUTO_TEST_CASE(detail_is_taken_in_the_documented_order) {
+    BOOST_TEST(extract_detail(R"({"detail":"Not found.","message":"m"})") == "Not found.");
+    BOOST_TEST(extract_detail(R"({"message":"m","error":"e"})") == "m");
+    BOOST_TEST(extract_detail(R"({"error":"invalid_client","error_description":"bad"})") ==
+               "bad");
+    BOOST_TEST(extract_detail(R"({"error":"invalid_client"})") == "invalid_client");
+}
+
+BOOST_AUTO_TEST_CASE(field_errors_are_joined) {
+    BOOST_TEST(extract_detail(
+                   R"({"features":["\"X\" is not a valid choice."],"callback":["Enter a valid URL."]})") ==
+               R"(features: "X" is not a valid choice.; callback: Enter a valid URL.)");
+}
+
+BOOST_AUTO_TEST_CASE(hostile_bodies_are_bounded_and_cleaned) {
+    std::string huge(100000, 'x');
+    BOOST_TEST(extract_detail(huge).size() <= 512);
+    BOOST_TEST(extract_detail("line1\r\nline2\x1b[31m") == "line1line2[31m");
+    BOOST_TEST(extract_detail(R"({"detail":")" + huge + R"("})").size() <= 512);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_takes_delta_seconds_only) {
+    BOOST_TEST((parse_retry_after("30") == std::chrono::seconds{30}));
+    BOOST_TEST(!parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
+    BOOST_TEST(!parse_retry_after(""));
+    BOOST_TEST(!parse_retry_after("-1"));
+}
+
+BOOST_AUTO_TEST_CASE(statuses_map_to_errors) {
+    BOOST_TEST(!error_for_api_status(201));
+    BOOST_TEST((error_for_api_status(400) == error::bad_request));
+    BOOST_TEST((error_for_api_status(401) == error::unauthorized));
+    BOOST_TEST((error_for_api_status(403) == error::forbidden));
+    BOOST_TEST((error_for_api_status(404) == error::not_found));
+    BOOST_TEST((error_for_api_status(429) == error::rate_limited));
+    BOOST_TEST((error_for_api_status(503) == error::server_error));
+    BOOST_TEST((error_for_api_status(302) == error::unexpected_status));
+    BOOST_TEST((error_for_token_status(401) == error::token_rejected));
+    BOOST_TEST((error_for_token_status(400) == error::token_rejected));
+    BOOST_TEST((error_for_token_status(500) == error::server_error));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(wire_format)
+
+BOOST_AUTO_TEST_CASE(request_head_is_complete) {
+    std::string out = "leftover";
+    format_request(out, "api.example:8443",
+                   {"POST", "/v1/session/", "Bearer t", "application/json", "{}", false});
+    BOOST_TEST(out == "POST /v1/session/ HTTP/1.1\r\nHost: api.example:8443\r\n"
+                      "User-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n"
+                      "Authorization: Bearer t\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 2\r\n\r\n{}");
+}
+
+BOOST_AUTO_TEST_CASE(origins_are_https_with_optional_prefix) {
+    auto plain = parse_origin("https://verification.didit.me");
+    BOOST_REQUIRE(plain.has_value());
+    BOOST_TEST(plain->host == "verification.didit.me");
+    BOOST_TEST(plain->port == "443");
+    BOOST_TEST(plain->path_prefix == "");
+    BOOST_TEST(plain->host_header == "verification.didit.me");
+    BOOST_TEST(!plain->host_is_ip);
+
+    auto gateway = parse_origin("https://127.0.0.1:8443/didit/");
+    BOOST_REQUIRE(gateway.has_value());
+    BOOST_TEST(gateway->host == "127.0.0.1");
+    BOOST_TEST(gateway->port == "8443");
+    BOOST_TEST(gateway->path_prefix == "/didit");
+    BOOST_TEST(gateway->host_header == "127.0.0.1:8443");
+    BOOST_TEST(gateway->host_is_ip);
+
+    auto v6 = parse_origin("https://[::1]:9000");
+    BOOST_REQUIRE(v6.has_value());
+    BOOST_TEST(v6->host == "::1");
+    BOOST_TEST(v6->host_is_ip);
+
+    BOOST_TEST(!parse_origin("http://verification.didit.me").has_value());
+    BOOST_TEST(!parse_origin("verification.didit.me").has_value());
+    BOOST_TEST(!parse_origin("https://user:pw@host").has_value());
+    BOOST_TEST(!parse_origin("https://host/?q=1").has_value());
+    BOOST_TEST(!parse_origin("https://host:0").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(json_strings_escape_controls) {
+    std::string out;
+    append_json_string(out, std::string_view{"\0\x1f\"\\/", 5});
+    BOOST_TEST(out == R"("\u0000\u001f\"\\/")");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,143 @@
+#include <didit/client.hpp>
+#include <didit/config.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <string>
+
+using namespace didit;
+using namespace std::chrono_literals;
+
+namespace {
+
+config valid() {
+    config cfg;
+    cfg.client_id = "id";
+    cfg.client_secret = "a-very-secret-value";
+    return cfg;
+}
+
+/// The message of the config_error `cfg` raises; fails the test if it raises none.
+std::string rejection(const config& cfg) {
+    try {
+        cfg.validate();
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    BOOST_FAIL("configuration was accepted");
+    return {};
+}
+
+struct scoped_env {
+    explicit scoped_env(std::initializer_list<std::pair<const char*, const char*>> values) {
+        for (auto name : {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
+                          "DIDIT_API_URL", "DIDIT_CA_FILE"})
+            ::unsetenv(name);
+        for (auto [name, value] : values)
+            ::setenv(name, value, 1);
+    }
+    ~scoped_env() {
+        for (auto name : {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
+                          "DIDIT_API_URL", "DIDIT_CA_FILE"})
+            ::unsetenv(name);
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(configuration)
+
+BOOST_AUTO_TEST_CASE(defaults_are_didits_hosts) {
+    auto cfg = valid();
+    BOOST_TEST(cfg.auth_url == "https://apx.didit.me");
+    BOOST_TEST(cfg.api_url == "https://verification.didit.me");
+    BOOST_CHECK_NO_THROW(cfg.validate());
+}
+
+BOOST_AUTO_TEST_CASE(each_invalid_field_is_named) {
+    auto cfg = valid();
+    cfg.client_id.clear();
+    BOOST_TEST(rejection(cfg).find("client_id") != std::string::npos);
+
+    cfg = valid();
+    cfg.client_secret.clear();
+    BOOST_TEST(rejection(cfg).find("client_secret") != std::string::npos);
+
+    cfg = valid();
+    cfg.api_url = "http://verification.didit.me";
+    BOOST_TEST(rejection(cfg).find("api_url must use https") != std::string::npos);
+
+    cfg = valid();
+    cfg.auth_url = "not a url";
+    BOOST_TEST(rejection(cfg).find("auth_url") != std::string::npos);
+
+    cfg = valid();
+    cfg.ca_file = "/nonexistent/ca.pem";
+    BOOST_TEST(rejection(cfg).find("ca_file") != std::string::npos);
+
+    cfg = valid();
+    cfg.request_timeout = -1s;
+    BOOST_TEST(rejection(cfg).find("request_timeout") != std::string::npos);
+
+    cfg = valid();
+    cfg.max_connections_per_origin = 0;
+    BOOST_TEST(rejection(cfg).find("max_connections_per_origin") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(errors_never_show_the_secret) {
+    auto cfg = valid();
+    cfg.api_url = "ftp://x";
+    BOOST_TEST(rejection(cfg).find("a-very-secret-value") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(client_construction_validates_before_any_io) {
+    boost::asio::io_context io;
+    auto cfg = valid();
+    cfg.api_url = "https://";
+    BOOST_CHECK_THROW((client{io.get_executor(), cfg}), config_error);
+    cfg = valid();
+    cfg.ca_pem = "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n";
+    try {
+        client c{io.get_executor(), cfg};
+        BOOST_FAIL("a bad CA was accepted");
+    } catch (const config_error& e) {
+        BOOST_TEST(std::string{e.what()}.find("ca_pem") != std::string::npos);
+    }
+    BOOST_TEST(io.poll() == 0u); // nothing was queued
+}
+
+BOOST_AUTO_TEST_CASE(from_env_names_every_missing_variable) {
+    scoped_env env{};
+    try {
+        config::from_env();
+        BOOST_FAIL("missing variables were accepted");
+    } catch (const config_error& e) {
+        std::string what = e.what();
+        BOOST_TEST(what.find("DIDIT_CLIENT_ID") != std::string::npos);
+        BOOST_TEST(what.find("DIDIT_CLIENT_SECRET") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(from_env_reads_every_variable) {
+    scoped_env env{{"DIDIT_CLIENT_ID", "cid"},
+                   {"DIDIT_CLIENT_SECRET", "sec"},
+                   {"DIDIT_AUTH_URL", "https://auth.example"},
+                   {"DIDIT_API_URL", "https://api.example/prefix"}};
+    auto cfg = config::from_env();
+    BOOST_TEST(cfg.client_id == "cid");
+    BOOST_TEST(cfg.client_secret == "sec");
+    BOOST_TEST(cfg.auth_url == "https://auth.example");
+    BOOST_TEST(cfg.api_url == "https://api.example/prefix");
+    BOOST_TEST(cfg.ca_file.empty());
+}
+
+BOOST_AUTO_TEST_CASE(from_env_rejects_an_unreadable_ca_file) {
+    scoped_env env{{"DIDIT_CLIENT_ID", "cid"},
+                   {"DIDIT_CLIENT_SECRET", "sec"},
+                   {"DIDIT_CA_FILE", "/nonexistent/ca.pem"}};
+    BOOST_CHECK_THROW(config::from_env(), config_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
