@@ -35,7 +35,7 @@ namespace {
 struct live_connection {
     live_connection(tcp::socket socket, asio::ssl::context& tls) : stream(std::move(socket), tls) {}
     asio::ssl::stream<tcp::socket> stream;
-    bool idle = false; ///< waiting for the next request
+    bool idle = false; ///< not processing a request: closing it now loses nothing
     void close() {
         boost::system::error_code ignored;
         stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
@@ -157,6 +157,9 @@ struct server::impl {
                 response.body() = "<html><body><h1>502 Bad Gateway</h1></body></html>";
                 response.prepare_payload();
             }
+            // Answered: from the client's point of view the connection is idle as soon as the
+            // response bytes are out, which is before this coroutine resumes after the write.
+            conn.idle = true;
             auto [write_ec, written] =
                 co_await http::async_write(conn.stream, response, as_tuple(use_awaitable));
             if (write_ec || !response.keep_alive())
