@@ -35,6 +35,11 @@ client::~client() {
 
 client::executor_type client::get_executor() const noexcept { return impl_->executor; }
 
+client_stats client::stats() const noexcept {
+    return {impl_->token_requests.load(std::memory_order_relaxed),
+            impl_->connections_opened.load(std::memory_order_relaxed)};
+}
+
 namespace detail {
 namespace {
 

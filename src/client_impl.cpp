@@ -9,18 +9,18 @@ namespace didit::detail {
 
 namespace {
 
-pool_settings settings_for(const config& cfg) {
-    return {cfg.max_connections_per_origin, cfg.idle_timeout, cfg.connect_timeout,
+pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened) {
+    return {&opened, cfg.max_connections_per_origin, cfg.idle_timeout, cfg.connect_timeout,
             cfg.handshake_timeout};
 }
 
 std::unique_ptr<connection_pool> make_auth_pool(const boost::asio::any_io_executor& strand,
                                                 const origin& api, const origin& auth,
                                                 boost::asio::ssl::context& tls,
-                                                const config& cfg) {
+                                                const pool_settings& settings) {
     if (auth.same_server(api))
         return nullptr;
-    return std::make_unique<connection_pool>(strand, auth, tls, settings_for(cfg));
+    return std::make_unique<connection_pool>(strand, auth, tls, settings);
 }
 
 } // namespace
@@ -41,12 +41,14 @@ std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor ex
 client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
                          origin auth)
     : executor(executor), strand(boost::asio::make_strand(executor)), cfg(std::move(config_)),
-      tls(make_client_tls_context(cfg)), api_pool(strand, api, tls, settings_for(cfg)),
-      separate_auth_pool(make_auth_pool(strand, api, auth, tls, cfg)),
+      tls(make_client_tls_context(cfg)),
+      api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
+      separate_auth_pool(
+          make_auth_pool(strand, api, auth, tls, settings_for(cfg, connections_opened))),
       tokens(strand, auth_pool(),
              token_endpoint{auth.path_prefix + "/auth/v2/token/",
                             basic_authorization(cfg.client_id, cfg.client_secret),
-                            cfg.token_timeout, cfg.max_response_bytes}),
+                            cfg.token_timeout, cfg.max_response_bytes, &token_requests}),
       create_session_target(api.path_prefix + "/v1/session/") {}
 
 } // namespace didit::detail

@@ -11,6 +11,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,6 +24,10 @@ public:
     static std::shared_ptr<client_impl> create(boost::asio::any_io_executor executor, config cfg);
 
     client_impl(boost::asio::any_io_executor executor, config cfg, origin api, origin auth);
+
+    // Counters first: the pools and the token source below keep pointers to them.
+    std::atomic<std::uint64_t> token_requests{0};
+    std::atomic<std::uint64_t> connections_opened{0};
 
     boost::asio::any_io_executor executor; ///< the user's executor: default for handlers
     boost::asio::any_io_executor strand;   ///< guards everything below

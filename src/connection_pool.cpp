@@ -95,6 +95,8 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
         co_return error::tls_failed;
     }
     conn.established = true;
+    if (settings_.connections_opened != nullptr)
+        settings_.connections_opened->fetch_add(1, std::memory_order_relaxed);
     co_return error_code{};
 }
 

@@ -12,6 +12,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -20,6 +22,7 @@
 namespace didit::detail {
 
 struct pool_settings {
+    std::atomic<std::uint64_t>* connections_opened = nullptr; ///< counted here when set
     std::size_t max_connections = 1;
     clock::duration idle_timeout{};       ///< zero: idle connections never expire
     clock::duration connect_timeout{};    ///< zero: no limit

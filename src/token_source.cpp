@@ -90,6 +90,8 @@ asio::awaitable<flow_result<issued_token>> token_source::fetch(operation_state& 
                              token_request_body,
                              /*repeatable=*/true};
     incoming_response response;
+    if (endpoint_.requests_sent != nullptr)
+        endpoint_.requests_sent->fetch_add(1, std::memory_order_relaxed);
     auto sent = co_await exchange(pool_, request, endpoint_.max_response_bytes, response, op);
     if (sent)
         co_return flow_result<issued_token>{sent, {}};

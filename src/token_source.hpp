@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@ struct token_endpoint {
     std::string authorization; ///< "Basic ..."; a secret
     clock::duration timeout{}; ///< limit for one token request; zero: none
     std::size_t max_response_bytes = 0;
+    std::atomic<std::uint64_t>* requests_sent = nullptr; ///< counted here when set
 };
 
 class token_source {

@@ -11,6 +11,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -35,6 +36,12 @@ template <typename T>
 concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
 } // namespace detail
 
+/// What a client has done so far; for monitoring and benchmarks.
+struct client_stats {
+    std::uint64_t token_requests = 0;     ///< requests sent to the token endpoint
+    std::uint64_t connections_opened = 0; ///< TLS connections established
+};
+
 /// A client of the Didit API.
 ///
 /// Thread safety: all operations may be started concurrently from any thread. The client's
@@ -57,6 +64,9 @@ public:
     ~client();
 
     executor_type get_executor() const noexcept;
+
+    /// Thread-safe; the counts may lag operations in flight on other threads.
+    client_stats stats() const noexcept;
 
     /// Creates a verification session (v1: `POST /v1/session/`) and returns where to send
     /// the person.

@@ -1,0 +1,246 @@
+// didit-bench: many create_session calls through one client; throughput, latency, errors.
+//
+//   didit-bench [--requests N] [--concurrency C] [--rate R] [--json]
+//
+// Closed loop by default: C calls in flight, each starting the next when it ends. With
+// --rate R, calls start on a fixed schedule of R per second whatever is in flight (open loop),
+// and latency is measured from the scheduled start, so a slow server cannot hide its delay
+// (no coordinated omission). Configured by the DIDIT_* variables, or, when DIDIT_CLIENT_ID is
+// not set, against an emulator started in this process.
+
+#include <didit/didit.hpp>
+#include <didit/emulator.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct options {
+    std::size_t requests = 10000;
+    std::size_t concurrency = 64;
+    double rate = 0; ///< 0: closed loop
+    bool json = false;
+};
+
+int usage(const std::string& problem) {
+    std::cerr << "didit-bench: " << problem << "\n"
+              << "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--json]\n";
+    return 2;
+}
+
+std::optional<options> parse(int argc, char** argv, int& status) {
+    options opts;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view flag = argv[i];
+        if (flag == "--json") {
+            opts.json = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            status = usage("missing value for " + std::string{flag});
+            return std::nullopt;
+        }
+        std::string_view value = argv[++i];
+        double number = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec != std::errc{} || end != value.data() + value.size() || number <= 0) {
+            status = usage(std::string{flag} + " takes a positive number");
+            return std::nullopt;
+        }
+        if (flag == "--requests")
+            opts.requests = static_cast<std::size_t>(number);
+        else if (flag == "--concurrency")
+            opts.concurrency = static_cast<std::size_t>(number);
+        else if (flag == "--rate")
+            opts.rate = number;
+        else {
+            status = usage("unknown option " + std::string{flag});
+            return std::nullopt;
+        }
+    }
+    return opts;
+}
+
+/// A short name for an error, for the "errors by kind" table.
+std::string kind_of(const didit::error_code& ec) {
+    if (ec == asio::error::operation_aborted)
+        return "cancelled";
+    if (ec.category() != didit::error_category())
+        return std::string{ec.category().name()} + ":" + std::to_string(ec.value());
+    static const char* names[] = {
+        "",                  "invalid_request",  "bad_request",     "unauthorized",
+        "forbidden",         "not_found",        "rate_limited",    "server_error",
+        "unexpected_status", "token_rejected",   "invalid_response", "response_too_large",
+        "connect_failed",    "tls_failed",       "connect_timeout", "handshake_timeout",
+        "token_timeout",     "request_timeout",  "outcome_unknown", "connection_lost",
+    };
+    auto index = static_cast<std::size_t>(ec.value());
+    return index < std::size(names) ? names[index] : "didit:" + std::to_string(ec.value());
+}
+
+struct results {
+    std::vector<double> latencies_ms;
+    std::map<std::string, std::uint64_t> failures;
+    std::size_t completed = 0;
+};
+
+class bench {
+public:
+    bench(asio::io_context& io, didit::client& client, const options& opts)
+        : io_(io), client_(client), opts_(opts), run_id_(std::to_string(std::random_device{}())) {
+        results_.latencies_ms.reserve(opts.requests);
+    }
+
+    results run() {
+        started_ = clock_type::now();
+        if (opts_.rate > 0)
+            asio::co_spawn(io_, open_loop(), asio::detached);
+        else
+            for (std::size_t w = 0; w < std::min(opts_.concurrency, opts_.requests); ++w)
+                asio::co_spawn(io_, closed_loop_worker(), asio::detached);
+        while (results_.completed < opts_.requests)
+            io_.run_one();
+        finished_ = clock_type::now();
+        return std::move(results_);
+    }
+
+    double seconds() const { return std::chrono::duration<double>(finished_ - started_).count(); }
+
+private:
+    void record(const didit::error_code& ec, clock_type::time_point start) {
+        if (ec)
+            ++results_.failures[kind_of(ec)];
+        else
+            results_.latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+        ++results_.completed;
+    }
+
+    asio::awaitable<void> one_call(std::size_t index, clock_type::time_point start) {
+        // vendor_data is unique per call so a server can tell a duplicate from a new request.
+        std::string vendor_data = "bench-" + run_id_ + "-" + std::to_string(index);
+        auto [ec, s] = co_await client_.create_session(
+            {.callback = "https://example.com/kyc/done", .vendor_data = vendor_data},
+            asio::as_tuple(asio::use_awaitable));
+        record(ec, start);
+    }
+
+    asio::awaitable<void> closed_loop_worker() {
+        while (next_ < opts_.requests) {
+            auto index = next_++;
+            co_await one_call(index, clock_type::now());
+        }
+    }
+
+    asio::awaitable<void> open_loop() {
+        asio::steady_timer timer{io_};
+        auto interval = std::chrono::duration_cast<clock_type::duration>(
+            std::chrono::duration<double>(1.0 / opts_.rate));
+        for (std::size_t i = 0; i < opts_.requests; ++i) {
+            auto scheduled = started_ + interval * static_cast<long>(i);
+            timer.expires_at(scheduled);
+            co_await timer.async_wait(asio::use_awaitable);
+            asio::co_spawn(io_, one_call(i, scheduled), asio::detached);
+        }
+    }
+
+    asio::io_context& io_;
+    didit::client& client_;
+    options opts_;
+    std::string run_id_;
+    results results_;
+    std::size_t next_ = 0;
+    clock_type::time_point started_, finished_;
+};
+
+double percentile(std::vector<double>& sorted, double p) {
+    if (sorted.empty())
+        return 0;
+    auto rank = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+    return sorted[std::min(rank, sorted.size() - 1)];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    int status = 0;
+    auto opts = parse(argc, argv, status);
+    if (!opts)
+        return status;
+    try {
+        std::optional<didit::emulator::server> emulator;
+        didit::config cfg;
+        if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0') {
+            cfg = didit::config::from_env();
+        } else {
+            emulator.emplace();
+            cfg = emulator->client_config();
+        }
+        cfg.max_connections_per_origin = std::max<std::size_t>(cfg.max_connections_per_origin,
+                                                               std::min<std::size_t>(opts->concurrency, 64));
+        asio::io_context io{1};
+        didit::client client{io.get_executor(), cfg};
+        bench runner{io, client, *opts};
+        auto res = runner.run();
+
+        auto& lat = res.latencies_ms;
+        std::sort(lat.begin(), lat.end());
+        std::uint64_t failed = 0;
+        boost::json::object failures;
+        for (const auto& [kind, count] : res.failures) {
+            failed += count;
+            failures[kind] = count;
+        }
+        auto stats = client.stats();
+        boost::json::object summary{
+            {"requests", opts->requests},
+            {"succeeded", lat.size()},
+            {"failed", failures},
+            {"rps", static_cast<double>(opts->requests) / runner.seconds()},
+            {"p50_ms", percentile(lat, 0.50)},
+            {"p99_ms", percentile(lat, 0.99)},
+            {"max_ms", lat.empty() ? 0.0 : lat.back()},
+            {"token_requests", stats.token_requests},
+            {"connections_opened", stats.connections_opened},
+            {"mode", opts->rate > 0 ? "open-loop" : "closed-loop"},
+            {"concurrency", opts->concurrency},
+            {"target", emulator ? "in-process emulator" : "DIDIT_API_URL"},
+        };
+        std::cout << "requests:           " << opts->requests << " (" << lat.size()
+                  << " succeeded, " << failed << " failed)\n"
+                  << "throughput:         " << summary["rps"].as_double() << " requests/s\n"
+                  << "latency p50/p99/max: " << summary["p50_ms"].as_double() << " / "
+                  << summary["p99_ms"].as_double() << " / " << summary["max_ms"].as_double()
+                  << " ms\n"
+                  << "token requests:     " << stats.token_requests << "\n"
+                  << "connections opened: " << stats.connections_opened << "\n";
+        for (const auto& [kind, count] : res.failures)
+            std::cout << "errors " << kind << ": " << count << "\n";
+        if (opts->json)
+            std::cout << boost::json::serialize(summary) << "\n";
+        return failed == 0 ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "didit-bench: " << e.what() << "\n";
+        return 1;
+    }
+}
