@@ -88,11 +88,26 @@ std::string kind_of(const didit::error_code& ec) {
     if (ec.category() != didit::error_category())
         return std::string{ec.category().name()} + ":" + std::to_string(ec.value());
     static const char* names[] = {
-        "",                  "invalid_request",  "bad_request",     "unauthorized",
-        "forbidden",         "not_found",        "rate_limited",    "server_error",
-        "unexpected_status", "token_rejected",   "invalid_response", "response_too_large",
-        "connect_failed",    "tls_failed",       "connect_timeout", "handshake_timeout",
-        "token_timeout",     "request_timeout",  "outcome_unknown", "connection_lost",
+        "",
+        "invalid_request",
+        "bad_request",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "rate_limited",
+        "server_error",
+        "unexpected_status",
+        "token_rejected",
+        "invalid_response",
+        "response_too_large",
+        "connect_failed",
+        "tls_failed",
+        "connect_timeout",
+        "handshake_timeout",
+        "token_timeout",
+        "request_timeout",
+        "outcome_unknown",
+        "connection_lost",
     };
     auto index = static_cast<std::size_t>(ec.value());
     return index < std::size(names) ? names[index] : "didit:" + std::to_string(ec.value());
@@ -196,8 +211,8 @@ int main(int argc, char** argv) {
             emulator.emplace();
             cfg = emulator->client_config();
         }
-        cfg.max_connections_per_origin = std::max<std::size_t>(cfg.max_connections_per_origin,
-                                                               std::min<std::size_t>(opts->concurrency, 64));
+        cfg.max_connections_per_origin = std::max<std::size_t>(
+            cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
         asio::io_context io{1};
         didit::client client{io.get_executor(), cfg};
         bench runner{io, client, *opts};

@@ -30,9 +30,8 @@ asio::awaitable<void> verify_one_user(didit::config cfg) {
                 .vendor_data = "user-8d7f5c1e",
             },
             diag);
-        boost::json::object out{{"session_id", s.session_id},
-                                {"session_token", s.session_token},
-                                {"url", s.url}};
+        boost::json::object out{
+            {"session_id", s.session_id}, {"session_token", s.session_token}, {"url", s.url}};
         std::cout << boost::json::serialize(out) << "\n";
     } catch (const boost::system::system_error& e) {
         std::cerr << "create_session failed: " << e.code().message();

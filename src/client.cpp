@@ -33,7 +33,9 @@ client::~client() {
     }
 }
 
-client::executor_type client::get_executor() const noexcept { return impl_->executor; }
+client::executor_type client::get_executor() const noexcept {
+    return impl_->executor;
+}
 
 client_stats client::stats() const noexcept {
     return {impl_->token_requests.load(std::memory_order_relaxed),
@@ -59,11 +61,11 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
         if (got.first)
             co_return flow_result<session>{got.first, {}};
         auto token = std::move(got.second);
-        outgoing_request outgoing{"POST",        impl->create_session_target,
-                                  token->authorization, "application/json",
-                                  body,          /*repeatable=*/false};
-        auto sent = co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes,
-                                      response, op);
+        outgoing_request outgoing{
+            "POST", impl->create_session_target, token->authorization, "application/json",
+            body,   /*repeatable=*/false};
+        auto sent =
+            co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes, response, op);
         if (sent)
             co_return flow_result<session>{sent, {}};
         if (response.status == 401 && first_attempt) {
@@ -96,13 +98,11 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request req
     auto& strand = impl->strand;
     auto& executor = impl->executor;
     auto limit = impl->cfg.request_timeout;
-    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag,
-                           std::move(handler),
-                           [impl = std::move(impl), request = std::move(request)](
-                               operation_state& op) mutable {
-                               return create_session_flow(std::move(impl), std::move(request),
-                                                          op);
-                           });
+    run_operation<session>(
+        strand, executor, limit, /*repeatable=*/false, diag, std::move(handler),
+        [impl = std::move(impl), request = std::move(request)](operation_state& op) mutable {
+            return create_session_flow(std::move(impl), std::move(request), op);
+        });
 }
 
 } // namespace detail

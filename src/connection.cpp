@@ -18,7 +18,9 @@ bool connection::peer_closed_or_spoke() {
     return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 
-void connection::cancel_io() noexcept { stream.next_layer().cancel(); }
+void connection::cancel_io() noexcept {
+    stream.next_layer().cancel();
+}
 
 void connection::close() noexcept {
     boost::system::error_code ignored;

@@ -38,7 +38,8 @@ asio::awaitable<std::pair<error_code, connection_pool::lease>> connection_pool::
         }
         if (open_ < settings_.max_connections) {
             ++open_;
-            co_return std::pair{error_code{}, lease{this, std::make_unique<connection>(strand_, tls_)}};
+            co_return std::pair{error_code{},
+                                lease{this, std::make_unique<connection>(strand_, tls_)}};
         }
         co_await slot_freed_.async_wait(as_tuple(use_awaitable));
         auto state = co_await asio::this_coro::cancellation_state;
@@ -51,8 +52,8 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
     auto& tcp = conn.stream.next_layer();
     if (!endpoints_) {
         asio::ip::tcp::resolver resolver{strand_};
-        auto [ec, results] = co_await resolver.async_resolve(server_.host, server_.port,
-                                                              as_tuple(use_awaitable));
+        auto [ec, results] =
+            co_await resolver.async_resolve(server_.host, server_.port, as_tuple(use_awaitable));
         if (ec == asio::error::operation_aborted)
             co_return ec;
         if (ec) {
@@ -71,7 +72,7 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
         endpoints_.reset(); // the address may have changed: resolve again next time
         diag.message = "connecting failed: " + connect_ec.message();
         co_return connect_ec == boost::beast::error::timeout ? error::connect_timeout
-                                                               : error::connect_failed;
+                                                             : error::connect_failed;
     }
     tcp.socket().set_option(asio::ip::tcp::no_delay{true});
 

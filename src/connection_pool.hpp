@@ -24,9 +24,9 @@ namespace didit::detail {
 struct pool_settings {
     std::atomic<std::uint64_t>* connections_opened = nullptr; ///< counted here when set
     std::size_t max_connections = 1;
-    clock::duration idle_timeout{};       ///< zero: idle connections never expire
-    clock::duration connect_timeout{};    ///< zero: no limit
-    clock::duration handshake_timeout{};  ///< zero: no limit
+    clock::duration idle_timeout{};      ///< zero: idle connections never expire
+    clock::duration connect_timeout{};   ///< zero: no limit
+    clock::duration handshake_timeout{}; ///< zero: no limit
 };
 
 class connection_pool {

@@ -29,8 +29,8 @@ error_code classify_exchange_failure(error_code ec, bool repeatable, diagnostics
         diag.message = "the response exceeds the size limit";
         return error::response_too_large;
     }
-    if (ec.category() == make_error_code(http::error::end_of_stream).category() && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message) {
+    if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
         diag.message = "the response is not valid HTTP: " + ec.message();
         return error::invalid_response;
     }
@@ -86,9 +86,8 @@ asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_reque
 
         format_request(conn->write_buffer, pool.server().host_header, request);
         diag.request_sent = true;
-        auto [write_ec, written] =
-            co_await asio::async_write(conn->stream, asio::buffer(conn->write_buffer),
-                                       as_tuple(use_awaitable));
+        auto [write_ec, written] = co_await asio::async_write(
+            conn->stream, asio::buffer(conn->write_buffer), as_tuple(use_awaitable));
         http::response_parser<http::string_body> parser;
         parser.header_limit(max_header_bytes);
         parser.body_limit(max_response_bytes);

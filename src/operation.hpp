@@ -27,8 +27,7 @@
 
 namespace didit::detail {
 
-template <class T>
-using flow_result = std::pair<error_code, T>;
+template <class T> using flow_result = std::pair<error_code, T>;
 
 /// What one running operation owns besides its coroutine frames. Used only on the strand.
 struct operation_state {
@@ -85,8 +84,8 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
     asio::co_spawn(
         strand, std::move(flow),
         asio::bind_cancellation_slot(
-            state->signal.slot(),
-            [state, done = std::move(done)](std::exception_ptr failure, flow_result<T> result) mutable {
+            state->signal.slot(), [state, done = std::move(done)](std::exception_ptr failure,
+                                                                  flow_result<T> result) mutable {
                 state->deadline.cancel();
                 if (failure)
                     result = {asio::error::no_memory, T{}}; // only bad_alloc escapes the flows
@@ -119,13 +118,13 @@ void run_operation(const boost::asio::any_io_executor& strand,
             if (user_diag)
                 *user_diag = std::move(state.diag);
             auto executor = asio::get_associated_executor(handler, default_executor);
-            asio::dispatch(executor, [handler = std::move(handler),
-                                      result = std::move(result)]() mutable {
-                auto slot = asio::get_associated_cancellation_slot(handler);
-                if (slot.is_connected())
-                    slot.clear();
-                std::move(handler)(result.first, std::move(result.second));
-            });
+            asio::dispatch(executor,
+                           [handler = std::move(handler), result = std::move(result)]() mutable {
+                               auto slot = asio::get_associated_cancellation_slot(handler);
+                               if (slot.is_connected())
+                                   slot.clear();
+                               std::move(handler)(result.first, std::move(result.second));
+                           });
         });
 }
 

@@ -16,9 +16,7 @@ struct origin {
     bool host_is_ip = false;
 
     /// Two URLs share connections only when scheme, host and port are equal.
-    bool same_server(const origin& other) const {
-        return host == other.host && port == other.port;
-    }
+    bool same_server(const origin& other) const { return host == other.host && port == other.port; }
 };
 
 /// Parses an absolute https URL. The error string names what is wrong, not the URL.

@@ -65,9 +65,9 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
                 state.diag.message = "the token request did not complete within token_timeout";
             }
             if (!ec) {
-                current_ = std::make_shared<const access_token>(access_token{
-                    std::move(issued.authorization),
-                    schedule_token(requested_at, issued.expires_in), ++generation_});
+                current_ = std::make_shared<const access_token>(
+                    access_token{std::move(issued.authorization),
+                                 schedule_token(requested_at, issued.expires_in), ++generation_});
                 retry_not_before_ = {};
             } else {
                 last_failed_flight_ = flight;

@@ -30,8 +30,8 @@ const boost::json::object* parse_object(std::string_view body, boost::json::valu
     return &out.get_object();
 }
 
-const boost::json::string* required_string(const boost::json::object& object,
-                                           std::string_view name, diagnostics& diag) {
+const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
+                                           diagnostics& diag) {
     auto* field = object.if_contains(name);
     if (field == nullptr) {
         diag.message = "the response has no field '" + std::string{name} + "'";
@@ -86,8 +86,7 @@ std::string basic_authorization(std::string_view client_id, std::string_view cli
     return out;
 }
 
-boost::system::result<issued_token> parse_token_response(std::string_view body,
-                                                         diagnostics& diag) {
+boost::system::result<issued_token> parse_token_response(std::string_view body, diagnostics& diag) {
     unsigned char scratch[2048];
     boost::json::monotonic_resource resource{scratch};
     boost::json::value parsed(boost::json::storage_ptr{&resource});

@@ -26,8 +26,7 @@ struct issued_token {
 
 /// Parses a 2xx token response. On failure returns error::invalid_response and says why in
 /// diag.message (naming the field, never its value).
-boost::system::result<issued_token> parse_token_response(std::string_view body,
-                                                         diagnostics& diag);
+boost::system::result<issued_token> parse_token_response(std::string_view body, diagnostics& diag);
 
 /// Why a request cannot be sent (names the field); empty when it is acceptable.
 std::string check_session_request(const session_request& request);

@@ -25,7 +25,9 @@ struct outcome {
 };
 
 /// A callback URL and a vendor_data unique to `n`.
-inline std::string vendor(std::size_t n) { return "user-" + std::to_string(n); }
+inline std::string vendor(std::size_t n) {
+    return "user-" + std::to_string(n);
+}
 inline constexpr std::string_view callback_url = "https://example.com/kyc/done";
 
 struct fixture {
@@ -95,8 +97,7 @@ namespace didit_test {
 
 /// Runs `io` until `ready()` holds, for conditions that change on the emulator's thread.
 /// Fails the test after ten seconds.
-template <class Predicate>
-void run_until(boost::asio::io_context& io, Predicate ready) {
+template <class Predicate> void run_until(boost::asio::io_context& io, Predicate ready) {
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     io.restart();
     while (!ready()) {

@@ -80,18 +80,16 @@ public:
     /// sent and may have created a session: reconcile by `vendor_data` before creating again.
     /// The overload taking `diagnostics&` fills it with the server's explanation on failure;
     /// it must outlive the operation.
-    template <detail::completion_token_not_diagnostics CompletionToken =
-                  boost::asio::use_awaitable_t<>>
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, CompletionToken&& token = {}) {
-        return initiate_create_session(request, nullptr,
-                                       std::forward<CompletionToken>(token));
+        return initiate_create_session(request, nullptr, std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, diagnostics& diag,
                         CompletionToken&& token = {}) {
-        return initiate_create_session(request, &diag,
-                                       std::forward<CompletionToken>(token));
+        return initiate_create_session(request, &diag, std::forward<CompletionToken>(token));
     }
 
 private:

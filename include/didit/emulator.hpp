@@ -30,7 +30,7 @@ enum class endpoint { token, create_session, other };
 
 struct counters {
     std::uint64_t connections_accepted = 0;
-    std::uint64_t token_requests = 0;          ///< requests to the token endpoint
+    std::uint64_t token_requests = 0; ///< requests to the token endpoint
     std::uint64_t tokens_issued = 0;
     std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
     std::uint64_t sessions_created = 0;

@@ -13,10 +13,8 @@
 namespace didit::emulator::detail {
 namespace {
 
-template <auto Free>
-struct deleter {
-    template <class T>
-    void operator()(T* p) const { Free(p); }
+template <auto Free> struct deleter {
+    template <class T> void operator()(T* p) const { Free(p); }
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
 using x509_ptr = std::unique_ptr<X509, deleter<X509_free>>;

@@ -49,8 +49,8 @@ constexpr std::size_t max_request_bytes = 2 * 1024 * 1024;
 
 struct server::impl {
     explicit impl(options opts)
-        : options_(std::move(opts)), certificate_(detail::make_self_signed_certificate(
-                                         options_.certificate_hosts)),
+        : options_(std::move(opts)),
+          certificate_(detail::make_self_signed_certificate(options_.certificate_hosts)),
           service_(options_) {
         tls_.use_certificate_chain(asio::buffer(certificate_.certificate_pem));
         tls_.use_private_key(asio::buffer(certificate_.private_key_pem), asio::ssl::context::pem);
@@ -70,8 +70,7 @@ struct server::impl {
     }
 
     /// Runs `f` on the emulator's thread and waits for it. Never call from that thread.
-    template <class F>
-    auto on_loop(F f) {
+    template <class F> auto on_loop(F f) {
         std::packaged_task<decltype(f())()> task{std::move(f)};
         auto result = task.get_future();
         asio::post(io_, [&task] { task(); });
@@ -111,9 +110,8 @@ struct server::impl {
     }
 
     asio::awaitable<void> serve_requests(live_connection& conn) {
-        auto [handshake_ec] =
-            co_await conn.stream.async_handshake(asio::ssl::stream_base::server,
-                                                 as_tuple(use_awaitable));
+        auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::server,
+                                                                   as_tuple(use_awaitable));
         if (handshake_ec)
             co_return;
         boost::beast::flat_buffer buffer;
@@ -205,11 +203,17 @@ struct server::impl {
 server::server(options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
 server::~server() = default;
 
-unsigned short server::port() const { return impl_->port_; }
+unsigned short server::port() const {
+    return impl_->port_;
+}
 
-std::string server::url() const { return "https://localhost:" + std::to_string(port()); }
+std::string server::url() const {
+    return "https://localhost:" + std::to_string(port());
+}
 
-const std::string& server::certificate_pem() const { return impl_->certificate_.certificate_pem; }
+const std::string& server::certificate_pem() const {
+    return impl_->certificate_.certificate_pem;
+}
 
 didit::config server::client_config() const {
     didit::config cfg;
@@ -221,7 +225,9 @@ didit::config server::client_config() const {
     return cfg;
 }
 
-counters server::stats() const { return impl_->service_.stats(); }
+counters server::stats() const {
+    return impl_->service_.stats();
+}
 
 void server::inject(fault f) {
     if (f.times == 0)
@@ -238,7 +244,9 @@ void server::close_idle_connections() {
     });
 }
 
-void server::expire_tokens() { impl_->service_.expire_tokens(); }
+void server::expire_tokens() {
+    impl_->service_.expire_tokens();
+}
 
 void server::set_token_lifetime(std::chrono::seconds lifetime) {
     impl_->service_.set_token_lifetime(lifetime);

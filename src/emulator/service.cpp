@@ -142,9 +142,9 @@ void service::count_arrival(endpoint where) {
 http_response service::issue_token(const http_request& request) {
     auto credentials = decode_basic(request[http::field::authorization]);
     if (!credentials || *credentials != options_.client_id + ":" + options_.client_secret)
-        return json_response(request, http::status::unauthorized,
-                             {{"error", "invalid_client"},
-                              {"error_description", "Client authentication failed."}});
+        return json_response(
+            request, http::status::unauthorized,
+            {{"error", "invalid_client"}, {"error_description", "Client authentication failed."}});
     if (!form_has(request.body(), "grant_type=client_credentials"))
         return json_response(request, http::status::bad_request,
                              {{"error", "unsupported_grant_type"},

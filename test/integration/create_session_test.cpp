@@ -51,9 +51,10 @@ BOOST_AUTO_TEST_CASE(co_await_with_a_braced_request) {
 
 BOOST_AUTO_TEST_CASE(failure_throws_system_error_with_the_code) {
     fixture f;
-    f.emulator.inject({.what = didit::emulator::fault::kind::respond,
-                       .status = 403,
-                       .body = R"({"detail":"You do not have permission to perform this action."})"});
+    f.emulator.inject(
+        {.what = didit::emulator::fault::kind::respond,
+         .status = 403,
+         .body = R"({"detail":"You do not have permission to perform this action."})"});
     std::optional<didit::error_code> thrown;
     asio::co_spawn(
         f.io,
@@ -72,17 +73,18 @@ BOOST_AUTO_TEST_CASE(failure_throws_system_error_with_the_code) {
 
 BOOST_AUTO_TEST_CASE(as_tuple_reports_errors_without_exceptions) {
     fixture f;
-    f.emulator.inject({.what = didit::emulator::fault::kind::respond,
-                       .status = 429,
-                       .body = R"({"detail":"Request was throttled. Expected available in 7 seconds."})",
-                       .retry_after = 7});
+    f.emulator.inject(
+        {.what = didit::emulator::fault::kind::respond,
+         .status = 429,
+         .body = R"({"detail":"Request was throttled. Expected available in 7 seconds."})",
+         .retry_after = 7});
     std::optional<didit::error_code> result;
     didit::diagnostics diag;
     asio::co_spawn(
         f.io,
         [&]() -> asio::awaitable<void> {
-            auto [ec, s] = co_await f.client->create_session(
-                {.callback = callback_url}, diag, asio::as_tuple(asio::use_awaitable));
+            auto [ec, s] = co_await f.client->create_session({.callback = callback_url}, diag,
+                                                             asio::as_tuple(asio::use_awaitable));
             result = ec;
         },
         asio::detached);
@@ -123,9 +125,8 @@ BOOST_AUTO_TEST_CASE(deferred_starts_only_when_launched) {
 BOOST_AUTO_TEST_CASE(handler_is_never_called_inline) {
     fixture f;
     bool called = false;
-    f.client->create_session({.callback = ""}, [&](didit::error_code, didit::session) {
-        called = true;
-    });
+    f.client->create_session({.callback = ""},
+                             [&](didit::error_code, didit::session) { called = true; });
     BOOST_TEST(!called);
     while (!called)
         BOOST_REQUIRE(f.io.run_one() > 0);
@@ -161,13 +162,15 @@ BOOST_AUTO_TEST_CASE(invalid_requests_fail_before_any_traffic) {
 
 BOOST_AUTO_TEST_CASE(server_validation_errors_carry_the_fields) {
     fixture f;
-    f.emulator.inject({.what = didit::emulator::fault::kind::respond,
-                       .status = 400,
-                       .body = R"({"vendor_data":["Ensure this field has no more than 255 characters."]})"});
+    f.emulator.inject(
+        {.what = didit::emulator::fault::kind::respond,
+         .status = 400,
+         .body = R"({"vendor_data":["Ensure this field has no more than 255 characters."]})"});
     auto out = f.create();
     BOOST_TEST((out.ec == error::bad_request));
     BOOST_TEST(out.diag.http_status == 400);
-    BOOST_TEST(out.diag.detail == "vendor_data: Ensure this field has no more than 255 characters.");
+    BOOST_TEST(out.diag.detail ==
+               "vendor_data: Ensure this field has no more than 255 characters.");
 }
 
 BOOST_AUTO_TEST_CASE(server_errors_are_reported_not_retried) {

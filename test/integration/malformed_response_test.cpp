@@ -54,8 +54,8 @@ BOOST_AUTO_TEST_CASE(an_empty_body_is_invalid) {
 }
 
 BOOST_AUTO_TEST_CASE(an_oversized_body_is_refused) {
-    std::string huge = R"({"session_id":")" + std::string(200 * 1024, 'a') +
-                       R"(","session_token":"t","url":"u"})";
+    std::string huge =
+        R"({"session_id":")" + std::string(200 * 1024, 'a') + R"(","session_token":"t","url":"u"})";
     auto out = create_against(respond_201(huge),
                               [](didit::config& cfg) { cfg.max_response_bytes = 64 * 1024; });
     BOOST_TEST((out.ec == error::response_too_large));

@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(a_token_request_on_a_broken_connection_is_retried) {
     fixture f;
     BOOST_TEST(!f.create(0).ec);
     f.emulator.expire_tokens(); // the next create meets a 401 and refreshes on its connection
-    f.emulator.inject({.what = fault::kind::close_on_arrival,
-                       .where = didit::emulator::endpoint::token});
+    f.emulator.inject(
+        {.what = fault::kind::close_on_arrival, .where = didit::emulator::endpoint::token});
     auto out = f.create(1);
     BOOST_TEST(!out.ec, out.ec.message());
     BOOST_TEST(f.emulator.stats().token_requests == 3u);
@@ -131,8 +131,8 @@ BOOST_AUTO_TEST_CASE(a_certificate_for_another_host_is_rejected) {
 
 BOOST_AUTO_TEST_CASE(an_ip_address_is_checked_against_the_certificate) {
     fixture ok{{}, [](didit::config& cfg) {
-                   cfg.api_url = cfg.auth_url = "https://127.0.0.1:" + cfg.api_url.substr(
-                                                                       cfg.api_url.rfind(':') + 1);
+                   cfg.api_url = cfg.auth_url =
+                       "https://127.0.0.1:" + cfg.api_url.substr(cfg.api_url.rfind(':') + 1);
                }};
     BOOST_TEST(!ok.create().ec);
 
@@ -182,9 +182,8 @@ BOOST_AUTO_TEST_CASE(a_timeout_before_sending_is_request_timeout) {
                   cfg.request_timeout = 200ms;
                   cfg.token_timeout = 0ms;
               }};
-    f.emulator.inject({.what = fault::kind::delay,
-                       .where = didit::emulator::endpoint::token,
-                       .delay = 10s});
+    f.emulator.inject(
+        {.what = fault::kind::delay, .where = didit::emulator::endpoint::token, .delay = 10s});
     auto out = f.create();
     BOOST_TEST((out.ec == error::request_timeout));
     BOOST_TEST(!out.diag.request_sent);

@@ -15,9 +15,9 @@ using namespace didit::detail;
 BOOST_AUTO_TEST_SUITE(features_names)
 
 BOOST_AUTO_TEST_CASE(all_eight_combinations_round_trip) {
-    const char* expected[] = {"OCR",        "OCR + NFC",        "OCR + AML",
-                              "OCR + NFC + AML", "OCR + FACE", "OCR + NFC + FACE",
-                              "OCR + FACE + AML", "OCR + NFC + FACE + AML"};
+    const char* expected[] = {
+        "OCR",        "OCR + NFC",        "OCR + AML",        "OCR + NFC + AML",
+        "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML"};
     for (int i = 0; i < 8; ++i) {
         auto f = static_cast<features>(i);
         BOOST_TEST(to_string(f) == expected[i]);
@@ -40,16 +40,17 @@ BOOST_AUTO_TEST_CASE(body_has_exactly_the_given_fields) {
     auto body = create_session_body({.callback = "https://example.com/done",
                                      .features = features::ocr_nfc_face,
                                      .vendor_data = "user-1"});
-    BOOST_TEST(body ==
-               R"({"callback":"https://example.com/done","features":"OCR + NFC + FACE","vendor_data":"user-1"})");
+    BOOST_TEST(
+        body ==
+        R"({"callback":"https://example.com/done","features":"OCR + NFC + FACE","vendor_data":"user-1"})");
     auto minimal = create_session_body({.callback = "https://example.com/done"});
     BOOST_TEST(minimal == R"({"callback":"https://example.com/done"})");
 }
 
 BOOST_AUTO_TEST_CASE(strings_are_escaped_into_valid_json) {
     std::string hostile = "a\"b\\c\nd\x01\xc3\xa9";
-    auto body = create_session_body({.callback = "https://example.com/?q=\"x\"",
-                                     .vendor_data = hostile});
+    auto body =
+        create_session_body({.callback = "https://example.com/?q=\"x\"", .vendor_data = hostile});
     auto parsed = boost::json::parse(body);
     BOOST_TEST(parsed.at("vendor_data").as_string() == hostile);
     BOOST_TEST(parsed.at("callback").as_string() == "https://example.com/?q=\"x\"");
@@ -156,15 +157,15 @@ BOOST_AUTO_TEST_SUITE(error_bodies)
 BOOST_AUTO_TEST_CASE(detail_is_taken_in_the_documented_order) {
     BOOST_TEST(extract_detail(R"({"detail":"Not found.","message":"m"})") == "Not found.");
     BOOST_TEST(extract_detail(R"({"message":"m","error":"e"})") == "m");
-    BOOST_TEST(extract_detail(R"({"error":"invalid_client","error_description":"bad"})") ==
-               "bad");
+    BOOST_TEST(extract_detail(R"({"error":"invalid_client","error_description":"bad"})") == "bad");
     BOOST_TEST(extract_detail(R"({"error":"invalid_client"})") == "invalid_client");
 }
 
 BOOST_AUTO_TEST_CASE(field_errors_are_joined) {
-    BOOST_TEST(extract_detail(
-                   R"({"features":["\"X\" is not a valid choice."],"callback":["Enter a valid URL."]})") ==
-               R"(features: "X" is not a valid choice.; callback: Enter a valid URL.)");
+    BOOST_TEST(
+        extract_detail(
+            R"({"features":["\"X\" is not a valid choice."],"callback":["Enter a valid URL."]})") ==
+        R"(features: "X" is not a valid choice.; callback: Enter a valid URL.)");
 }
 
 BOOST_AUTO_TEST_CASE(hostile_bodies_are_bounded_and_cleaned) {

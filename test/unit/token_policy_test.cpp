@@ -34,8 +34,8 @@ BOOST_AUTO_TEST_CASE(no_token_means_wait) {
 
 BOOST_AUTO_TEST_CASE(fresh_token_is_used_without_refresh) {
     auto lifetime = schedule_token(clock::time_point{0s}, 100s);
-    BOOST_TEST((decide_token_action(&lifetime, false, clock::time_point{50s}, {}) ==
-                token_action::use));
+    BOOST_TEST(
+        (decide_token_action(&lifetime, false, clock::time_point{50s}, {}) == token_action::use));
 }
 
 BOOST_AUTO_TEST_CASE(due_token_is_used_while_one_refresh_starts) {
@@ -43,8 +43,8 @@ BOOST_AUTO_TEST_CASE(due_token_is_used_while_one_refresh_starts) {
     BOOST_TEST((decide_token_action(&lifetime, false, clock::time_point{95s}, {}) ==
                 token_action::use_and_refresh));
     // A refresh in flight: just use the token, never start a second refresh.
-    BOOST_TEST((decide_token_action(&lifetime, true, clock::time_point{95s}, {}) ==
-                token_action::use));
+    BOOST_TEST(
+        (decide_token_action(&lifetime, true, clock::time_point{95s}, {}) == token_action::use));
 }
 
 BOOST_AUTO_TEST_CASE(expired_token_is_never_used) {
