@@ -72,7 +72,9 @@ certificate make_self_signed_certificate(const std::vector<std::string>& hosts) 
     for (const auto& host : hosts) {
         boost::system::error_code ec;
         boost::asio::ip::make_address(host, ec);
-        alt_names += (alt_names.empty() ? "" : ",") + std::string{ec ? "DNS:" : "IP:"} + host;
+        if (!alt_names.empty())
+            alt_names.append(",");
+        alt_names.append(ec ? "DNS:" : "IP:").append(host);
     }
     // Self-signed and used as its own trust anchor, so it is marked as a CA.
     add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");

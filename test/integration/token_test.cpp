@@ -149,3 +149,24 @@ BOOST_AUTO_TEST_CASE(short_lived_tokens_are_refreshed_before_they_expire) {
     auto seen = f.emulator.stats();
     BOOST_TEST(seen.create_session_requests == seen.sessions_created);
 }
+
+BOOST_AUTO_TEST_CASE(a_failed_background_refresh_keeps_the_old_token_serving) {
+    // Tokens live one second, so the client refreshes in the background after 0.9 s. That
+    // refresh fails; calls must keep succeeding on the old token, and a later refresh succeeds.
+    didit::emulator::options opts;
+    opts.token_lifetime = std::chrono::seconds{1};
+    fixture f{opts};
+    BOOST_TEST(!f.create(0).ec);
+    f.emulator.inject({.what = fault::kind::respond,
+                       .where = didit::emulator::endpoint::token,
+                       .status = 503,
+                       .body = R"({"detail":"token service down"})"});
+    std::size_t n = 1;
+    while (f.emulator.stats().tokens_issued < 2) {
+        auto out = f.create(n++);
+        BOOST_REQUIRE_MESSAGE(!out.ec, out.ec.message() + " / " + out.diag.message);
+    }
+    auto seen = f.emulator.stats();
+    BOOST_TEST(seen.token_requests >= 3u); // the first, the failed refresh, a good refresh
+    BOOST_TEST(seen.sessions_created == n);
+}
