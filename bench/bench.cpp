@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -204,13 +203,7 @@ int main(int argc, char** argv) {
         return status;
     try {
         std::optional<didit::emulator::server> emulator;
-        didit::config cfg;
-        if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0') {
-            cfg = didit::config::from_env();
-        } else {
-            emulator.emplace();
-            cfg = emulator->client_config();
-        }
+        auto cfg = didit::emulator::config_from_env_or_emulator(emulator);
         cfg.max_connections_per_origin = std::max<std::size_t>(
             cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
         asio::io_context io{1};

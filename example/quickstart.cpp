@@ -12,7 +12,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -47,16 +46,10 @@ asio::awaitable<void> verify_one_user(didit::config cfg) {
 int main() {
     try {
         std::optional<didit::emulator::server> emulator;
-        didit::config cfg;
-        if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0') {
-            cfg = didit::config::from_env();
-        } else {
-            emulator.emplace();
-            cfg = emulator->client_config();
+        auto cfg = didit::emulator::config_from_env_or_emulator(emulator);
+        if (emulator)
             std::cerr << "no DIDIT_CLIENT_ID set: using the embedded emulator at "
                       << emulator->url() << "\n";
-        }
-
         asio::io_context io;
         bool ok = false;
         asio::co_spawn(io, verify_one_user(cfg),

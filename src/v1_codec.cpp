@@ -14,21 +14,29 @@
 namespace didit::detail {
 namespace {
 
-/// Parses `body` into `out` (allocating from out's storage); null and a reason on failure.
-const boost::json::object* parse_object(std::string_view body, boost::json::value& out,
-                                        diagnostics& diag) {
-    boost::system::error_code ec;
-    out = boost::json::parse(body, ec, out.storage());
-    if (ec) {
-        diag.message = "the response body is not valid JSON: " + ec.message();
-        return nullptr;
+/// A response body parsed into a stack buffer, spilling to the heap only for large bodies.
+class json_body {
+public:
+    /// The body's top-level object; null, with the reason in diag.message, otherwise.
+    const boost::json::object* parse(std::string_view body, diagnostics& diag) {
+        boost::system::error_code ec;
+        value_ = boost::json::parse(body, ec, &resource_);
+        if (ec) {
+            diag.message = "the response body is not valid JSON: " + ec.message();
+            return nullptr;
+        }
+        if (!value_.is_object()) {
+            diag.message = "the response body is not a JSON object";
+            return nullptr;
+        }
+        return &value_.get_object();
     }
-    if (!out.is_object()) {
-        diag.message = "the response body is not a JSON object";
-        return nullptr;
-    }
-    return &out.get_object();
-}
+
+private:
+    unsigned char scratch_[2048];
+    boost::json::monotonic_resource resource_{scratch_};
+    boost::json::value value_;
+};
 
 const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
                                            diagnostics& diag) {
@@ -87,10 +95,8 @@ std::string basic_authorization(std::string_view client_id, std::string_view cli
 }
 
 boost::system::result<issued_token> parse_token_response(std::string_view body, diagnostics& diag) {
-    unsigned char scratch[2048];
-    boost::json::monotonic_resource resource{scratch};
-    boost::json::value parsed(boost::json::storage_ptr{&resource});
-    auto* object = parse_object(body, parsed, diag);
+    json_body parsed;
+    auto* object = parsed.parse(body, diag);
     if (object == nullptr)
         return error::invalid_response;
     auto* token = required_string(*object, "access_token", diag);
@@ -137,10 +143,8 @@ std::string create_session_body(const session_request& request) {
 }
 
 boost::system::result<session> parse_session(std::string_view body, diagnostics& diag) {
-    unsigned char scratch[2048];
-    boost::json::monotonic_resource resource{scratch};
-    boost::json::value parsed(boost::json::storage_ptr{&resource});
-    auto* object = parse_object(body, parsed, diag);
+    json_body parsed;
+    auto* object = parsed.parse(body, diag);
     if (object == nullptr)
         return error::invalid_response;
     auto* id = required_string(*object, "session_id", diag);

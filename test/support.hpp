@@ -5,6 +5,8 @@
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -39,15 +41,17 @@ struct fixture {
         client.emplace(io.get_executor(), cfg);
     }
 
-    /// Starts a create_session for vendor(n); `out` is filled on completion.
-    void start(outcome& out, std::size_t n = 0) {
+    /// Starts a create_session for vendor(n), cancellable through `cancel`; `out` is filled on
+    /// completion.
+    void start(outcome& out, std::size_t n = 0, boost::asio::cancellation_slot cancel = {}) {
         auto who = vendor(n);
         client->create_session({.callback = callback_url, .vendor_data = who}, out.diag,
-                               [&out](didit::error_code ec, didit::session s) {
-                                   out.ec = ec;
-                                   out.session = std::move(s);
-                                   out.done = true;
-                               });
+                               boost::asio::bind_cancellation_slot(
+                                   cancel, [&out](didit::error_code ec, didit::session s) {
+                                       out.ec = ec;
+                                       out.session = std::move(s);
+                                       out.done = true;
+                                   }));
     }
 
     /// Runs the io_context until every outcome is done.

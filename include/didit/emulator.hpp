@@ -90,4 +90,9 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+/// For programs that work offline by default: the configuration from the DIDIT_* variables
+/// when DIDIT_CLIENT_ID is set (config::from_env, which throws config_error on bad values);
+/// otherwise starts an emulator in `local` and returns the configuration for it.
+didit::config config_from_env_or_emulator(std::optional<server>& local);
+
 } // namespace didit::emulator

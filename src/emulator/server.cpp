@@ -16,6 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <set>
@@ -254,6 +255,13 @@ void server::set_token_lifetime(std::chrono::seconds lifetime) {
 
 std::size_t server::open_connections() const {
     return impl_->on_loop([this] { return impl_->live_.size(); });
+}
+
+didit::config config_from_env_or_emulator(std::optional<server>& local) {
+    if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0')
+        return didit::config::from_env();
+    local.emplace();
+    return local->client_config();
 }
 
 } // namespace didit::emulator

@@ -1,8 +1,6 @@
 #define BOOST_TEST_MODULE transport
 #include "support.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 using namespace didit_test;
@@ -212,12 +210,7 @@ BOOST_AUTO_TEST_CASE(cancelling_an_in_flight_request_discards_its_connection) {
     f.emulator.inject({.what = fault::kind::delay, .delay = 10s});
     boost::asio::cancellation_signal cancel;
     std::vector<outcome> outs(1);
-    f.client->create_session({.callback = callback_url, .vendor_data = "cancelled"}, outs[0].diag,
-                             boost::asio::bind_cancellation_slot(
-                                 cancel.slot(), [&](didit::error_code ec, didit::session) {
-                                     outs[0].ec = ec;
-                                     outs[0].done = true;
-                                 }));
+    f.start(outs[0], 1, cancel.slot());
     run_until(f.io, [&] { return f.emulator.stats().create_session_requests == 2; });
     cancel.emit(boost::asio::cancellation_type::terminal);
     f.run_until_done(outs);
@@ -234,12 +227,7 @@ BOOST_AUTO_TEST_CASE(cancelling_a_request_waiting_for_the_pool) {
     std::vector<outcome> outs(2);
     f.start(outs[0], 1); // holds the only connection for 300 ms
     boost::asio::cancellation_signal cancel;
-    f.client->create_session({.callback = callback_url, .vendor_data = "waiting"}, outs[1].diag,
-                             boost::asio::bind_cancellation_slot(
-                                 cancel.slot(), [&](didit::error_code ec, didit::session) {
-                                     outs[1].ec = ec;
-                                     outs[1].done = true;
-                                 }));
+    f.start(outs[1], 2, cancel.slot());
     f.io.poll();
     cancel.emit(boost::asio::cancellation_type::terminal);
     f.run_until_done(outs);
