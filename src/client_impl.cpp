@@ -3,11 +3,22 @@
 #include "tls.hpp"
 #include "v1_codec.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
 namespace didit::detail {
 
 namespace {
+
+/// A strand over the user's executor. Over an io_context's own executor type the strand fits
+/// in any_io_executor's small buffer, so copying it (which Asio does per operation) does not
+/// allocate; over other executors it still works, with allocations.
+boost::asio::any_io_executor make_client_strand(const boost::asio::any_io_executor& executor) {
+    using io_executor = boost::asio::io_context::executor_type;
+    if (const auto* io = executor.target<io_executor>())
+        return boost::asio::make_strand(*io);
+    return boost::asio::make_strand(executor);
+}
 
 pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened) {
     return {&opened, cfg.max_connections_per_origin, cfg.idle_timeout, cfg.connect_timeout,
@@ -40,7 +51,7 @@ std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor ex
 
 client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
                          origin auth)
-    : executor(executor), strand(boost::asio::make_strand(executor)), cfg(std::move(config_)),
+    : executor(executor), strand(make_client_strand(executor)), cfg(std::move(config_)),
       tls(make_client_tls_context(cfg)),
       api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
       separate_auth_pool(

@@ -17,10 +17,12 @@ namespace {
 /// A response body parsed into a stack buffer, spilling to the heap only for large bodies.
 class json_body {
 public:
+    json_body() : value_(boost::json::storage_ptr{&resource_}) {}
+
     /// The body's top-level object; null, with the reason in diag.message, otherwise.
     const boost::json::object* parse(std::string_view body, diagnostics& diag) {
         boost::system::error_code ec;
-        value_ = boost::json::parse(body, ec, &resource_);
+        value_ = boost::json::parse(body, ec, value_.storage()); // same storage: a move
         if (ec) {
             diag.message = "the response body is not valid JSON: " + ec.message();
             return nullptr;
