@@ -162,6 +162,29 @@ BOOST_AUTO_TEST_CASE(a_refused_connection_is_connect_failed) {
     BOOST_TEST((out.ec == didit::condition::retryable));
 }
 
+BOOST_AUTO_TEST_CASE(a_server_that_never_accepts_hits_the_connect_timeout) {
+    // A listener whose accept queue is full: the kernel drops further SYNs, so connecting
+    // neither succeeds nor fails until the client gives up.
+    boost::asio::io_context io;
+    ip::tcp::acceptor full{io, ip::tcp::v4()};
+    full.bind({ip::make_address("127.0.0.1"), 0});
+    full.listen(0);
+    auto port = full.local_endpoint().port();
+    std::vector<ip::tcp::socket> queued;
+    for (int i = 0; i < 4; ++i) {
+        // The connect syscall is made at initiation; `io` is never run, so nothing waits.
+        queued.emplace_back(io);
+        queued.back().async_connect({ip::make_address("127.0.0.1"), port}, [](auto) {});
+    }
+    fixture f{{}, [port](didit::config& cfg) {
+                  cfg.api_url = cfg.auth_url = "https://127.0.0.1:" + std::to_string(port);
+                  cfg.connect_timeout = 200ms;
+              }};
+    auto out = f.create();
+    BOOST_TEST((out.ec == error::connect_timeout), out.ec.message());
+    BOOST_TEST((out.ec == didit::condition::timeout));
+}
+
 BOOST_AUTO_TEST_CASE(a_server_that_never_speaks_tls_hits_the_handshake_timeout) {
     boost::asio::io_context io;
     ip::tcp::acceptor silent{io, {ip::make_address("127.0.0.1"), 0}};
