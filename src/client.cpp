@@ -38,6 +38,8 @@ client::executor_type client::get_executor() const noexcept {
 }
 
 client_stats client::stats() const noexcept {
+    if (!impl_)
+        return {}; // moved from
     return {impl_->token_requests.load(std::memory_order_relaxed),
             impl_->connections_opened.load(std::memory_order_relaxed)};
 }

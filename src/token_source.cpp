@@ -55,7 +55,8 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
     // The refresh has its own deadline and no outside cancellation: a caller that gives up
     // must not cancel the refresh everyone else is waiting for.
     spawn_with_deadline<issued_token>(
-        strand_, endpoint_.timeout, {}, [this](operation_state& op) { return fetch(op); },
+        strand_, endpoint_.timeout, {},
+        [this, owner](operation_state& op) { return fetch(owner, op); },
         [this, owner, flight, requested_at](operation_state& state,
                                             flow_result<issued_token> result) {
             auto& [ec, issued] = result;
@@ -81,7 +82,8 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
         });
 }
 
-asio::awaitable<flow_result<issued_token>> token_source::fetch(operation_state& op) {
+asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<void> /*owner*/,
+                                                               operation_state& op) {
     auto& diag = op.diag;
     outgoing_request request{"POST",
                              endpoint_.target,

@@ -53,7 +53,10 @@ public:
 
 private:
     void start_refresh(const std::shared_ptr<void>& owner);
-    boost::asio::awaitable<flow_result<issued_token>> fetch(operation_state& op);
+    /// `owner` is held by the coroutine itself so that the pool outlives the connection it
+    /// borrows even if the frame is destroyed without completing (io_context shutdown).
+    boost::asio::awaitable<flow_result<issued_token>> fetch(std::shared_ptr<void> owner,
+                                                            operation_state& op);
 
     boost::asio::any_io_executor strand_;
     connection_pool& pool_;
