@@ -59,10 +59,13 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
     const auto& body = request.body;
     incoming_response response;
     for (bool first_attempt = true;; first_attempt = false) {
-        auto got = co_await impl->tokens.get(impl, diag);
-        if (got.first)
-            co_return flow_result<session>{got.first, {}};
-        auto token = std::move(got.second);
+        auto token = impl->tokens.usable_now(impl); // the common case needs no coroutine frame
+        if (!token) {
+            auto got = co_await impl->tokens.get(impl, diag);
+            if (got.first)
+                co_return flow_result<session>{got.first, {}};
+            token = std::move(got.second);
+        }
         outgoing_request outgoing{
             "POST", impl->create_session_target, token->authorization, "application/json",
             body,   /*repeatable=*/false};

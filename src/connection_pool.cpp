@@ -24,23 +24,28 @@ connection_pool::~connection_pool() {
         conn->close();
 }
 
+connection_pool::lease connection_pool::try_acquire() {
+    auto now = clock::now();
+    while (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        if (expired(*conn, now) || conn->peer_closed_or_spoke()) {
+            discard(std::move(conn));
+            continue;
+        }
+        return lease{this, std::move(conn)};
+    }
+    if (open_ < settings_.max_connections) {
+        ++open_;
+        return lease{this, std::make_unique<connection>(strand_, tls_)};
+    }
+    return {};
+}
+
 asio::awaitable<std::pair<error_code, connection_pool::lease>> connection_pool::acquire() {
     for (;;) {
-        auto now = clock::now();
-        while (!idle_.empty()) {
-            auto conn = std::move(idle_.back());
-            idle_.pop_back();
-            if (expired(*conn, now) || conn->peer_closed_or_spoke()) {
-                discard(std::move(conn));
-                continue;
-            }
-            co_return std::pair{error_code{}, lease{this, std::move(conn)}};
-        }
-        if (open_ < settings_.max_connections) {
-            ++open_;
-            co_return std::pair{error_code{},
-                                lease{this, std::make_unique<connection>(strand_, tls_)}};
-        }
+        if (auto conn = try_acquire())
+            co_return std::pair{error_code{}, std::move(conn)};
         co_await slot_freed_.async_wait(as_tuple(use_awaitable));
         auto state = co_await asio::this_coro::cancellation_state;
         if (state.cancelled() != asio::cancellation_type::none)

@@ -52,6 +52,7 @@ public:
         }
         ~lease() { reset(); }
 
+        explicit operator bool() const { return conn_ != nullptr; }
         connection* operator->() const { return conn_.get(); }
         connection& operator*() const { return *conn_; }
 
@@ -71,7 +72,11 @@ public:
     /// Lets idle-expiry timers find out whether the pool still exists.
     void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-    /// A live idle connection, or a new unconnected one when under the limit; otherwise waits.
+    /// A live idle connection, or a new unconnected one when under the limit; otherwise an
+    /// empty lease. Never waits.
+    lease try_acquire();
+
+    /// Like try_acquire, but waits for a connection to be given back or closed.
     /// Completes with operation_aborted when the calling coroutine is cancelled.
     boost::asio::awaitable<std::pair<error_code, lease>> acquire();
 

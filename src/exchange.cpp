@@ -72,10 +72,13 @@ asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_reque
                                      operation_state& op) {
     auto& diag = op.diag;
     for (bool first_attempt = true;; first_attempt = false) {
-        auto acquired = co_await pool.acquire();
-        if (acquired.first)
-            co_return acquired.first;
-        auto conn = std::move(acquired.second);
+        auto conn = pool.try_acquire(); // the common case needs no coroutine frame
+        if (!conn) {
+            auto acquired = co_await pool.acquire();
+            if (acquired.first)
+                co_return acquired.first;
+            conn = std::move(acquired.second);
+        }
         io_scope in_io{op, *conn};
         bool reused = conn->established;
         if (!reused) {

@@ -16,30 +16,37 @@ token_source::token_source(const asio::any_io_executor& strand, connection_pool&
     : strand_(strand), pool_(pool), endpoint_(std::move(endpoint)),
       refreshed_(strand, clock::time_point::max()) {}
 
+token_source::token_ptr token_source::usable_now(const std::shared_ptr<void>& owner) {
+    auto* lifetime = current_ ? &current_->lifetime : nullptr;
+    switch (decide_token_action(lifetime, refreshing_, clock::now(), retry_not_before_)) {
+    case token_action::use:
+        return current_;
+    case token_action::use_and_refresh:
+        start_refresh(owner);
+        return current_;
+    case token_action::wait_for_refresh:
+        break;
+    }
+    return nullptr;
+}
+
 asio::awaitable<std::pair<error_code, token_source::token_ptr>>
 token_source::get(const std::shared_ptr<void>& owner, diagnostics& diag) {
     std::uint64_t joined = 0;
     for (;;) {
-        auto* lifetime = current_ ? &current_->lifetime : nullptr;
-        switch (decide_token_action(lifetime, refreshing_, clock::now(), retry_not_before_)) {
-        case token_action::use:
-            co_return std::pair{error_code{}, current_};
-        case token_action::use_and_refresh:
-            start_refresh(owner);
-            co_return std::pair{error_code{}, current_};
-        case token_action::wait_for_refresh:
-            if (joined != 0 && last_failed_flight_ >= joined) {
-                diag = last_failure_diag_;
-                co_return std::pair{last_failure_, token_ptr{}};
-            }
-            if (!refreshing_)
-                start_refresh(owner);
-            joined = flight_;
-            co_await refreshed_.async_wait(asio::as_tuple(asio::use_awaitable));
-            auto state = co_await asio::this_coro::cancellation_state;
-            if (state.cancelled() != asio::cancellation_type::none)
-                co_return std::pair{error_code{asio::error::operation_aborted}, token_ptr{}};
+        if (auto token = usable_now(owner))
+            co_return std::pair{error_code{}, std::move(token)};
+        if (joined != 0 && last_failed_flight_ >= joined) {
+            diag = last_failure_diag_; // the refresh this call waited for failed
+            co_return std::pair{last_failure_, token_ptr{}};
         }
+        if (!refreshing_)
+            start_refresh(owner);
+        joined = flight_;
+        co_await refreshed_.async_wait(asio::as_tuple(asio::use_awaitable));
+        auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none)
+            co_return std::pair{error_code{asio::error::operation_aborted}, token_ptr{}};
     }
 }
 

@@ -41,6 +41,10 @@ public:
 
     using token_ptr = std::shared_ptr<const access_token>;
 
+    /// The cached token if it may be used now (starting a background refresh when it is due);
+    /// null when the caller must wait in get(). Never waits.
+    token_ptr usable_now(const std::shared_ptr<void>& owner);
+
     /// A valid token, waiting for a refresh when there is none. Fails with the refresh's error
     /// (diagnostics copied into `diag`) when the refresh this call waited for failed, and with
     /// operation_aborted when the calling coroutine is cancelled. `owner` is kept alive by any
