@@ -67,7 +67,7 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
             token = std::move(got.second);
         }
         outgoing_request outgoing{
-            "POST", impl->create_session_target, token->authorization, "application/json",
+            "POST", impl->create_session_target, token->credentials, "application/json",
             body,   /*repeatable=*/false};
         auto sent =
             co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes, response, op);

@@ -58,8 +58,8 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
           make_auth_pool(strand, api, auth, tls, settings_for(cfg, connections_opened))),
       tokens(strand, auth_pool(),
              token_endpoint{auth.path_prefix + "/auth/v2/token/",
-                            basic_authorization(cfg.client_id, cfg.client_secret),
-                            cfg.token_timeout, cfg.max_response_bytes, &token_requests}),
+                            basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
+                            cfg.max_response_bytes, &token_requests}),
       create_session_target(api.path_prefix + "/v1/session/") {}
 
 } // namespace didit::detail

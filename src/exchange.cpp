@@ -46,8 +46,7 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     out.clear();
     out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");
     out.append(host).append("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n");
-    if (!request.authorization.empty())
-        out.append("Authorization: ").append(request.authorization).append("\r\n");
+    out.append(request.credentials);
     if (!request.content_type.empty())
         out.append("Content-Type: ").append(request.content_type).append("\r\n");
     if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")

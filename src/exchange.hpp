@@ -16,10 +16,10 @@
 namespace didit::detail {
 
 struct outgoing_request {
-    std::string_view method;        ///< "GET", "POST", ...
-    std::string_view target;        ///< origin-form path, e.g. "/v1/session/"
-    std::string_view authorization; ///< value of the Authorization header; a secret
-    std::string_view content_type;  ///< "" when there is no body
+    std::string_view method;       ///< "GET", "POST", ...
+    std::string_view target;       ///< origin-form path, e.g. "/v1/session/"
+    std::string_view credentials;  ///< whole header line(s) with CRLF, e.g. the API key; a secret
+    std::string_view content_type; ///< "" when there is no body
     std::string_view body;
     /// Sending it twice does no harm (a token request, a read). Otherwise it is sent again only
     /// when it provably never reached the server.

@@ -74,7 +74,7 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
             }
             if (!ec) {
                 current_ = std::make_shared<const access_token>(
-                    access_token{std::move(issued.authorization),
+                    access_token{std::move(issued.credentials),
                                  schedule_token(requested_at, issued.expires_in), ++generation_});
                 retry_not_before_ = {};
             } else {
@@ -94,7 +94,7 @@ asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<v
     auto& diag = op.diag;
     outgoing_request request{"POST",
                              endpoint_.target,
-                             endpoint_.authorization,
+                             endpoint_.credentials,
                              "application/x-www-form-urlencoded",
                              token_request_body,
                              /*repeatable=*/true};

@@ -21,14 +21,14 @@
 namespace didit::detail {
 
 struct access_token {
-    std::string authorization; ///< "Bearer ..."; a secret
+    std::string credentials; ///< "Authorization: Bearer ...\r\n"; a secret
     token_lifetime lifetime;
     std::uint64_t generation = 0; ///< identifies this token, so a 401 invalidates only it
 };
 
 struct token_endpoint {
     std::string target;        ///< path of the token endpoint
-    std::string authorization; ///< "Basic ..."; a secret
+    std::string credentials;   ///< "Authorization: Basic ...\r\n"; a secret
     clock::duration timeout{}; ///< limit for one token request; zero: none
     std::size_t max_response_bytes = 0;
     std::atomic<std::uint64_t>* requests_sent = nullptr; ///< counted here when set

@@ -81,17 +81,18 @@ bool is_http_url(std::string_view text) {
 
 } // namespace
 
-std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
+std::string basic_credentials(std::string_view client_id, std::string_view client_secret) {
     std::string credentials;
     credentials.reserve(client_id.size() + 1 + client_secret.size());
     credentials.append(client_id).append(":").append(client_secret);
-    std::string out = "Basic ";
+    std::string out = "Authorization: Basic ";
     auto prefix = out.size();
     out.resize(prefix + 4 * ((credentials.size() + 2) / 3) + 1);
     auto written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + prefix),
                                    reinterpret_cast<const unsigned char*>(credentials.data()),
                                    static_cast<int>(credentials.size()));
     out.resize(prefix + static_cast<std::size_t>(written));
+    out.append("\r\n");
     OPENSSL_cleanse(credentials.data(), credentials.size());
     return out;
 }
@@ -111,8 +112,9 @@ boost::system::result<issued_token> parse_token_response(std::string_view body, 
         return error::invalid_response;
     }
     issued_token issued;
-    issued.authorization.reserve(7 + token->size());
-    issued.authorization.append("Bearer ").append(token->data(), token->size());
+    constexpr std::string_view prefix = "Authorization: Bearer ";
+    issued.credentials.reserve(prefix.size() + token->size() + 2);
+    issued.credentials.append(prefix).append(token->data(), token->size()).append("\r\n");
     issued.expires_in = std::chrono::seconds{static_cast<std::chrono::seconds::rep>(*seconds)};
     return issued;
 }

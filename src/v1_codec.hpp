@@ -16,11 +16,11 @@ namespace didit::detail {
 
 inline constexpr std::string_view token_request_body = "grant_type=client_credentials";
 
-/// "Basic base64(id:secret)". The result is a secret: never log it.
-std::string basic_authorization(std::string_view client_id, std::string_view client_secret);
+/// "Authorization: Basic base64(id:secret)\r\n". The result is a secret: never log it.
+std::string basic_credentials(std::string_view client_id, std::string_view client_secret);
 
 struct issued_token {
-    std::string authorization; ///< "Bearer <access_token>", ready to send; a secret
+    std::string credentials; ///< "Authorization: Bearer <access_token>\r\n"; a secret
     std::chrono::seconds expires_in{};
 };
 

@@ -110,9 +110,9 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(token_encoding)
 
 BOOST_AUTO_TEST_CASE(basic_authorization_is_rfc7617) {
-    BOOST_TEST(basic_authorization("Aladdin", "open sesame") ==
-               "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-    BOOST_TEST(basic_authorization("a", "b") == "Basic YTpi");
+    BOOST_TEST(basic_credentials("Aladdin", "open sesame") ==
+               "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n");
+    BOOST_TEST(basic_credentials("a", "b") == "Authorization: Basic YTpi\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(token_response_gives_a_bearer_header_and_lifetime) {
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(token_response_gives_a_bearer_header_and_lifetime) {
         R"({"iss":"https://didit.me","iat":1,"expires_in":86400,"exp":864001,"access_token":"tok"})",
         diag);
     BOOST_REQUIRE(parsed.has_value());
-    BOOST_TEST(parsed->authorization == "Bearer tok");
+    BOOST_TEST(parsed->credentials == "Authorization: Bearer tok\r\n");
     BOOST_TEST(parsed->expires_in.count() == 86400);
     auto as_float = parse_token_response(R"({"access_token":"t","expires_in":60.0})", diag);
     BOOST_REQUIRE(as_float.has_value());
@@ -202,8 +202,9 @@ BOOST_AUTO_TEST_SUITE(wire_format)
 
 BOOST_AUTO_TEST_CASE(request_head_is_complete) {
     std::string out = "leftover";
-    format_request(out, "api.example:8443",
-                   {"POST", "/v1/session/", "Bearer t", "application/json", "{}", false});
+    format_request(
+        out, "api.example:8443",
+        {"POST", "/v1/session/", "Authorization: Bearer t\r\n", "application/json", "{}", false});
     BOOST_TEST(out == "POST /v1/session/ HTTP/1.1\r\nHost: api.example:8443\r\n"
                       "User-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n"
                       "Authorization: Bearer t\r\nContent-Type: application/json\r\n"
