@@ -107,6 +107,7 @@ std::string kind_of(const didit::error_code& ec) {
         "request_timeout",
         "outcome_unknown",
         "connection_lost",
+        "unsupported_operation",
     };
     auto index = static_cast<std::size_t>(ec.value());
     return index < std::size(names) ? names[index] : "didit:" + std::to_string(ec.value());

@@ -1,10 +1,12 @@
 #include <didit/client.hpp>
 
+#include "api_call.hpp"
 #include "client_impl.hpp"
 #include "exchange.hpp"
 #include "operation.hpp"
 #include "response_mapping.hpp"
 #include "v1_codec.hpp"
+#include "v3_codec.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -47,48 +49,56 @@ client_stats client::stats() const noexcept {
 namespace detail {
 namespace {
 
-/// POST /v1/session/ with the shared token; on a 401, one retry with a fresh token.
+std::string_view generation_name(api_generation generation) {
+    return generation == api_generation::v1 ? "v1 (client credentials)" : "v3 (API key)";
+}
+
+/// Creates a session: POST `path` with the encoded body, in the generation that has it.
 asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client_impl> impl,
                                                           encoded_request request,
+                                                          api_generation needs,
+                                                          std::string_view path,
                                                           operation_state& op) {
     auto& diag = op.diag;
+    if (impl->generation != needs) {
+        diag.message = "this create_session overload needs a " +
+                       std::string{generation_name(needs)} + " client";
+        co_return flow_result<session>{error::unsupported_operation, {}};
+    }
     if (!request.problem.empty()) {
         diag.message = std::move(request.problem);
         co_return flow_result<session>{error::invalid_request, {}};
     }
-    const auto& body = request.body;
+    const auto target = impl->target(path);
     incoming_response response;
-    for (bool first_attempt = true;; first_attempt = false) {
-        auto token = impl->tokens.usable_now(impl); // the common case needs no coroutine frame
-        if (!token) {
-            auto got = co_await impl->tokens.get(impl, diag);
-            if (got.first)
-                co_return flow_result<session>{got.first, {}};
-            token = std::move(got.second);
-        }
-        outgoing_request outgoing{
-            "POST", impl->create_session_target, token->credentials, "application/json",
-            body,   /*repeatable=*/false};
-        auto sent =
-            co_await exchange(impl->api_pool, outgoing, impl->cfg.max_response_bytes, response, op);
-        if (sent)
-            co_return flow_result<session>{sent, {}};
-        if (response.status == 401 && first_attempt) {
-            // Refused before anything was created: safe to send again with a new token.
-            impl->tokens.invalidate(token->generation);
-            diag.request_sent = false;
-            continue;
-        }
-        if (auto ec = error_for_api_status(response.status)) {
-            describe_failure(response.status, response.body, response.retry_after, diag);
-            co_return flow_result<session>{ec, {}};
-        }
-        diag.http_status = static_cast<int>(response.status);
-        auto created = parse_session(response.body, diag);
-        if (!created)
-            co_return flow_result<session>{created.error(), {}};
-        co_return flow_result<session>{error_code{}, std::move(*created)};
+    auto ec = co_await call_api(impl, {"POST", target, "application/json", request.body},
+                                response, op);
+    if (ec)
+        co_return flow_result<session>{ec, {}};
+    if (auto status_ec = error_for_api_status(response.status)) {
+        describe_failure(response.status, response.body, response.retry_after, diag);
+        co_return flow_result<session>{status_ec, {}};
     }
+    diag.http_status = static_cast<int>(response.status);
+    auto created = parse_session(response.body, diag);
+    if (!created)
+        co_return flow_result<session>{created.error(), {}};
+    co_return flow_result<session>{error_code{}, std::move(*created)};
+}
+
+void start_create(std::shared_ptr<client_impl> impl, encoded_request request,
+                  api_generation needs, std::string_view path, diagnostics* diag,
+                  session_handler handler) {
+    auto strand = impl->strand;
+    auto executor = impl->executor;
+    auto limit = impl->cfg.request_timeout;
+    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag,
+                           std::move(handler),
+                           [impl = std::move(impl), request = std::move(request), needs,
+                            path](operation_state& op) mutable {
+                               return create_session_flow(std::move(impl), std::move(request),
+                                                          needs, path, op);
+                           });
 }
 
 } // namespace
@@ -98,16 +108,22 @@ encoded_request encode_create_session(const session_request& request) {
     return {problem.empty() ? create_session_body(request) : std::string{}, std::move(problem)};
 }
 
+encoded_request encode_create_session(const workflow_session_request& request) {
+    auto problem = check_workflow_session_request(request);
+    return {problem.empty() ? workflow_session_body(request) : std::string{},
+            std::move(problem)};
+}
+
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler) {
-    auto& strand = impl->strand;
-    auto& executor = impl->executor;
-    auto limit = impl->cfg.request_timeout;
-    run_operation<session>(
-        strand, executor, limit, /*repeatable=*/false, diag, std::move(handler),
-        [impl = std::move(impl), request = std::move(request)](operation_state& op) mutable {
-            return create_session_flow(std::move(impl), std::move(request), op);
-        });
+    start_create(std::move(impl), std::move(request), api_generation::v1, "/v1/session/", diag,
+                 std::move(handler));
+}
+
+void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
+                                   diagnostics* diag, session_handler handler) {
+    start_create(std::move(impl), std::move(request), api_generation::v3, "/v3/session/", diag,
+                 std::move(handler));
 }
 
 } // namespace detail

@@ -25,13 +25,10 @@ pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened
             cfg.handshake_timeout};
 }
 
-std::unique_ptr<connection_pool> make_auth_pool(const boost::asio::any_io_executor& strand,
-                                                const origin& api, const origin& auth,
-                                                boost::asio::ssl::context& tls,
-                                                const pool_settings& settings) {
-    if (auth.same_server(api))
-        return nullptr;
-    return std::make_unique<connection_pool>(strand, auth, tls, settings);
+std::string api_key_credentials_for(const config& cfg) {
+    if (cfg.generation() != api_generation::v3)
+        return {};
+    return "x-api-key: " + cfg.api_key + "\r\n";
 }
 
 } // namespace
@@ -52,14 +49,19 @@ std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor ex
 client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
                          origin auth)
     : executor(executor), strand(make_client_strand(executor)), cfg(std::move(config_)),
-      tls(make_client_tls_context(cfg)),
+      generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
       api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
-      separate_auth_pool(
-          make_auth_pool(strand, api, auth, tls, settings_for(cfg, connections_opened))),
-      tokens(strand, auth_pool(),
-             token_endpoint{auth.path_prefix + "/auth/v2/token/",
-                            basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
-                            cfg.max_response_bytes, &token_requests}),
-      create_session_target(api.path_prefix + "/v1/session/") {}
+      api_key_credentials(api_key_credentials_for(cfg)) {
+    if (generation != api_generation::v1)
+        return;
+    if (!auth.same_server(api))
+        separate_auth_pool = std::make_unique<connection_pool>(
+            strand, auth, tls, settings_for(cfg, connections_opened));
+    tokens = std::make_unique<token_source>(
+        strand, separate_auth_pool ? *separate_auth_pool : api_pool,
+        token_endpoint{auth.path_prefix + "/auth/v2/token/",
+                       basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
+                       cfg.max_response_bytes, &token_requests});
+}
 
 } // namespace didit::detail

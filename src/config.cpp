@@ -26,13 +26,26 @@ void require_non_negative(std::string_view field, std::chrono::milliseconds valu
         throw config_error("didit::config: " + std::string{field} + " must not be negative");
 }
 
+/// Header values are sent verbatim: a control character would let a value inject headers.
+bool is_header_safe(std::string_view value) {
+    for (char c : value)
+        if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+            return false;
+    return true;
+}
+
 } // namespace
 
 void config::validate() const {
-    if (client_id.empty())
-        throw config_error("didit::config: client_id is empty");
-    if (client_secret.empty())
-        throw config_error("didit::config: client_secret is empty");
+    if (generation() == api_generation::v3) {
+        if (!is_header_safe(api_key))
+            throw config_error("didit::config: api_key contains spaces or control characters");
+    } else {
+        if (client_id.empty())
+            throw config_error("didit::config: client_id is empty (or set api_key for v3)");
+        if (client_secret.empty())
+            throw config_error("didit::config: client_secret is empty (or set api_key for v3)");
+    }
     require_url("auth_url", auth_url);
     require_url("api_url", api_url);
     if (!ca_file.empty() && !std::ifstream{ca_file})
@@ -50,19 +63,23 @@ void config::validate() const {
 
 config config::from_env() {
     config cfg;
+    cfg.api_key = env("DIDIT_API_KEY");
     cfg.client_id = env("DIDIT_CLIENT_ID");
     cfg.client_secret = env("DIDIT_CLIENT_SECRET");
-    std::vector<std::string_view> missing;
-    if (cfg.client_id.empty())
-        missing.push_back("DIDIT_CLIENT_ID");
-    if (cfg.client_secret.empty())
-        missing.push_back("DIDIT_CLIENT_SECRET");
-    if (!missing.empty()) {
-        std::string message = "didit::config::from_env: missing environment variable";
-        message += missing.size() > 1 ? "s: " : ": ";
-        for (std::size_t i = 0; i < missing.size(); ++i)
-            message.append(i ? ", " : "").append(missing[i]);
-        throw config_error(message);
+    if (cfg.api_key.empty()) {
+        std::vector<std::string_view> missing;
+        if (cfg.client_id.empty())
+            missing.push_back("DIDIT_CLIENT_ID");
+        if (cfg.client_secret.empty())
+            missing.push_back("DIDIT_CLIENT_SECRET");
+        if (!missing.empty()) {
+            std::string message = "didit::config::from_env: missing environment variable";
+            message += missing.size() > 1 ? "s: " : ": ";
+            for (std::size_t i = 0; i < missing.size(); ++i)
+                message.append(i ? ", " : "").append(missing[i]);
+            message += " (or set DIDIT_API_KEY for the v3 API)";
+            throw config_error(message);
+        }
     }
     if (auto url = env("DIDIT_AUTH_URL"); !url.empty())
         cfg.auth_url = std::move(url);

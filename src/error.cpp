@@ -50,6 +50,9 @@ const char* describe(error e) noexcept {
                "effect; check its outcome before repeating it";
     case error::connection_lost:
         return "the connection to the server broke during the exchange; retrying is safe";
+    case error::unsupported_operation:
+        return "the configured API generation has no such operation (config.api_key selects "
+               "v3, client credentials v1); nothing was sent";
     }
     return "unknown didit error";
 }

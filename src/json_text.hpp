@@ -12,3 +12,43 @@ namespace didit::detail {
 void append_json_string(std::string& out, std::string_view text);
 
 } // namespace didit::detail
+
+namespace didit::detail {
+
+/// Writes one JSON object field by field, commas included; empty optional values are skipped
+/// by the callers, not here.
+class json_object_writer {
+public:
+    explicit json_object_writer(std::string& out) : out_(out) { out_.push_back('{'); }
+    json_object_writer(const json_object_writer&) = delete;
+    json_object_writer& operator=(const json_object_writer&) = delete;
+
+    void string(std::string_view name, std::string_view value) {
+        key(name);
+        append_json_string(out_, value);
+    }
+    void boolean(std::string_view name, bool value) {
+        key(name);
+        out_.append(value ? "true" : "false");
+    }
+    /// `json` must already be valid JSON text.
+    void raw(std::string_view name, std::string_view json) {
+        key(name);
+        out_.append(json);
+    }
+    /// Writes the name of a field whose value the caller appends (e.g. a nested writer).
+    void key(std::string_view name) {
+        if (!first_)
+            out_.push_back(',');
+        first_ = false;
+        append_json_string(out_, name);
+        out_.push_back(':');
+    }
+    void end() { out_.push_back('}'); }
+
+private:
+    std::string& out_;
+    bool first_ = true;
+};
+
+} // namespace didit::detail

@@ -156,8 +156,16 @@ boost::system::result<session> parse_session(std::string_view body, diagnostics&
     auto* url = token ? required_string(*object, "url", diag) : nullptr;
     if (url == nullptr)
         return error::invalid_response;
-    return session{std::string{id->subview()}, std::string{token->subview()},
-                   std::string{url->subview()}};
+    session created{std::string{id->subview()}, std::string{token->subview()},
+                    std::string{url->subview()}};
+    // v3 adds these; optional, so a null or an odd type is ignored rather than fatal.
+    if (auto* number = object->if_contains("session_number"); number && number->is_int64())
+        created.session_number = number->get_int64();
+    if (auto* status = object->if_contains("status"); status && status->is_string())
+        created.status = status->get_string();
+    if (auto* workflow = object->if_contains("workflow_id"); workflow && workflow->is_string())
+        created.workflow_id = workflow->get_string();
+    return created;
 }
 
 } // namespace didit::detail

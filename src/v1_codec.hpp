@@ -34,7 +34,7 @@ std::string check_session_request(const session_request& request);
 /// `{"callback":...,"features":...,"vendor_data":...}`, omitting what is not set.
 std::string create_session_body(const session_request& request);
 
-/// Parses a 201 create-session response.
+/// Parses a 201 create-session response of either generation.
 boost::system::result<session> parse_session(std::string_view body, diagnostics& diag);
 
 } // namespace didit::detail

@@ -29,8 +29,11 @@ struct encoded_request {
     std::string problem; ///< why it must not be sent; empty when it may
 };
 encoded_request encode_create_session(const session_request& request);
+encoded_request encode_create_session(const workflow_session_request& request);
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler);
+void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
+                                   diagnostics* diag, session_handler handler);
 
 template <typename T>
 concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
@@ -78,31 +81,57 @@ public:
     /// `asio::error::operation_aborted` and the connection it used is closed. Errors are
     /// `didit::error` values; in particular `error::outcome_unknown` means the request was
     /// sent and may have created a session: reconcile by `vendor_data` before creating again.
-    /// The overload taking `diagnostics&` fills it with the server's explanation on failure;
-    /// it must outlive the operation.
-    template <
-        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    /// `error::unsupported_operation` on a v3 client. The overload taking `diagnostics&` fills
+    /// it with the server's explanation on failure; it must outlive the operation.
+    template <detail::completion_token_not_diagnostics CompletionToken =
+                  boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, CompletionToken&& token = {}) {
-        return initiate_create_session(request, nullptr, std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(&detail::start_create_session,
+                                                   detail::encode_create_session(request),
+                                                   nullptr, std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, diagnostics& diag,
                         CompletionToken&& token = {}) {
-        return initiate_create_session(request, &diag, std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(&detail::start_create_session,
+                                                   detail::encode_create_session(request), &diag,
+                                                   std::forward<CompletionToken>(token));
+    }
+
+    /// Creates a v3 session (`POST /v3/session/`) for a workflow. As above, except:
+    /// `error::unsupported_operation` on a v1 client; the result also has session_number,
+    /// status and workflow_id.
+    template <detail::completion_token_not_diagnostics CompletionToken =
+                  boost::asio::use_awaitable_t<>>
+    auto create_session(const workflow_session_request& request, CompletionToken&& token = {}) {
+        return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
+                                                   detail::encode_create_session(request),
+                                                   nullptr, std::forward<CompletionToken>(token));
+    }
+
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto create_session(const workflow_session_request& request, diagnostics& diag,
+                        CompletionToken&& token = {}) {
+        return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
+                                                   detail::encode_create_session(request), &diag,
+                                                   std::forward<CompletionToken>(token));
     }
 
 private:
-    template <typename CompletionToken>
-    auto initiate_create_session(const session_request& request, diagnostics* diag,
-                                 CompletionToken&& token) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, session)>(
-            [](auto handler, std::shared_ptr<detail::client_impl> impl,
-               detail::encoded_request request, diagnostics* diag) {
-                detail::start_create_session(std::move(impl), std::move(request), diag,
-                                             std::move(handler));
+    /// The thin template front end of every operation: `start` is compiled once in the
+    /// library and receives the type-erased handler. Arguments are captured by value, so a
+    /// deferred operation may start later.
+    template <typename Signature, typename Arguments, typename CompletionToken>
+    auto initiate(void (*start)(std::shared_ptr<detail::client_impl>, Arguments, diagnostics*,
+                                boost::asio::any_completion_handler<Signature>),
+                  Arguments arguments, diagnostics* diag, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, Signature>(
+            [start](auto handler, std::shared_ptr<detail::client_impl> impl, Arguments arguments,
+                    diagnostics* diag) {
+                start(std::move(impl), std::move(arguments), diag, std::move(handler));
             },
-            token, impl_, detail::encode_create_session(request), diag);
+            token, impl_, std::move(arguments), diag);
     }
 
     std::shared_ptr<detail::client_impl> impl_;

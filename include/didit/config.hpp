@@ -15,10 +15,20 @@ public:
     using std::invalid_argument::invalid_argument;
 };
 
+/// Which generation of the API a client talks to.
+enum class api_generation {
+    v1, ///< seed era: OAuth client-credentials token (client_id + client_secret), /v1/ paths
+    v3, ///< current: a static `x-api-key`, /v3/ paths
+};
+
 struct config {
     /// OAuth client credentials of the v1 (client-credentials) generation.
     std::string client_id;
     std::string client_secret;
+
+    /// The application's API key. Setting it selects the v3 generation; the client
+    /// credentials and auth_url are then unused.
+    std::string api_key;
 
     /// Origins (with an optional path prefix) of the token endpoint and of the API. https only.
     std::string auth_url = "https://apx.didit.me";
@@ -41,8 +51,13 @@ struct config {
     /// Responses larger than this fail with error::response_too_large.
     std::size_t max_response_bytes = 4 * 1024 * 1024;
 
-    /// Reads DIDIT_CLIENT_ID, DIDIT_CLIENT_SECRET (required), DIDIT_AUTH_URL, DIDIT_API_URL and
-    /// DIDIT_CA_FILE (optional). Throws config_error naming every missing variable.
+    api_generation generation() const noexcept {
+        return api_key.empty() ? api_generation::v1 : api_generation::v3;
+    }
+
+    /// Reads DIDIT_API_KEY (selects v3), or else DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET (v1);
+    /// and DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE (optional). Throws config_error naming
+    /// every missing variable.
     static config from_env();
 
     /// Throws config_error naming the first invalid field.

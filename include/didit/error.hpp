@@ -12,25 +12,26 @@ using boost::system::error_code;
 /// Why a didit operation failed. Server-supplied text never goes into these messages;
 /// it is in `didit::diagnostics` instead.
 enum class error {
-    invalid_request = 1, ///< a request value the API would reject; nothing was sent
-    bad_request,         ///< the API answered 400 (see diagnostics::detail)
-    unauthorized,        ///< the API answered 401 even with a freshly fetched token
-    forbidden,           ///< the API answered 403
-    not_found,           ///< the API answered 404
-    rate_limited,        ///< the API answered 429 (see diagnostics::retry_after)
-    server_error,        ///< the API answered 5xx
-    unexpected_status,   ///< the API answered a status this operation does not expect
-    token_rejected,      ///< the token endpoint refused the client credentials
-    invalid_response,    ///< a response was malformed, truncated or missing fields
-    response_too_large,  ///< a response exceeded config::max_response_bytes
-    connect_failed,      ///< no TCP connection could be made to the server
-    tls_failed,          ///< the TLS handshake failed (e.g. certificate not trusted)
-    connect_timeout,     ///< connecting took longer than config::connect_timeout
-    handshake_timeout,   ///< the TLS handshake took longer than config::handshake_timeout
-    token_timeout,       ///< fetching a token took longer than config::token_timeout
-    request_timeout,     ///< the operation took longer than config::request_timeout
-    outcome_unknown,     ///< the request was sent but no answer arrived: it may have taken effect
-    connection_lost,     ///< the connection broke during an exchange that is safe to repeat
+    invalid_request = 1,   ///< a request value the API would reject; nothing was sent
+    bad_request,           ///< the API answered 400 (see diagnostics::detail)
+    unauthorized,          ///< the API answered 401 even with a freshly fetched token
+    forbidden,             ///< the API answered 403
+    not_found,             ///< the API answered 404
+    rate_limited,          ///< the API answered 429 (see diagnostics::retry_after)
+    server_error,          ///< the API answered 5xx
+    unexpected_status,     ///< the API answered a status this operation does not expect
+    token_rejected,        ///< the token endpoint refused the client credentials
+    invalid_response,      ///< a response was malformed, truncated or missing fields
+    response_too_large,    ///< a response exceeded config::max_response_bytes
+    connect_failed,        ///< no TCP connection could be made to the server
+    tls_failed,            ///< the TLS handshake failed (e.g. certificate not trusted)
+    connect_timeout,       ///< connecting took longer than config::connect_timeout
+    handshake_timeout,     ///< the TLS handshake took longer than config::handshake_timeout
+    token_timeout,         ///< fetching a token took longer than config::token_timeout
+    request_timeout,       ///< the operation took longer than config::request_timeout
+    outcome_unknown,       ///< the request was sent but no answer arrived: it may have taken effect
+    connection_lost,       ///< the connection broke during an exchange that is safe to repeat
+    unsupported_operation, ///< the configured API generation has no such operation; nothing sent
 };
 
 /// Groups of errors a caller typically branches on.

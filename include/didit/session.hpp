@@ -1,9 +1,11 @@
 #pragma once
 // Verification sessions of the v1 API: what a caller asks for and what it gets back.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace didit {
 
@@ -37,11 +39,55 @@ struct session_request {
     std::string_view vendor_data{};
 };
 
+/// Which device performs the redirect to the callback (v3).
+enum class callback_method { initiator, completer, both };
+
+/// Prefill and notification settings (v3).
+struct contact_details {
+    std::string_view email{};
+    std::optional<bool> send_notification_emails{};
+    std::string_view email_lang{};
+    std::string_view phone{}; ///< E.164
+};
+
+/// What the person is expected to prove; mismatches raise warnings (v3). Empty: not sent.
+struct expected_details {
+    std::string_view first_name{};
+    std::string_view last_name{};
+    std::string_view date_of_birth{}; ///< YYYY-MM-DD
+    std::string_view gender{};        ///< "M" or "F"
+    std::string_view nationality{};   ///< ISO 3166 alpha-3
+    std::string_view id_country{};
+    std::string_view poa_country{};
+    std::string_view address{};
+    std::string_view identification_number{};
+    std::string_view ip_address{};
+    std::vector<std::string_view> expected_document_types{}; ///< e.g. {"P", "ID"}
+};
+
+/// A v3 session: the workflow (from the Console) decides the verification steps. Views, as in
+/// session_request: copied before create_session returns.
+struct workflow_session_request {
+    std::string_view workflow_id{}; ///< required
+    std::string_view vendor_data{};
+    std::string_view callback{}; ///< absolute http(s) URL, or empty
+    std::optional<didit::callback_method> callback_method{};
+    std::string_view metadata{}; ///< a JSON object as text, echoed in decisions and webhooks
+    std::string_view language{}; ///< ISO 639-1 code such as "en" or "pt-BR"
+    std::optional<didit::contact_details> contact_details{};
+    std::optional<didit::expected_details> expected_details{};
+    std::string_view portrait_image{}; ///< base64, at most 1 MB decoded
+};
+
 struct session {
     std::string session_id;
     std::string session_token;
     /// Where to send the person to verify.
     std::string url;
+    /// v3 only (v1 responses do not carry them).
+    std::optional<std::int64_t> session_number;
+    std::string status;
+    std::string workflow_id;
 };
 
 } // namespace didit

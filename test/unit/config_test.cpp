@@ -31,16 +31,18 @@ std::string rejection(const config& cfg) {
 }
 
 struct scoped_env {
+    static constexpr const char* variables[] = {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET",
+                                                "DIDIT_API_KEY",   "DIDIT_AUTH_URL",
+                                                "DIDIT_API_URL",   "DIDIT_CA_FILE"};
+
     explicit scoped_env(std::initializer_list<std::pair<const char*, const char*>> values) {
-        for (auto name : {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
-                          "DIDIT_API_URL", "DIDIT_CA_FILE"})
+        for (auto name : variables)
             ::unsetenv(name);
         for (auto [name, value] : values)
             ::setenv(name, value, 1);
     }
     ~scoped_env() {
-        for (auto name : {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
-                          "DIDIT_API_URL", "DIDIT_CA_FILE"})
+        for (auto name : variables)
             ::unsetenv(name);
     }
 };
@@ -131,6 +133,22 @@ BOOST_AUTO_TEST_CASE(from_env_reads_every_variable) {
     BOOST_TEST(cfg.auth_url == "https://auth.example");
     BOOST_TEST(cfg.api_url == "https://api.example/prefix");
     BOOST_TEST(cfg.ca_file.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_api_key_selects_v3_without_client_credentials) {
+    scoped_env env{{"DIDIT_API_KEY", "key-123"}};
+    auto cfg = config::from_env();
+    BOOST_TEST((cfg.generation() == api_generation::v3));
+    BOOST_TEST(cfg.api_key == "key-123");
+    BOOST_TEST((valid().generation() == api_generation::v1));
+}
+
+BOOST_AUTO_TEST_CASE(an_api_key_that_could_inject_headers_is_refused) {
+    config cfg;
+    cfg.api_key = "key\r\nX-Evil: 1";
+    auto message = rejection(cfg);
+    BOOST_TEST(message.find("api_key") != std::string::npos);
+    BOOST_TEST(message.find("X-Evil") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(from_env_rejects_an_unreadable_ca_file) {
