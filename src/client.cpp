@@ -54,15 +54,12 @@ std::string_view generation_name(api_generation generation) {
 }
 
 /// Creates a session: POST `path` with the encoded body, in the generation that has it.
-asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client_impl> impl,
-                                                          encoded_request request,
-                                                          api_generation needs,
-                                                          std::string_view path,
-                                                          operation_state& op) {
+asio::awaitable<flow_result<session>>
+create_session_flow(std::shared_ptr<client_impl> impl, encoded_request request,
+                    api_generation needs, std::string_view path, operation_state& op) {
     auto& diag = op.diag;
     if (impl->generation != needs) {
-        diag.message = "this create_session overload needs a " +
-                       std::string{generation_name(needs)} + " client";
+        diag.message = "this operation needs a " + std::string{generation_name(needs)} + " client";
         co_return flow_result<session>{error::unsupported_operation, {}};
     }
     if (!request.problem.empty()) {
@@ -71,8 +68,8 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
     }
     const auto target = impl->target(path);
     incoming_response response;
-    auto ec = co_await call_api(impl, {"POST", target, "application/json", request.body},
-                                response, op);
+    auto ec =
+        co_await call_api(impl, {"POST", target, "application/json", request.body}, response, op);
     if (ec)
         co_return flow_result<session>{ec, {}};
     if (auto status_ec = error_for_api_status(response.status)) {
@@ -86,14 +83,12 @@ asio::awaitable<flow_result<session>> create_session_flow(std::shared_ptr<client
     co_return flow_result<session>{error_code{}, std::move(*created)};
 }
 
-void start_create(std::shared_ptr<client_impl> impl, encoded_request request,
-                  api_generation needs, std::string_view path, diagnostics* diag,
-                  session_handler handler) {
+void start_create(std::shared_ptr<client_impl> impl, encoded_request request, api_generation needs,
+                  std::string_view path, diagnostics* diag, session_handler handler) {
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = impl->cfg.request_timeout;
-    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag,
-                           std::move(handler),
+    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag, std::move(handler),
                            [impl = std::move(impl), request = std::move(request), needs,
                             path](operation_state& op) mutable {
                                return create_session_flow(std::move(impl), std::move(request),
@@ -108,10 +103,9 @@ encoded_request encode_create_session(const session_request& request) {
     return {problem.empty() ? create_session_body(request) : std::string{}, std::move(problem)};
 }
 
-encoded_request encode_create_session(const workflow_session_request& request) {
+encoded_request encode_create_workflow_session(const workflow_session_request& request) {
     auto problem = check_workflow_session_request(request);
-    return {problem.empty() ? workflow_session_body(request) : std::string{},
-            std::move(problem)};
+    return {problem.empty() ? workflow_session_body(request) : std::string{}, std::move(problem)};
 }
 
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,

@@ -156,8 +156,10 @@ boost::system::result<session> parse_session(std::string_view body, diagnostics&
     auto* url = token ? required_string(*object, "url", diag) : nullptr;
     if (url == nullptr)
         return error::invalid_response;
-    session created{std::string{id->subview()}, std::string{token->subview()},
-                    std::string{url->subview()}};
+    session created;
+    created.session_id = id->subview();
+    created.session_token = token->subview();
+    created.url = url->subview();
     // v3 adds these; optional, so a null or an odd type is ignored rather than fatal.
     if (auto* number = object->if_contains("session_number"); number && number->is_int64())
         created.session_number = number->get_int64();

@@ -29,7 +29,7 @@ struct encoded_request {
     std::string problem; ///< why it must not be sent; empty when it may
 };
 encoded_request encode_create_session(const session_request& request);
-encoded_request encode_create_session(const workflow_session_request& request);
+encoded_request encode_create_workflow_session(const workflow_session_request& request);
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler);
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
@@ -83,12 +83,12 @@ public:
     /// sent and may have created a session: reconcile by `vendor_data` before creating again.
     /// `error::unsupported_operation` on a v3 client. The overload taking `diagnostics&` fills
     /// it with the server's explanation on failure; it must outlive the operation.
-    template <detail::completion_token_not_diagnostics CompletionToken =
-                  boost::asio::use_awaitable_t<>>
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, CompletionToken&& token = {}) {
         return initiate<void(error_code, session)>(&detail::start_create_session,
-                                                   detail::encode_create_session(request),
-                                                   nullptr, std::forward<CompletionToken>(token));
+                                                   detail::encode_create_session(request), nullptr,
+                                                   std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
@@ -99,23 +99,24 @@ public:
                                                    std::forward<CompletionToken>(token));
     }
 
-    /// Creates a v3 session (`POST /v3/session/`) for a workflow. As above, except:
+    /// Creates a v3 session (`POST /v3/session/`) for a workflow. As create_session, except:
     /// `error::unsupported_operation` on a v1 client; the result also has session_number,
-    /// status and workflow_id.
-    template <detail::completion_token_not_diagnostics CompletionToken =
-                  boost::asio::use_awaitable_t<>>
-    auto create_session(const workflow_session_request& request, CompletionToken&& token = {}) {
+    /// status and workflow_id. (A distinct name: a braced request could not pick an overload.)
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto create_workflow_session(const workflow_session_request& request,
+                                 CompletionToken&& token = {}) {
         return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
-                                                   detail::encode_create_session(request),
+                                                   detail::encode_create_workflow_session(request),
                                                    nullptr, std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
-    auto create_session(const workflow_session_request& request, diagnostics& diag,
-                        CompletionToken&& token = {}) {
+    auto create_workflow_session(const workflow_session_request& request, diagnostics& diag,
+                                 CompletionToken&& token = {}) {
         return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
-                                                   detail::encode_create_session(request), &diag,
-                                                   std::forward<CompletionToken>(token));
+                                                   detail::encode_create_workflow_session(request),
+                                                   &diag, std::forward<CompletionToken>(token));
     }
 
 private:
