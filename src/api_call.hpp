@@ -25,7 +25,7 @@ struct api_request {
 /// token is invalidated and the request goes once more with a fresh one. v3 sends the API key.
 /// Errors are transport and token failures only.
 boost::asio::awaitable<error_code> call_api(const std::shared_ptr<client_impl>& impl,
-                                            const api_request& request,
-                                            incoming_response& response, operation_state& op);
+                                            const api_request& request, incoming_response& response,
+                                            operation_state& op);
 
 } // namespace didit::detail

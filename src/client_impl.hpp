@@ -40,7 +40,7 @@ public:
     connection_pool api_pool;
     std::unique_ptr<connection_pool> separate_auth_pool; ///< v1, when auth is another server
     std::unique_ptr<token_source> tokens;                ///< v1 only
-    const std::string api_key_credentials;              ///< v3 only: "x-api-key: ...\r\n"
+    const std::string api_key_credentials;               ///< v3 only: "x-api-key: ...\r\n"
 
     /// api_prefix + path.
     std::string target(std::string_view path) const {

@@ -86,8 +86,7 @@ std::string check_workflow_session_request(const workflow_session_request& reque
     if (request.workflow_id.empty())
         return "workflow_session_request.workflow_id is empty";
     if (!request.callback.empty()) {
-        if (auto problem = check_session_request({.callback = request.callback});
-            !problem.empty())
+        if (auto problem = check_session_request({.callback = request.callback}); !problem.empty())
             return "workflow_session_request.callback is not an absolute http(s) URL";
     }
     if (request.callback_method && to_string(*request.callback_method).empty())
@@ -113,8 +112,7 @@ std::string check_workflow_session_request(const workflow_session_request& reque
 std::string workflow_session_body(const workflow_session_request& request) {
     std::string body;
     body.reserve(128 + request.workflow_id.size() + request.vendor_data.size() +
-                 request.callback.size() + request.metadata.size() +
-                 request.portrait_image.size());
+                 request.callback.size() + request.metadata.size() + request.portrait_image.size());
     json_object_writer fields{body};
     fields.string("workflow_id", request.workflow_id);
     optional_string(fields, "vendor_data", request.vendor_data);

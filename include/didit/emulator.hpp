@@ -19,6 +19,7 @@ struct options {
     unsigned short port = 0; ///< 0: any free port
     std::string client_id = "emulator-client";
     std::string client_secret = "emulator-secret";
+    std::string api_key = "emulator-api-key"; ///< accepted in `x-api-key` by the v3 routes
     std::chrono::seconds token_lifetime{86400};
     /// Names and addresses the generated certificate is valid for.
     std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
@@ -26,6 +27,7 @@ struct options {
     std::string verify_url = "https://verify.didit.me";
 };
 
+/// v1 and v3 routes of the same operation share an endpoint.
 enum class endpoint { token, create_session, other };
 
 struct counters {
@@ -35,6 +37,8 @@ struct counters {
     std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
     std::uint64_t sessions_created = 0;
     std::uint64_t other_requests = 0;
+    std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
+    std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
 };
 
 /// Misbehaviour for the next `times` requests to `where`. Every kind first waits `delay`.
@@ -71,8 +75,9 @@ public:
     std::string url() const;
     /// The self-signed certificate clients must trust.
     const std::string& certificate_pem() const;
-    /// A client configuration that talks to this emulator and trusts its certificate.
-    didit::config client_config() const;
+    /// A client configuration that talks to this emulator and trusts its certificate: client
+    /// credentials for v1, the API key for v3.
+    didit::config client_config(api_generation generation = api_generation::v1) const;
 
     counters stats() const;
     void inject(fault f);

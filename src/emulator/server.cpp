@@ -127,7 +127,7 @@ struct server::impl {
                 co_return;
             auto request = parser.release();
             auto where = detail::service::classify(request);
-            service_.count_arrival(where);
+            service_.count_arrival(request, where);
             auto misbehave = take_fault(where);
             using kind = fault::kind;
             auto is = [&](kind k) { return misbehave && misbehave->what == k; };
@@ -216,10 +216,14 @@ const std::string& server::certificate_pem() const {
     return impl_->certificate_.certificate_pem;
 }
 
-didit::config server::client_config() const {
+didit::config server::client_config(api_generation generation) const {
     didit::config cfg;
-    cfg.client_id = impl_->options_.client_id;
-    cfg.client_secret = impl_->options_.client_secret;
+    if (generation == api_generation::v3) {
+        cfg.api_key = impl_->options_.api_key;
+    } else {
+        cfg.client_id = impl_->options_.client_id;
+        cfg.client_secret = impl_->options_.client_secret;
+    }
     cfg.auth_url = url();
     cfg.api_url = url();
     cfg.ca_pem = certificate_pem();

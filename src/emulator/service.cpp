@@ -92,6 +92,19 @@ bool is_http_url(std::string_view text) {
            !url->encoded_host().empty();
 }
 
+bool is_uuid(std::string_view text) {
+    if (text.size() != 36)
+        return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = text[i];
+        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex)
+            return false;
+    }
+    return true;
+}
+
 constexpr std::array<std::string_view, 8> valid_features{
     "OCR",        "OCR + NFC",        "OCR + AML",        "OCR + NFC + AML",
     "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML",
@@ -106,7 +119,8 @@ endpoint service::classify(const http_request& request) {
     if (request.method() == http::verb::post &&
         (target == "/auth/v2/token/" || target == "/auth/v2/token"))
         return endpoint::token;
-    if (request.method() == http::verb::post && target == "/v1/session/")
+    if (request.method() == http::verb::post &&
+        (target == "/v1/session/" || target == "/v3/session/"))
         return endpoint::create_session;
     return endpoint::other;
 }
@@ -117,15 +131,20 @@ http_response service::handle(const http_request& request, endpoint where) {
     case endpoint::token:
         return issue_token(request);
     case endpoint::create_session:
-        return create_session(request);
+        return request.target().starts_with("/v3/") ? create_workflow_session(request)
+                                                    : create_session(request);
     case endpoint::other:
         break;
     }
     return detail_response(request, http::status::not_found, "Not found.");
 }
 
-void service::count_arrival(endpoint where) {
+void service::count_arrival(const http_request& request, endpoint where) {
     std::lock_guard lock{mutex_};
+    if (request.count(http::field::authorization) != 0)
+        ++counters_.requests_with_authorization;
+    if (request.count("x-api-key") != 0)
+        ++counters_.requests_with_api_key;
     switch (where) {
     case endpoint::token:
         ++counters_.token_requests;
@@ -229,6 +248,92 @@ http_response service::create_session(const http_request& request) {
                          {{"session_id", created.session_id},
                           {"session_token", created.session_token},
                           {"url", url}});
+}
+
+std::optional<http_response> service::check_api_key(const http_request& request) {
+    auto key = request["x-api-key"];
+    if (key.empty())
+        return detail_response(request, http::status::unauthorized,
+                               "Authentication credentials were not provided.");
+    if (key != options_.api_key)
+        return detail_response(request, http::status::unauthorized, "Invalid API key.");
+    return std::nullopt;
+}
+
+http_response service::create_workflow_session(const http_request& request) {
+    if (auto refusal = check_api_key(request))
+        return std::move(*refusal);
+    boost::system::error_code ec;
+    auto body = json::parse(request.body(), ec);
+    if (ec || !body.is_object())
+        return detail_response(request, http::status::bad_request,
+                               "JSON parse error - the body is not a JSON object.");
+    const auto& fields = body.get_object();
+
+    json::object errors;
+    stored_session created;
+    auto* workflow = fields.if_contains("workflow_id");
+    if (workflow == nullptr)
+        errors["workflow_id"] = json::array{"This field is required."};
+    else if (!workflow->is_string() || !is_uuid(workflow->get_string()))
+        errors["workflow_id"] = json::array{"Must be a valid UUID."};
+    else
+        created.workflow_id = workflow->get_string();
+    auto optional_string = [&](std::string_view name) -> std::string {
+        auto* field = fields.if_contains(name);
+        if (field == nullptr || field->is_null())
+            return {};
+        if (!field->is_string()) {
+            errors[name] = json::array{"Not a valid string."};
+            return {};
+        }
+        return std::string{field->get_string()};
+    };
+    created.vendor_data = optional_string("vendor_data");
+    created.callback = optional_string("callback");
+    if (!created.callback.empty() && !is_http_url(created.callback))
+        errors["callback"] = json::array{"Enter a valid URL."};
+    auto method = optional_string("callback_method");
+    if (!method.empty() && method != "initiator" && method != "completer" && method != "both")
+        errors["callback_method"] = json::array{"\"" + method + "\" is not a valid choice."};
+    optional_string("language");
+    optional_string("portrait_image");
+    json::value metadata;
+    if (auto* given = fields.if_contains("metadata"); given && !given->is_null()) {
+        if (given->is_object())
+            metadata = *given;
+        else if (given->is_string()) // the service also takes it JSON-encoded
+            metadata = json::parse(given->get_string(), ec);
+        if (!metadata.is_object())
+            errors["metadata"] = json::array{"Value must be valid JSON object."};
+    }
+    for (auto name : {"contact_details", "expected_details"})
+        if (auto* nested = fields.if_contains(name);
+            nested && !nested->is_object() && !nested->is_null())
+            errors[name] = json::array{"Expected a dictionary of items."};
+    if (!errors.empty())
+        return json_response(request, http::status::bad_request, errors);
+
+    created.session_id = random_uuid();
+    created.session_token = random_hex(5);
+    created.session_number = next_session_number_++;
+    sessions_.push_back(created);
+    ++counters_.sessions_created;
+    auto vendor_data =
+        created.vendor_data.empty() ? json::value{} : json::value(created.vendor_data);
+    auto callback = created.callback.empty() ? json::value{} : json::value(created.callback);
+    return json_response(request, http::status::created,
+                         {{"session_id", created.session_id},
+                          {"session_number", created.session_number},
+                          {"session_token", created.session_token},
+                          {"url", options_.verify_url + "/session/" + created.session_token},
+                          {"vendor_data", vendor_data},
+                          {"metadata", metadata},
+                          {"status", created.status},
+                          {"workflow_id", created.workflow_id},
+                          {"workflow_version", 1},
+                          {"callback", callback},
+                          {"session_kind", "user"}});
 }
 
 counters service::stats() const {

@@ -25,7 +25,7 @@ public:
     static endpoint classify(const http_request& request);
 
     /// Counts a request as it arrives, before any fault or processing. Thread-safe.
-    void count_arrival(endpoint where);
+    void count_arrival(const http_request& request, endpoint where);
 
     /// Answers one request. Thread-safe.
     http_response handle(const http_request& request, endpoint where);
@@ -44,18 +44,24 @@ private:
         std::string callback;
         std::string features;
         std::string status = "Not Started";
+        std::string workflow_id; ///< v3 only
+        std::int64_t session_number = 0;
     };
 
     http_response issue_token(const http_request& request);
     http_response create_session(const http_request& request);
+    http_response create_workflow_session(const http_request& request);
     /// Empty when the request carries a valid bearer token; otherwise the 401 to send.
     std::optional<http_response> check_bearer(const http_request& request);
+    /// Empty when the request carries the API key; otherwise the 401 to send.
+    std::optional<http_response> check_api_key(const http_request& request);
 
     options options_;
     mutable std::mutex mutex_;
     counters counters_;
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
     std::vector<stored_session> sessions_;
+    std::int64_t next_session_number_ = 1001;
 };
 
 } // namespace didit::emulator::detail

@@ -3,6 +3,7 @@
 #include "origin.hpp"
 #include "response_mapping.hpp"
 #include "v1_codec.hpp"
+#include "v3_codec.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -244,6 +245,49 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_controls) {
     std::string out;
     append_json_string(out, std::string_view{"\0\x1f\"\\/", 5});
     BOOST_TEST(out == R"("\u0000\u001f\"\\/")");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(workflow_session_encoding)
+
+BOOST_AUTO_TEST_CASE(every_field_is_encoded_as_the_api_names_it) {
+    auto body = didit::detail::workflow_session_body({
+        .workflow_id = "w",
+        .vendor_data = "v\"1",
+        .callback = "https://example.com/cb",
+        .callback_method = callback_method::completer,
+        .metadata = R"({"k":[1,2]})",
+        .language = "en",
+        .contact_details = contact_details{.email = "a@b.c", .send_notification_emails = false},
+        .expected_details =
+            expected_details{.last_name = "Müller", .expected_document_types = {"P", "ID"}},
+        .portrait_image = "aGk=",
+    });
+    auto parsed = boost::json::parse(body).as_object();
+    BOOST_TEST(parsed.at("workflow_id").as_string() == "w");
+    BOOST_TEST(parsed.at("vendor_data").as_string() == "v\"1");
+    BOOST_TEST(parsed.at("callback_method").as_string() == "completer");
+    BOOST_TEST(parsed.at("metadata").at("k").as_array().size() == 2u);
+    BOOST_TEST(parsed.at("language").as_string() == "en");
+    BOOST_TEST(parsed.at("contact_details").at("send_notification_emails").as_bool() == false);
+    BOOST_TEST(!parsed.at("contact_details").as_object().contains("phone"));
+    BOOST_TEST(parsed.at("expected_details").at("last_name").as_string() == "Müller");
+    BOOST_TEST(parsed.at("expected_details").at("expected_document_types").as_array().size() == 2u);
+    BOOST_TEST(parsed.at("portrait_image").as_string() == "aGk=");
+}
+
+BOOST_AUTO_TEST_CASE(unset_fields_are_left_out) {
+    auto body = didit::detail::workflow_session_body({.workflow_id = "w"});
+    BOOST_TEST(body == R"({"workflow_id":"w"})");
+}
+
+BOOST_AUTO_TEST_CASE(language_codes_are_checked_loosely) {
+    using didit::detail::check_workflow_session_request;
+    for (auto ok : {"en", "pt-BR", "zh-TW", "cnr"})
+        BOOST_TEST(check_workflow_session_request({.workflow_id = "w", .language = ok}).empty());
+    for (auto bad : {"e", "english", "pt_BR", "pt-", "12"})
+        BOOST_TEST(!check_workflow_session_request({.workflow_id = "w", .language = bad}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
