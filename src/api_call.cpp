@@ -10,7 +10,8 @@ asio::awaitable<error_code> call_api(const std::shared_ptr<client_impl>& impl,
     // Lives in this frame: exchange() takes it by reference and runs after this line.
     outgoing_request outgoing{request.method,       request.target, impl->api_key_credentials,
                               request.content_type, request.body,   request.repeatable};
-    const auto limit = impl->cfg.max_response_bytes;
+    const auto limit =
+        request.max_response_bytes != 0 ? request.max_response_bytes : impl->cfg.max_response_bytes;
     if (impl->generation == api_generation::v3)
         co_return co_await exchange(impl->api_pool, outgoing, limit, response, op);
 

@@ -17,7 +17,8 @@ struct api_request {
     std::string_view target;            ///< full path, prefix included
     std::string_view content_type = {}; ///< "" when there is no body
     std::string_view body = {};
-    bool repeatable = false; ///< reads and deletes-by-id may go again on a broken reused connection
+    bool repeatable = false;            ///< reads may go again on a broken reused connection
+    std::size_t max_response_bytes = 0; ///< 0: config.max_response_bytes
 };
 
 /// Sends `request` and reads the response into `response`, whatever its status. v1 sends the

@@ -99,13 +99,19 @@ void start_create(std::shared_ptr<client_impl> impl, encoded_request request, ap
 } // namespace
 
 encoded_request encode_create_session(const session_request& request) {
-    auto problem = check_session_request(request);
-    return {problem.empty() ? create_session_body(request) : std::string{}, std::move(problem)};
+    encoded_request encoded;
+    encoded.problem = check_session_request(request);
+    if (encoded.problem.empty())
+        encoded.body = create_session_body(request);
+    return encoded;
 }
 
 encoded_request encode_create_workflow_session(const workflow_session_request& request) {
-    auto problem = check_workflow_session_request(request);
-    return {problem.empty() ? workflow_session_body(request) : std::string{}, std::move(problem)};
+    encoded_request encoded;
+    encoded.problem = check_workflow_session_request(request);
+    if (encoded.problem.empty())
+        encoded.body = workflow_session_body(request);
+    return encoded;
 }
 
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,

@@ -59,6 +59,8 @@ void config::validate() const {
         throw config_error("didit::config: max_connections_per_origin must be at least 1");
     if (max_response_bytes < 1024)
         throw config_error("didit::config: max_response_bytes must be at least 1024");
+    if (max_pdf_bytes < 1024)
+        throw config_error("didit::config: max_pdf_bytes must be at least 1024");
 }
 
 config config::from_env() {

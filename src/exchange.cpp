@@ -113,7 +113,9 @@ asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_reque
 
         auto& message = parser.get();
         response.status = message.result_int();
-        response.retry_after = std::string{message[http::field::retry_after]};
+        response.retry_after = message[http::field::retry_after];
+        response.content_type = message[http::field::content_type];
+        response.content_disposition = message[http::field::content_disposition];
         bool keep_alive = message.keep_alive();
         response.body = std::move(message.body());
         ++conn->exchanges;

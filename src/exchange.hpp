@@ -30,6 +30,8 @@ struct incoming_response {
     unsigned status = 0;
     std::string body;
     std::string retry_after;
+    std::string content_type;
+    std::string content_disposition;
 };
 
 /// Writes the whole request head and body into `out`, reusing its capacity.

@@ -23,11 +23,21 @@
 
 #include <exception>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace didit::detail {
 
 template <class T> using flow_result = std::pair<error_code, T>;
+
+/// The result type of operations that complete with `void(error_code)`.
+struct no_result {};
+
+template <class T> struct completion_of { using signature = void(error_code, T); };
+template <> struct completion_of<no_result> { using signature = void(error_code); };
+template <class T>
+using completion_handler =
+    boost::asio::any_completion_handler<typename completion_of<T>::signature>;
 
 /// What one running operation owns besides its coroutine frames. Used only on the strand.
 struct operation_state {
@@ -99,8 +109,7 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
 template <class T, class MakeFlow>
 void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
-                   bool repeatable, diagnostics* user_diag,
-                   boost::asio::any_completion_handler<void(error_code, T)> handler,
+                   bool repeatable, diagnostics* user_diag, completion_handler<T> handler,
                    MakeFlow make_flow) {
     namespace asio = boost::asio;
     auto outer = asio::get_associated_cancellation_slot(handler);
@@ -123,7 +132,10 @@ void run_operation(const boost::asio::any_io_executor& strand,
                                auto slot = asio::get_associated_cancellation_slot(handler);
                                if (slot.is_connected())
                                    slot.clear();
-                               std::move(handler)(result.first, std::move(result.second));
+                               if constexpr (std::is_same_v<T, no_result>)
+                                   std::move(handler)(result.first);
+                               else
+                                   std::move(handler)(result.first, std::move(result.second));
                            });
         });
 }

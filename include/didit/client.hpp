@@ -5,6 +5,7 @@
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 #include <didit/session.hpp>
+#include <didit/session_admin.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -25,9 +26,25 @@ using session_handler = boost::asio::any_completion_handler<void(error_code, ses
 /// A request checked and encoded when the operation is initiated, so the caller's views
 /// need not outlive the call.
 struct encoded_request {
+    std::string target; ///< path, prefix included; empty when the flow decides it
     std::string body;
     std::string problem; ///< why it must not be sent; empty when it may
+    error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
 };
+using done_handler = boost::asio::any_completion_handler<void(error_code)>;
+using pdf_handler = boost::asio::any_completion_handler<void(error_code, pdf_document)>;
+encoded_request encode_status_update(const client_impl& impl, const status_update& update);
+encoded_request encode_delete_session(const client_impl& impl, std::string_view session_id);
+encoded_request encode_generate_pdf(const client_impl& impl, std::string_view session_id);
+encoded_request encode_batch_deletion(const client_impl& impl, const batch_deletion& deletion);
+void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
+                         diagnostics* diag, done_handler handler);
+void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
+                          diagnostics* diag, done_handler handler);
+void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
+                        diagnostics* diag, pdf_handler handler);
+void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
+                          diagnostics* diag, done_handler handler);
 encoded_request encode_create_session(const session_request& request);
 encoded_request encode_create_workflow_session(const workflow_session_request& request);
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
@@ -117,6 +134,82 @@ public:
         return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
                                                    detail::encode_create_workflow_session(request),
                                                    &diag, std::forward<CompletionToken>(token));
+    }
+
+    // Managing sessions. Every operation below: the default token is use_awaitable; the
+    // handler runs on its associated executor; any cancellation is terminal (the connection
+    // is closed); errors are didit::error values, with the server's words in the optional
+    // diagnostics (which must outlive the operation); arguments are copied before the call
+    // returns; a call the configured generation lacks fails with unsupported_operation and a
+    // malformed argument with invalid_request, both before any traffic.
+
+    /// Approves, declines or (v3) asks for resubmission: `PATCH .../update-status/`.
+    /// Completion: `void(error_code)`. Not repeated on a broken connection (outcome_unknown).
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto update_status(const status_update& update, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_update_status,
+                                          detail::encode_status_update(*impl_, update), nullptr,
+                                          std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto update_status(const status_update& update, diagnostics& diag,
+                       CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_update_status,
+                                          detail::encode_status_update(*impl_, update), &diag,
+                                          std::forward<CompletionToken>(token));
+    }
+
+    /// Deletes a session: `DELETE .../delete/`. Completion: `void(error_code)`; deleting it
+    /// again gives error::not_found. Not repeated on a broken connection (outcome_unknown).
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto delete_session(std::string_view session_id, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_delete_session,
+                                          detail::encode_delete_session(*impl_, session_id),
+                                          nullptr, std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto delete_session(std::string_view session_id, diagnostics& diag,
+                        CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_delete_session,
+                                          detail::encode_delete_session(*impl_, session_id), &diag,
+                                          std::forward<CompletionToken>(token));
+    }
+
+    /// The session's PDF report: `GET .../generate-pdf`. Completion:
+    /// `void(error_code, pdf_document)`; at most config.max_pdf_bytes; error::forbidden while
+    /// the session is not finished.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto generate_pdf(std::string_view session_id, CompletionToken&& token = {}) {
+        return initiate<void(error_code, pdf_document)>(
+            &detail::start_generate_pdf, detail::encode_generate_pdf(*impl_, session_id), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto generate_pdf(std::string_view session_id, diagnostics& diag,
+                      CompletionToken&& token = {}) {
+        return initiate<void(error_code, pdf_document)>(
+            &detail::start_generate_pdf, detail::encode_generate_pdf(*impl_, session_id), &diag,
+            std::forward<CompletionToken>(token));
+    }
+
+    /// v3 only: deletes sessions by number, or all of them: `POST /v3/sessions/delete/`.
+    /// Completion: `void(error_code)`.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto delete_sessions(const batch_deletion& deletion, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_batch_deletion,
+                                          detail::encode_batch_deletion(*impl_, deletion), nullptr,
+                                          std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto delete_sessions(const batch_deletion& deletion, diagnostics& diag,
+                         CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_batch_deletion,
+                                          detail::encode_batch_deletion(*impl_, deletion), &diag,
+                                          std::forward<CompletionToken>(token));
     }
 
 private:

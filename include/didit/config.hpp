@@ -50,6 +50,8 @@ struct config {
     std::size_t max_connections_per_origin = 16;
     /// Responses larger than this fail with error::response_too_large.
     std::size_t max_response_bytes = 4 * 1024 * 1024;
+    /// The same for PDF reports, which carry images.
+    std::size_t max_pdf_bytes = 64 * 1024 * 1024;
 
     api_generation generation() const noexcept {
         return api_key.empty() ? api_generation::v1 : api_generation::v3;

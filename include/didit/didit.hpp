@@ -6,3 +6,4 @@
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 #include <didit/session.hpp>
+#include <didit/session_admin.hpp>

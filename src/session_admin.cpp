@@ -1,0 +1,156 @@
+// Update status, delete, PDF and batch delete, for both generations.
+
+#include <didit/client.hpp>
+
+#include "admin_codec.hpp"
+#include "api_call.hpp"
+#include "client_impl.hpp"
+#include "operation.hpp"
+#include "response_mapping.hpp"
+
+namespace didit::detail {
+
+namespace asio = boost::asio;
+
+namespace {
+
+encoded_request refuse(std::string problem, error refusal = error::invalid_request) {
+    encoded_request request;
+    request.problem = std::move(problem);
+    request.refusal = refusal;
+    return request;
+}
+
+/// "<prefix>/v1/session/<id>/<v1_suffix>" or "<prefix>/v3/session/<id>/<v3_suffix>".
+encoded_request session_call(const client_impl& impl, std::string_view session_id,
+                             std::string_view v1_suffix, std::string_view v3_suffix) {
+    if (auto problem = check_session_id(session_id); !problem.empty())
+        return refuse(std::move(problem));
+    bool v1 = impl.generation == api_generation::v1;
+    encoded_request request;
+    request.target = impl.target(v1 ? "/v1/session/" : "/v3/session/");
+    request.target.append(session_id).append("/").append(v1 ? v1_suffix : v3_suffix);
+    return request;
+}
+
+/// What one management call sends and how its response becomes a result.
+struct call_shape {
+    std::string_view method;
+    bool repeatable = false;
+    std::size_t max_response_bytes = 0;
+};
+
+template <class T, class Interpret>
+asio::awaitable<flow_result<T>> management_flow(std::shared_ptr<client_impl> impl,
+                                                encoded_request request, call_shape shape,
+                                                Interpret interpret, operation_state& op) {
+    auto& diag = op.diag;
+    if (!request.problem.empty()) {
+        diag.message = std::move(request.problem);
+        co_return flow_result<T>{
+            request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
+    }
+    incoming_response response;
+    api_request call{shape.method,
+                     request.target,
+                     request.body.empty() ? std::string_view{} : "application/json",
+                     request.body,
+                     shape.repeatable,
+                     shape.max_response_bytes};
+    auto ec = co_await call_api(impl, call, response, op);
+    if (ec)
+        co_return flow_result<T>{ec, T{}};
+    if (auto status_ec = error_for_api_status(response.status)) {
+        describe_failure(response.status, response.body, response.retry_after, diag);
+        co_return flow_result<T>{status_ec, T{}};
+    }
+    diag.http_status = static_cast<int>(response.status);
+    co_return interpret(response, diag);
+}
+
+template <class T, class Interpret>
+void start_management(std::shared_ptr<client_impl> impl, encoded_request request, call_shape shape,
+                      diagnostics* diag, completion_handler<T> handler, Interpret interpret) {
+    auto strand = impl->strand;
+    auto executor = impl->executor;
+    auto limit = impl->cfg.request_timeout;
+    run_operation<T>(strand, executor, limit, shape.repeatable, diag, std::move(handler),
+                     [impl = std::move(impl), request = std::move(request), shape,
+                      interpret](operation_state& op) mutable {
+                         return management_flow<T>(std::move(impl), std::move(request), shape,
+                                                   interpret, op);
+                     });
+}
+
+flow_result<no_result> succeeded(const incoming_response&, diagnostics&) {
+    return {error_code{}, no_result{}};
+}
+
+flow_result<pdf_document> take_pdf(incoming_response& response, diagnostics& diag) {
+    if (response.content_type.find("application/pdf") == std::string::npos ||
+        !response.body.starts_with("%PDF-")) {
+        diag.message = "the response is not a PDF document";
+        return {error::invalid_response, {}};
+    }
+    return {error_code{}, pdf_document{std::move(response.body),
+                                       disposition_filename(response.content_disposition)}};
+}
+
+} // namespace
+
+encoded_request encode_status_update(const client_impl& impl, const status_update& update) {
+    if (auto problem = check_status_update(update, impl.generation); !problem.empty())
+        return refuse(std::move(problem));
+    auto request = session_call(impl, update.session_id, "update-status/", "update-status/");
+    request.body = status_update_body(update, impl.generation);
+    return request;
+}
+
+encoded_request encode_delete_session(const client_impl& impl, std::string_view session_id) {
+    return session_call(impl, session_id, "delete/", "delete/");
+}
+
+encoded_request encode_generate_pdf(const client_impl& impl, std::string_view session_id) {
+    // v3's canonical PDF path has no trailing slash (Didit's own client calls it so).
+    return session_call(impl, session_id, "generate-pdf/", "generate-pdf");
+}
+
+encoded_request encode_batch_deletion(const client_impl& impl, const batch_deletion& deletion) {
+    if (impl.generation != api_generation::v3)
+        return refuse("batch deletion exists only in v3 (set config.api_key)",
+                      error::unsupported_operation);
+    if (auto problem = check_batch_deletion(deletion); !problem.empty())
+        return refuse(std::move(problem));
+    encoded_request request;
+    request.target = impl.target("/v3/sessions/delete/");
+    request.body = batch_deletion_body(deletion);
+    return request;
+}
+
+void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
+                         diagnostics* diag, done_handler handler) {
+    start_management<no_result>(std::move(impl), std::move(request), {"PATCH"}, diag,
+                                std::move(handler), &succeeded);
+}
+
+void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
+                          diagnostics* diag, done_handler handler) {
+    // Not repeatable: a second delete of the same session answers 404.
+    start_management<no_result>(std::move(impl), std::move(request), {"DELETE"}, diag,
+                                std::move(handler), &succeeded);
+}
+
+void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
+                        diagnostics* diag, pdf_handler handler) {
+    auto limit = impl->cfg.max_pdf_bytes;
+    start_management<pdf_document>(std::move(impl), std::move(request), {"GET", true, limit}, diag,
+                                   std::move(handler), &take_pdf);
+}
+
+void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
+                          diagnostics* diag, done_handler handler) {
+    start_management<no_result>(std::move(impl), std::move(request), {"POST"}, diag,
+                                std::move(handler), &succeeded);
+}
+
+} // namespace didit::detail
