@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace didit::emulator {
@@ -28,7 +29,15 @@ struct options {
 };
 
 /// v1 and v3 routes of the same operation share an endpoint.
-enum class endpoint { token, create_session, other };
+enum class endpoint {
+    token,
+    create_session,
+    update_status,
+    delete_session,
+    generate_pdf,
+    batch_delete,
+    other,
+};
 
 struct counters {
     std::uint64_t connections_accepted = 0;
@@ -36,6 +45,9 @@ struct counters {
     std::uint64_t tokens_issued = 0;
     std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
     std::uint64_t sessions_created = 0;
+    std::uint64_t update_status_requests = 0;
+    std::uint64_t delete_requests = 0; ///< single and batch
+    std::uint64_t pdf_requests = 0;
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
@@ -89,6 +101,12 @@ public:
     void set_token_lifetime(std::chrono::seconds lifetime);
     /// Number of connections currently open.
     std::size_t open_connections() const;
+
+    /// Acts as the person verifying: moves a session that is not finished to `status`
+    /// ("Approved", "Declined" or "In Review"). False if there is no such session or status.
+    bool finish_session(std::string_view session_id, std::string_view status);
+    /// The session's status; nullopt if it does not exist or was deleted.
+    std::optional<std::string> session_status(std::string_view session_id) const;
 
 private:
     struct impl;

@@ -126,9 +126,9 @@ struct server::impl {
             if (read_ec)
                 co_return;
             auto request = parser.release();
-            auto where = detail::service::classify(request);
-            service_.count_arrival(request, where);
-            auto misbehave = take_fault(where);
+            auto to = detail::service::classify(request);
+            service_.count_arrival(request, to.where);
+            auto misbehave = take_fault(to.where);
             using kind = fault::kind;
             auto is = [&](kind k) { return misbehave && misbehave->what == k; };
 
@@ -142,7 +142,7 @@ struct server::impl {
             if (is(kind::respond))
                 response = faulty_response(request, *misbehave);
             else
-                response = service_.handle(request, where);
+                response = service_.handle(request, to);
             if (is(kind::drop_after_processing))
                 co_return;
             if (is(kind::truncated_body)) {
@@ -255,6 +255,14 @@ void server::expire_tokens() {
 
 void server::set_token_lifetime(std::chrono::seconds lifetime) {
     impl_->service_.set_token_lifetime(lifetime);
+}
+
+bool server::finish_session(std::string_view session_id, std::string_view status) {
+    return impl_->service_.finish_session(session_id, status);
+}
+
+std::optional<std::string> server::session_status(std::string_view session_id) const {
+    return impl_->service_.session_status(session_id);
 }
 
 std::size_t server::open_connections() const {

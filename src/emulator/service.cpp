@@ -114,29 +114,187 @@ constexpr std::array<std::string_view, 8> valid_features{
 
 service::service(const options& opts) : options_(opts) {}
 
-endpoint service::classify(const http_request& request) {
-    auto target = request.target();
-    if (request.method() == http::verb::post &&
-        (target == "/auth/v2/token/" || target == "/auth/v2/token"))
-        return endpoint::token;
-    if (request.method() == http::verb::post &&
-        (target == "/v1/session/" || target == "/v3/session/"))
-        return endpoint::create_session;
-    return endpoint::other;
+route service::classify(const http_request& request) {
+    return parse_route(request.method(), request.target());
 }
 
-http_response service::handle(const http_request& request, endpoint where) {
+http_response service::handle(const http_request& request, const route& to) {
     std::lock_guard lock{mutex_};
-    switch (where) {
-    case endpoint::token:
+    if (to.where == endpoint::token)
         return issue_token(request);
+    if (to.where == endpoint::other)
+        return detail_response(request, http::status::not_found, "Not found.");
+    if (auto refusal = check_credentials(request, to.generation))
+        return std::move(*refusal);
+    switch (to.where) {
     case endpoint::create_session:
-        return request.target().starts_with("/v3/") ? create_workflow_session(request)
-                                                    : create_session(request);
-    case endpoint::other:
-        break;
+        return to.generation == api_generation::v3 ? create_workflow_session(request)
+                                                   : create_session(request);
+    case endpoint::update_status:
+        return update_status(request, to);
+    case endpoint::delete_session:
+        return delete_session(request, to);
+    case endpoint::generate_pdf:
+        return generate_pdf(request, to);
+    case endpoint::batch_delete:
+        return batch_delete(request);
+    default:
+        return detail_response(request, http::status::not_found, "Not found.");
     }
-    return detail_response(request, http::status::not_found, "Not found.");
+}
+
+std::optional<http_response> service::check_credentials(const http_request& request,
+                                                        api_generation generation) {
+    return generation == api_generation::v3 ? check_api_key(request) : check_bearer(request);
+}
+
+service::stored_session* service::find_session(std::string_view session_id) {
+    auto found = sessions_.find(std::string{session_id});
+    return found == sessions_.end() || found->second.deleted ? nullptr : &found->second;
+}
+
+namespace {
+
+bool is_one_of(std::string_view value, std::initializer_list<std::string_view> choices) {
+    for (auto choice : choices)
+        if (value == choice)
+            return true;
+    return false;
+}
+
+http_response no_content(const http_request& request) {
+    http_response response{http::status::no_content, request.version()};
+    response.set(http::field::server, "didit-emulator");
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+} // namespace
+
+http_response service::update_status(const http_request& request, const route& to) {
+    auto* session = find_session(to.session_id);
+    if (session == nullptr)
+        return detail_response(request, http::status::not_found, "Not found.");
+    boost::system::error_code ec;
+    auto body = json::parse(request.body(), ec);
+    if (ec || !body.is_object())
+        return detail_response(request, http::status::bad_request,
+                               "JSON parse error - the body is not a JSON object.");
+    const auto& fields = body.get_object();
+    auto* requested = fields.if_contains("new_status");
+    bool v3 = to.generation == api_generation::v3;
+    std::string new_status =
+        requested && requested->is_string() ? std::string{requested->get_string()} : std::string{};
+    bool allowed = v3 ? is_one_of(new_status, {"Approved", "Declined", "Resubmitted"})
+                      : is_one_of(new_status, {"Approved", "Declined"});
+    if (!allowed) {
+        std::string why = requested ? "\"" + new_status + "\" is not a valid choice."
+                                    : std::string{"This field is required."};
+        return json_response(request, http::status::bad_request,
+                             {{"new_status", json::array{why}}});
+    }
+    if (!is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired",
+                                     "Abandoned", "Resubmitted"}))
+        return detail_response(request, http::status::bad_request,
+                               "Cannot update the status of a session that is " + session->status +
+                                   ".");
+    if (new_status == "Resubmitted") {
+        if (!is_one_of(session->status, {"Declined", "In Review", "Abandoned"}))
+            return detail_response(request, http::status::bad_request,
+                                   "Resubmission requires a Declined, In Review or Abandoned "
+                                   "session.");
+        auto* nodes = fields.if_contains("nodes_to_resubmit");
+        if (nodes == nullptr || !nodes->is_array() || nodes->get_array().empty())
+            return json_response(request, http::status::bad_request,
+                                 {{"nodes_to_resubmit", json::array{"This field is required."}}});
+    }
+    if (auto* send = fields.if_contains("send_email");
+        send && send->is_bool() && send->get_bool()) {
+        auto* address = fields.if_contains("email_address");
+        if (address == nullptr || !address->is_string() || address->get_string().empty())
+            return json_response(request, http::status::bad_request,
+                                 {{"email_address", json::array{"This field is required."}}});
+    }
+    session->status = new_status;
+    json::object answer{{"session_id", session->session_id}};
+    if (v3)
+        answer["session_kind"] = "user";
+    return json_response(request, http::status::ok, answer);
+}
+
+http_response service::delete_session(const http_request& request, const route& to) {
+    auto* session = find_session(to.session_id);
+    if (session == nullptr)
+        return detail_response(request, http::status::not_found, "Not found.");
+    session->deleted = true; // soft: a second delete finds nothing
+    return no_content(request);
+}
+
+http_response service::generate_pdf(const http_request& request, const route& to) {
+    auto* session = find_session(to.session_id);
+    if (session == nullptr)
+        return detail_response(request, http::status::not_found, "Not found.");
+    if (!is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired"}))
+        return detail_response(request, http::status::forbidden,
+                               "The PDF report is available once the session is finished.");
+    http_response response{http::status::ok, request.version()};
+    response.set(http::field::server, "didit-emulator");
+    response.set(http::field::content_type, "application/pdf");
+    response.set(http::field::content_disposition,
+                 "attachment; filename=session_" + session->session_id + ".pdf");
+    // Re-rendered on each call, as the service does: the bytes differ between calls.
+    response.body() = "%PDF-1.4\n% didit emulator report\n% session " + session->session_id +
+                      "\n% status " + session->status + "\n% rendered " + random_hex(8) +
+                      "\n%%EOF\n";
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
+http_response service::batch_delete(const http_request& request) {
+    boost::system::error_code ec;
+    auto body = json::parse(request.body(), ec);
+    if (ec || !body.is_object())
+        return detail_response(request, http::status::bad_request,
+                               "JSON parse error - the body is not a JSON object.");
+    const auto& fields = body.get_object();
+    if (auto* all = fields.if_contains("delete_all"); all && all->is_bool() && all->get_bool()) {
+        for (auto& [id, session] : sessions_)
+            session.deleted = true;
+        return no_content(request);
+    }
+    auto* numbers = fields.if_contains("session_numbers");
+    if (numbers == nullptr || !numbers->is_array() || numbers->get_array().empty())
+        return json_response(request, http::status::bad_request,
+                             {{"session_numbers", json::array{"This list may not be empty."}}});
+    for (const auto& number : numbers->get_array())
+        if (!number.is_string())
+            return json_response(request, http::status::bad_request,
+                                 {{"session_numbers", json::array{"A valid string is required."}}});
+    for (const auto& number : numbers->get_array())
+        for (auto& [id, session] : sessions_)
+            if (std::to_string(session.session_number) == number.get_string())
+                session.deleted = true;
+    return no_content(request);
+}
+
+bool service::finish_session(std::string_view session_id, std::string_view status) {
+    std::lock_guard lock{mutex_};
+    auto* session = find_session(session_id);
+    if (session == nullptr || !is_one_of(status, {"Approved", "Declined", "In Review"}) ||
+        !is_one_of(session->status, {"Not Started", "In Progress"}))
+        return false;
+    session->status = status;
+    return true;
+}
+
+std::optional<std::string> service::session_status(std::string_view session_id) const {
+    std::lock_guard lock{mutex_};
+    auto found = sessions_.find(std::string{session_id});
+    if (found == sessions_.end() || found->second.deleted)
+        return std::nullopt;
+    return found->second.status;
 }
 
 void service::count_arrival(const http_request& request, endpoint where) {
@@ -151,6 +309,16 @@ void service::count_arrival(const http_request& request, endpoint where) {
         break;
     case endpoint::create_session:
         ++counters_.create_session_requests;
+        break;
+    case endpoint::update_status:
+        ++counters_.update_status_requests;
+        break;
+    case endpoint::delete_session:
+    case endpoint::batch_delete:
+        ++counters_.delete_requests;
+        break;
+    case endpoint::generate_pdf:
+        ++counters_.pdf_requests;
         break;
     case endpoint::other:
         ++counters_.other_requests;
@@ -200,8 +368,6 @@ std::optional<http_response> service::check_bearer(const http_request& request) 
 }
 
 http_response service::create_session(const http_request& request) {
-    if (auto refusal = check_bearer(request))
-        return std::move(*refusal);
     boost::system::error_code ec;
     auto body = json::parse(request.body(), ec);
     if (ec || !body.is_object())
@@ -241,8 +407,9 @@ http_response service::create_session(const http_request& request) {
 
     created.session_id = random_uuid();
     created.session_token = random_hex(5);
+    created.session_number = next_session_number_++;
     auto url = options_.verify_url + "/session/" + created.session_token;
-    sessions_.push_back(created);
+    sessions_[created.session_id] = created;
     ++counters_.sessions_created;
     return json_response(request, http::status::created,
                          {{"session_id", created.session_id},
@@ -261,8 +428,6 @@ std::optional<http_response> service::check_api_key(const http_request& request)
 }
 
 http_response service::create_workflow_session(const http_request& request) {
-    if (auto refusal = check_api_key(request))
-        return std::move(*refusal);
     boost::system::error_code ec;
     auto body = json::parse(request.body(), ec);
     if (ec || !body.is_object())
@@ -317,7 +482,7 @@ http_response service::create_workflow_session(const http_request& request) {
     created.session_id = random_uuid();
     created.session_token = random_hex(5);
     created.session_number = next_session_number_++;
-    sessions_.push_back(created);
+    sessions_[created.session_id] = created;
     ++counters_.sessions_created;
     auto vendor_data =
         created.vendor_data.empty() ? json::value{} : json::value(created.vendor_data);

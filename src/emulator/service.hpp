@@ -2,6 +2,8 @@
 // The emulated Didit service itself: routing, validation, tokens and sessions, as the
 // reference describes them. Knows nothing about sockets; the server feeds it parsed requests.
 
+#include "routes.hpp"
+
 #include <didit/emulator.hpp>
 
 #include <boost/beast/http/message.hpp>
@@ -22,13 +24,17 @@ class service {
 public:
     explicit service(const options& opts);
 
-    static endpoint classify(const http_request& request);
+    static route classify(const http_request& request);
 
     /// Counts a request as it arrives, before any fault or processing. Thread-safe.
     void count_arrival(const http_request& request, endpoint where);
 
     /// Answers one request. Thread-safe.
-    http_response handle(const http_request& request, endpoint where);
+    http_response handle(const http_request& request, const route& to);
+
+    /// The test acting as the person verifying. Thread-safe.
+    bool finish_session(std::string_view session_id, std::string_view status);
+    std::optional<std::string> session_status(std::string_view session_id) const;
 
     counters stats() const;
     void count_connection();
@@ -46,11 +52,21 @@ private:
         std::string status = "Not Started";
         std::string workflow_id; ///< v3 only
         std::int64_t session_number = 0;
+        bool deleted = false; ///< soft delete: kept, but invisible to the API
     };
 
     http_response issue_token(const http_request& request);
     http_response create_session(const http_request& request);
     http_response create_workflow_session(const http_request& request);
+    http_response update_status(const http_request& request, const route& to);
+    http_response delete_session(const http_request& request, const route& to);
+    http_response generate_pdf(const http_request& request, const route& to);
+    http_response batch_delete(const http_request& request);
+    /// The generation's credential check: empty when accepted, else the 401 to send.
+    std::optional<http_response> check_credentials(const http_request& request,
+                                                   api_generation generation);
+    /// The live session with that id, or null.
+    stored_session* find_session(std::string_view session_id);
     /// Empty when the request carries a valid bearer token; otherwise the 401 to send.
     std::optional<http_response> check_bearer(const http_request& request);
     /// Empty when the request carries the API key; otherwise the 401 to send.
@@ -60,7 +76,7 @@ private:
     mutable std::mutex mutex_;
     counters counters_;
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
-    std::vector<stored_session> sessions_;
+    std::unordered_map<std::string, stored_session> sessions_;  ///< by session_id
     std::int64_t next_session_number_ = 1001;
 };
 

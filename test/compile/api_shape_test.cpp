@@ -31,6 +31,38 @@ asio::awaitable<void> every_token(didit::client& client, int& completed) {
                 (!ec2 && !d.url.empty()) + !e.url.empty();
 }
 
+asio::awaitable<void> management_ops(didit::client& client, const std::string& id, int& completed) {
+    didit::diagnostics diag;
+    co_await client.update_status({.session_id = id, .new_status = didit::review_status::approved});
+    auto [ec] = co_await client.update_status(
+        {.session_id = id, .new_status = didit::review_status::declined}, diag,
+        asio::as_tuple(asio::use_awaitable));
+    static_assert(std::is_same_v<decltype(ec), didit::error_code>);
+    didit::pdf_document pdf = co_await client.generate_pdf(id);
+    auto [pdf_ec, pdf2] = co_await client.generate_pdf(id, asio::as_tuple(asio::use_awaitable));
+    co_await client.delete_session(id, diag);
+    auto [batch_ec] =
+        co_await client.delete_sessions({.delete_all = true}, asio::as_tuple(asio::use_awaitable));
+    completed = !ec + !pdf.content.empty() + (!pdf_ec && !pdf2.content.empty()) +
+                (batch_ec == didit::error::unsupported_operation);
+}
+
+BOOST_AUTO_TEST_CASE(management_operations_with_every_token_shape) {
+    fixture f;
+    auto created = f.create();
+    BOOST_REQUIRE(!created.ec);
+    BOOST_REQUIRE(f.emulator.finish_session(created.session.session_id, "In Review"));
+    int completed = -1;
+    asio::co_spawn(f.io, management_ops(*f.client, created.session.session_id, completed),
+                   [](std::exception_ptr e) {
+                       if (e)
+                           std::rethrow_exception(e);
+                   });
+    while (completed < 0)
+        BOOST_REQUIRE(f.io.run_one() > 0);
+    BOOST_TEST(completed == 4);
+}
+
 BOOST_AUTO_TEST_CASE(all_completion_tokens) {
     fixture f;
     int completed = -1;

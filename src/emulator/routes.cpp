@@ -1,0 +1,61 @@
+#include "routes.hpp"
+
+namespace didit::emulator::detail {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+/// Splits "/v3/session/<id>/<rest>" into the generation, id and rest.
+bool per_session(std::string_view target, api_generation& generation, std::string_view& id,
+                 std::string_view& rest) {
+    if (target.starts_with("/v1/session/"))
+        generation = api_generation::v1;
+    else if (target.starts_with("/v3/session/"))
+        generation = api_generation::v3;
+    else
+        return false;
+    target.remove_prefix(std::string_view{"/v1/session/"}.size());
+    auto slash = target.find('/');
+    if (slash == 0 || slash == std::string_view::npos)
+        return false;
+    id = target.substr(0, slash);
+    rest = target.substr(slash + 1);
+    return true;
+}
+
+} // namespace
+
+route parse_route(http::verb method, std::string_view target) {
+    route r;
+    if (method == http::verb::post && (target == "/auth/v2/token/" || target == "/auth/v2/token")) {
+        r.where = endpoint::token;
+        return r;
+    }
+    if (method == http::verb::post && (target == "/v1/session/" || target == "/v3/session/")) {
+        r.where = endpoint::create_session;
+        r.generation = target[2] == '1' ? api_generation::v1 : api_generation::v3;
+        return r;
+    }
+    if (method == http::verb::post && target == "/v3/sessions/delete/") {
+        r.where = endpoint::batch_delete;
+        r.generation = api_generation::v3;
+        return r;
+    }
+    std::string_view id, rest;
+    if (!per_session(target, r.generation, id, rest))
+        return r;
+    bool v1 = r.generation == api_generation::v1;
+    if (method == http::verb::patch && (rest == "update-status/" || (v1 && rest == "status/")))
+        r.where = endpoint::update_status;
+    else if (method == http::verb::delete_ && rest == "delete/")
+        r.where = endpoint::delete_session;
+    else if (method == http::verb::get && (rest == "generate-pdf/" || rest == "generate-pdf"))
+        r.where = endpoint::generate_pdf;
+    else
+        return r;
+    r.session_id = id;
+    return r;
+}
+
+} // namespace didit::emulator::detail
