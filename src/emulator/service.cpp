@@ -54,6 +54,18 @@ http_response detail_response(const http_request& request, http::status status,
     return json_response(request, status, json::object{{"detail", detail}});
 }
 
+/// The request body as a JSON object (parsed into `storage`), or null.
+const json::object* parse_object(const http_request& request, json::value& storage) {
+    boost::system::error_code ec;
+    storage = json::parse(request.body(), ec);
+    return ec || !storage.is_object() ? nullptr : &storage.get_object();
+}
+
+http_response not_json(const http_request& request) {
+    return detail_response(request, http::status::bad_request,
+                           "JSON parse error - the body is not a JSON object.");
+}
+
 std::optional<std::string> decode_basic(std::string_view header) {
     constexpr std::string_view prefix = "Basic ";
     if (header.substr(0, prefix.size()) != prefix)
@@ -148,6 +160,14 @@ std::optional<http_response> service::check_credentials(const http_request& requ
     return generation == api_generation::v3 ? check_api_key(request) : check_bearer(request);
 }
 
+void service::store(stored_session& created) {
+    created.session_id = random_uuid();
+    created.session_token = random_hex(5);
+    created.session_number = next_session_number_++;
+    sessions_[created.session_id] = created;
+    ++counters_.sessions_created;
+}
+
 service::stored_session* service::find_session(std::string_view session_id) {
     auto found = sessions_.find(std::string{session_id});
     return found == sessions_.end() || found->second.deleted ? nullptr : &found->second;
@@ -176,12 +196,11 @@ http_response service::update_status(const http_request& request, const route& t
     auto* session = find_session(to.session_id);
     if (session == nullptr)
         return detail_response(request, http::status::not_found, "Not found.");
-    boost::system::error_code ec;
-    auto body = json::parse(request.body(), ec);
-    if (ec || !body.is_object())
-        return detail_response(request, http::status::bad_request,
-                               "JSON parse error - the body is not a JSON object.");
-    const auto& fields = body.get_object();
+    json::value body;
+    const auto* parsed = parse_object(request, body);
+    if (parsed == nullptr)
+        return not_json(request);
+    const auto& fields = *parsed;
     auto* requested = fields.if_contains("new_status");
     bool v3 = to.generation == api_generation::v3;
     std::string new_status =
@@ -253,12 +272,11 @@ http_response service::generate_pdf(const http_request& request, const route& to
 }
 
 http_response service::batch_delete(const http_request& request) {
-    boost::system::error_code ec;
-    auto body = json::parse(request.body(), ec);
-    if (ec || !body.is_object())
-        return detail_response(request, http::status::bad_request,
-                               "JSON parse error - the body is not a JSON object.");
-    const auto& fields = body.get_object();
+    json::value body;
+    const auto* parsed = parse_object(request, body);
+    if (parsed == nullptr)
+        return not_json(request);
+    const auto& fields = *parsed;
     if (auto* all = fields.if_contains("delete_all"); all && all->is_bool() && all->get_bool()) {
         for (auto& [id, session] : sessions_)
             session.deleted = true;
@@ -368,12 +386,11 @@ std::optional<http_response> service::check_bearer(const http_request& request) 
 }
 
 http_response service::create_session(const http_request& request) {
-    boost::system::error_code ec;
-    auto body = json::parse(request.body(), ec);
-    if (ec || !body.is_object())
-        return detail_response(request, http::status::bad_request,
-                               "JSON parse error - the body is not a JSON object.");
-    const auto& fields = body.get_object();
+    json::value body;
+    const auto* parsed = parse_object(request, body);
+    if (parsed == nullptr)
+        return not_json(request);
+    const auto& fields = *parsed;
 
     json::object errors;
     stored_session created;
@@ -405,12 +422,8 @@ http_response service::create_session(const http_request& request) {
     if (!errors.empty())
         return json_response(request, http::status::bad_request, errors);
 
-    created.session_id = random_uuid();
-    created.session_token = random_hex(5);
-    created.session_number = next_session_number_++;
+    store(created);
     auto url = options_.verify_url + "/session/" + created.session_token;
-    sessions_[created.session_id] = created;
-    ++counters_.sessions_created;
     return json_response(request, http::status::created,
                          {{"session_id", created.session_id},
                           {"session_token", created.session_token},
@@ -428,12 +441,11 @@ std::optional<http_response> service::check_api_key(const http_request& request)
 }
 
 http_response service::create_workflow_session(const http_request& request) {
-    boost::system::error_code ec;
-    auto body = json::parse(request.body(), ec);
-    if (ec || !body.is_object())
-        return detail_response(request, http::status::bad_request,
-                               "JSON parse error - the body is not a JSON object.");
-    const auto& fields = body.get_object();
+    json::value body;
+    const auto* parsed = parse_object(request, body);
+    if (parsed == nullptr)
+        return not_json(request);
+    const auto& fields = *parsed;
 
     json::object errors;
     stored_session created;
@@ -464,11 +476,12 @@ http_response service::create_workflow_session(const http_request& request) {
     optional_string("language");
     optional_string("portrait_image");
     json::value metadata;
+    boost::system::error_code ignored;
     if (auto* given = fields.if_contains("metadata"); given && !given->is_null()) {
         if (given->is_object())
             metadata = *given;
         else if (given->is_string()) // the service also takes it JSON-encoded
-            metadata = json::parse(given->get_string(), ec);
+            metadata = json::parse(given->get_string(), ignored); // checked just below
         if (!metadata.is_object())
             errors["metadata"] = json::array{"Value must be valid JSON object."};
     }
@@ -479,11 +492,7 @@ http_response service::create_workflow_session(const http_request& request) {
     if (!errors.empty())
         return json_response(request, http::status::bad_request, errors);
 
-    created.session_id = random_uuid();
-    created.session_token = random_hex(5);
-    created.session_number = next_session_number_++;
-    sessions_[created.session_id] = created;
-    ++counters_.sessions_created;
+    store(created);
     auto vendor_data =
         created.vendor_data.empty() ? json::value{} : json::value(created.vendor_data);
     auto callback = created.callback.empty() ? json::value{} : json::value(created.callback);

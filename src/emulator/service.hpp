@@ -65,6 +65,8 @@ private:
     /// The generation's credential check: empty when accepted, else the 401 to send.
     std::optional<http_response> check_credentials(const http_request& request,
                                                    api_generation generation);
+    /// Gives `created` its id, token and number and keeps it.
+    void store(stored_session& created);
     /// The live session with that id, or null.
     stored_session* find_session(std::string_view session_id);
     /// Empty when the request carries a valid bearer token; otherwise the 401 to send.
