@@ -114,8 +114,8 @@ private:
 };
 
 /// For programs that work offline by default: the configuration from the DIDIT_* variables
-/// when DIDIT_CLIENT_ID is set (config::from_env, which throws config_error on bad values);
-/// otherwise starts an emulator in `local` and returns the configuration for it.
+/// when DIDIT_CLIENT_ID or DIDIT_API_KEY is set (config::from_env, which throws config_error on bad
+/// values); otherwise starts an emulator in `local` and returns the configuration for it.
 didit::config config_from_env_or_emulator(std::optional<server>& local);
 
 } // namespace didit::emulator

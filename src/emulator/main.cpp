@@ -1,6 +1,6 @@
 // didit-emulator: a Didit emulator on loopback, for trying an integration offline.
 //
-//   didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]
+//   didit-emulator [--port N] [--client-id ID] [--client-secret SECRET] [--api-key KEY]
 //                  [--token-lifetime SECONDS] [--cert-out FILE]
 
 #include <didit/emulator.hpp>
@@ -18,6 +18,7 @@ namespace {
 int usage(std::string_view problem) {
     std::cerr << "didit-emulator: " << problem << "\n"
               << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
+              << "                      [--api-key KEY]\n"
               << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n";
     return 2;
 }
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
             opts.client_id = value;
         } else if (flag == "--client-secret") {
             opts.client_secret = value;
+        } else if (flag == "--api-key") {
+            opts.api_key = value;
         } else if (flag == "--cert-out") {
             cert_out = value;
         } else {
@@ -69,7 +72,8 @@ int main(int argc, char** argv) {
                   << "  export DIDIT_API_URL=" << emulator.url() << "\n"
                   << "  export DIDIT_CA_FILE=" << cert_out << "\n"
                   << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
-                  << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default)\n"
+                  << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default;\n"
+                  << "   for the v3 API set DIDIT_API_KEY to the --api-key given instead)\n"
                   << std::flush;
         boost::asio::io_context signals_context;
         boost::asio::signal_set signals{signals_context, SIGINT, SIGTERM};

@@ -270,7 +270,11 @@ std::size_t server::open_connections() const {
 }
 
 didit::config config_from_env_or_emulator(std::optional<server>& local) {
-    if (const char* id = std::getenv("DIDIT_CLIENT_ID"); id != nullptr && *id != '\0')
+    auto is_set = [](const char* name) {
+        const char* value = std::getenv(name);
+        return value != nullptr && *value != '\0';
+    };
+    if (is_set("DIDIT_CLIENT_ID") || is_set("DIDIT_API_KEY"))
         return didit::config::from_env();
     local.emplace();
     return local->client_config();
