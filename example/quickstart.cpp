@@ -1,7 +1,8 @@
 // Quickstart: create a verification session and print it as JSON.
 //
-// With DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET set, talks to the service they (and the other
-// DIDIT_* variables) name. Without them, starts the bundled emulator in-process and talks to it.
+// With DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET (v1), or DIDIT_API_KEY and DIDIT_WORKFLOW_ID (v3),
+// talks to the service the DIDIT_* variables name. Without them, starts the bundled emulator
+// in-process and talks to it.
 
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
@@ -12,23 +13,40 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> verify_one_user(didit::config cfg) {
-    didit::client client{co_await asio::this_coro::executor, std::move(cfg)};
-    didit::diagnostics diag;
-    try {
-        didit::session s = co_await client.create_session(
+/// v1 sessions name their features; v3 sessions name a workflow from the Console.
+asio::awaitable<didit::session> create(didit::client& client, didit::api_generation generation,
+                                       didit::diagnostics& diag) {
+    if (generation == didit::api_generation::v1)
+        co_return co_await client.create_session(
             {
                 .callback = "https://example.com/kyc/done",
                 .features = didit::features::ocr_nfc_face,
                 .vendor_data = "user-8d7f5c1e",
             },
             diag);
+    const char* workflow = std::getenv("DIDIT_WORKFLOW_ID");
+    co_return co_await client.create_workflow_session(
+        {
+            .workflow_id = workflow != nullptr ? workflow : "",
+            .vendor_data = "user-8d7f5c1e",
+            .callback = "https://example.com/kyc/done",
+        },
+        diag);
+}
+
+asio::awaitable<void> verify_one_user(didit::config cfg) {
+    auto generation = cfg.generation();
+    didit::client client{co_await asio::this_coro::executor, std::move(cfg)};
+    didit::diagnostics diag;
+    try {
+        didit::session s = co_await create(client, generation, diag);
         boost::json::object out{
             {"session_id", s.session_id}, {"session_token", s.session_token}, {"url", s.url}};
         std::cout << boost::json::serialize(out) << "\n";
@@ -48,7 +66,7 @@ int main() {
         std::optional<didit::emulator::server> emulator;
         auto cfg = didit::emulator::config_from_env_or_emulator(emulator);
         if (emulator)
-            std::cerr << "no DIDIT_CLIENT_ID set: using the embedded emulator at "
+            std::cerr << "no DIDIT_* credentials set: using the embedded emulator at "
                       << emulator->url() << "\n";
         asio::io_context io;
         bool ok = false;
