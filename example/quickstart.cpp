@@ -20,11 +20,13 @@
 
 namespace asio = boost::asio;
 
-/// v1 sessions name their features; v3 sessions name a workflow from the Console.
+/// v1 sessions name their features; v3 sessions name a workflow from the Console. (A plain
+/// function: both calls return the same awaitable type, and the request is copied before
+/// each call returns.)
 asio::awaitable<didit::session> create(didit::client& client, didit::api_generation generation,
                                        didit::diagnostics& diag) {
     if (generation == didit::api_generation::v1)
-        co_return co_await client.create_session(
+        return client.create_session(
             {
                 .callback = "https://example.com/kyc/done",
                 .features = didit::features::ocr_nfc_face,
@@ -32,7 +34,7 @@ asio::awaitable<didit::session> create(didit::client& client, didit::api_generat
             },
             diag);
     const char* workflow = std::getenv("DIDIT_WORKFLOW_ID");
-    co_return co_await client.create_workflow_session(
+    return client.create_workflow_session(
         {
             .workflow_id = workflow != nullptr ? workflow : "",
             .vendor_data = "user-8d7f5c1e",
