@@ -51,6 +51,17 @@ struct counters {
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
+    std::uint64_t throttled = 0;                   ///< answered 429 by a rate-limit scope
+};
+
+/// The service's rate-limit scopes (requests per sliding minute, per credential). A request
+/// counts against its endpoint's scope and the generic read or write scope; the first scope
+/// exceeded answers 429 with X-RateLimit-Limit, -Remaining, -Reset and Retry-After.
+struct rate_limits {
+    unsigned generic_get = 600;
+    unsigned generic_write = 300;
+    unsigned create_session = 600;
+    unsigned generate_pdf = 50;
 };
 
 /// Misbehaviour for the next `times` requests to `where`. Every kind first waits `delay`.
@@ -97,6 +108,9 @@ public:
     void close_idle_connections();
     /// Makes every issued token expired, as if its lifetime had passed.
     void expire_tokens();
+    /// Switches the rate-limit scopes on (they are off by default), counting from now.
+    void enable_rate_limits(rate_limits limits);
+
     /// Changes the lifetime of tokens issued from now on.
     void set_token_lifetime(std::chrono::seconds lifetime);
     /// Number of connections currently open.

@@ -253,6 +253,10 @@ void server::expire_tokens() {
     impl_->service_.expire_tokens();
 }
 
+void server::enable_rate_limits(rate_limits limits) {
+    impl_->service_.enable_rate_limits(limits);
+}
+
 void server::set_token_lifetime(std::chrono::seconds lifetime) {
     impl_->service_.set_token_lifetime(lifetime);
 }

@@ -138,6 +138,8 @@ http_response service::handle(const http_request& request, const route& to) {
         return detail_response(request, http::status::not_found, "Not found.");
     if (auto refusal = check_credentials(request, to.generation))
         return std::move(*refusal);
+    if (auto refusal = throttle(request, to))
+        return std::move(*refusal);
     switch (to.where) {
     case endpoint::create_session:
         return to.generation == api_generation::v3 ? create_workflow_session(request)
@@ -158,6 +160,55 @@ http_response service::handle(const http_request& request, const route& to) {
 std::optional<http_response> service::check_credentials(const http_request& request,
                                                         api_generation generation) {
     return generation == api_generation::v3 ? check_api_key(request) : check_bearer(request);
+}
+
+std::optional<http_response> service::throttle(const http_request& request, const route& to) {
+    if (!limits_)
+        return std::nullopt;
+    // Per identifier: the API key, else the bearer token's holder (one client here).
+    std::string caller{request["x-api-key"]};
+    if (caller.empty())
+        caller = "v1-client";
+    bool read = request.method() == http::verb::get;
+    std::vector<std::pair<std::string, unsigned>> scopes;
+    if (to.where == endpoint::create_session)
+        scopes.emplace_back("create", limits_->create_session);
+    if (to.where == endpoint::generate_pdf)
+        scopes.emplace_back("pdf", limits_->generate_pdf);
+    scopes.emplace_back(read ? "generic-get" : "generic-write",
+                        read ? limits_->generic_get : limits_->generic_write);
+
+    auto now = clock::now();
+    constexpr auto window = std::chrono::seconds{60};
+    for (const auto& [scope, limit] : scopes) {
+        auto& times = windows_[scope + "|" + caller];
+        while (!times.empty() && now - times.front() >= window)
+            times.pop_front();
+        if (times.size() < limit)
+            continue;
+        ++counters_.throttled;
+        auto reset = times.front() + window;
+        auto wait = std::chrono::ceil<std::chrono::seconds>(reset - now).count();
+        auto reset_epoch =
+            std::chrono::duration_cast<std::chrono::seconds>(reset.time_since_epoch()).count();
+        auto response = detail_response(request, http::status::too_many_requests,
+                                        "Request was throttled. Expected available in " +
+                                            std::to_string(wait) + " seconds.");
+        response.set("X-RateLimit-Limit", std::to_string(limit));
+        response.set("X-RateLimit-Remaining", "0");
+        response.set("X-RateLimit-Reset", std::to_string(reset_epoch));
+        response.set(http::field::retry_after, std::to_string(wait));
+        return response;
+    }
+    for (const auto& [scope, limit] : scopes)
+        windows_[scope + "|" + caller].push_back(now);
+    return std::nullopt;
+}
+
+void service::enable_rate_limits(rate_limits limits) {
+    std::lock_guard lock{mutex_};
+    limits_ = limits;
+    windows_.clear();
 }
 
 void service::store(stored_session& created) {

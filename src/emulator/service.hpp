@@ -10,6 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,7 @@ public:
     void count_connection();
     void expire_tokens();
     void set_token_lifetime(std::chrono::seconds lifetime);
+    void enable_rate_limits(rate_limits limits);
 
 private:
     using clock = std::chrono::system_clock;
@@ -65,6 +67,9 @@ private:
     /// The generation's credential check: empty when accepted, else the 401 to send.
     std::optional<http_response> check_credentials(const http_request& request,
                                                    api_generation generation);
+    /// The 429 to send when a scope of `to` is exhausted for this caller; counts the request
+    /// against its scopes otherwise.
+    std::optional<http_response> throttle(const http_request& request, const route& to);
     /// Gives `created` its id, token and number and keeps it.
     void store(stored_session& created);
     /// The live session with that id, or null.
@@ -80,6 +85,9 @@ private:
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
     std::unordered_map<std::string, stored_session> sessions_;  ///< by session_id
     std::int64_t next_session_number_ = 1001;
+    std::optional<rate_limits> limits_;
+    /// scope + caller -> times of the requests in the last minute, oldest first
+    std::unordered_map<std::string, std::deque<clock::time_point>> windows_;
 };
 
 } // namespace didit::emulator::detail

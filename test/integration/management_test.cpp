@@ -231,3 +231,37 @@ BOOST_AUTO_TEST_CASE(batch_deletion_by_number_and_of_everything) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(rate_limits)
+
+BOOST_AUTO_TEST_CASE(an_exhausted_scope_answers_429_with_when_to_retry) {
+    fixture f;
+    f.emulator.enable_rate_limits({.create_session = 3});
+    for (std::size_t i = 0; i < 3; ++i)
+        BOOST_TEST(!f.create(i).ec);
+    auto throttled = f.create(3);
+    BOOST_TEST((throttled.ec == error::rate_limited));
+    BOOST_TEST((throttled.ec == didit::condition::rate_limited));
+    BOOST_TEST((throttled.ec == didit::condition::retryable));
+    BOOST_TEST(throttled.diag.http_status == 429);
+    BOOST_REQUIRE(throttled.diag.retry_after.has_value());
+    BOOST_TEST(throttled.diag.retry_after->count() > 0);
+    BOOST_TEST(throttled.diag.retry_after->count() <= 60);
+    BOOST_TEST(throttled.diag.detail.find("throttled") != std::string::npos);
+    auto seen = f.emulator.stats();
+    BOOST_TEST(seen.throttled == 1u);
+    BOOST_TEST(seen.sessions_created == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(the_pdf_scope_is_separate_from_creation) {
+    fixture f;
+    f.emulator.enable_rate_limits({.generate_pdf = 1});
+    const auto id = f.create().session.session_id;
+    BOOST_REQUIRE(f.emulator.finish_session(id, "Approved"));
+    BOOST_TEST(!run(f, [&](auto done) { f.client->generate_pdf(id, done); }));
+    BOOST_TEST(
+        (run(f, [&](auto done) { f.client->generate_pdf(id, done); }) == error::rate_limited));
+    BOOST_TEST(!f.create(1).ec); // creation is not throttled by the PDF scope
+}
+
+BOOST_AUTO_TEST_SUITE_END()
