@@ -86,31 +86,7 @@ std::string kind_of(const didit::error_code& ec) {
         return "cancelled";
     if (ec.category() != didit::error_category())
         return std::string{ec.category().name()} + ":" + std::to_string(ec.value());
-    static const char* names[] = {
-        "",
-        "invalid_request",
-        "bad_request",
-        "unauthorized",
-        "forbidden",
-        "not_found",
-        "rate_limited",
-        "server_error",
-        "unexpected_status",
-        "token_rejected",
-        "invalid_response",
-        "response_too_large",
-        "connect_failed",
-        "tls_failed",
-        "connect_timeout",
-        "handshake_timeout",
-        "token_timeout",
-        "request_timeout",
-        "outcome_unknown",
-        "connection_lost",
-        "unsupported_operation",
-    };
-    auto index = static_cast<std::size_t>(ec.value());
-    return index < std::size(names) ? names[index] : "didit:" + std::to_string(ec.value());
+    return didit::to_string(static_cast<didit::error>(ec.value()));
 }
 
 struct results {

@@ -132,6 +132,52 @@ public:
 
 } // namespace
 
+const char* to_string(error e) noexcept {
+    switch (e) {
+    case error::invalid_request:
+        return "invalid_request";
+    case error::bad_request:
+        return "bad_request";
+    case error::unauthorized:
+        return "unauthorized";
+    case error::forbidden:
+        return "forbidden";
+    case error::not_found:
+        return "not_found";
+    case error::rate_limited:
+        return "rate_limited";
+    case error::server_error:
+        return "server_error";
+    case error::unexpected_status:
+        return "unexpected_status";
+    case error::token_rejected:
+        return "token_rejected";
+    case error::invalid_response:
+        return "invalid_response";
+    case error::response_too_large:
+        return "response_too_large";
+    case error::connect_failed:
+        return "connect_failed";
+    case error::tls_failed:
+        return "tls_failed";
+    case error::connect_timeout:
+        return "connect_timeout";
+    case error::handshake_timeout:
+        return "handshake_timeout";
+    case error::token_timeout:
+        return "token_timeout";
+    case error::request_timeout:
+        return "request_timeout";
+    case error::outcome_unknown:
+        return "outcome_unknown";
+    case error::connection_lost:
+        return "connection_lost";
+    case error::unsupported_operation:
+        return "unsupported_operation";
+    }
+    return "unknown";
+}
+
 const boost::system::error_category& error_category() noexcept {
     static const error_category_impl instance;
     return instance;

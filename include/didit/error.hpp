@@ -44,6 +44,9 @@ enum class condition {
     retryable,        ///< trying again later may succeed, and repeating is known to be safe
 };
 
+/// The enumerator's name, e.g. "outcome_unknown": for logs and machine-readable output.
+const char* to_string(error e) noexcept;
+
 const boost::system::error_category& error_category() noexcept;
 const boost::system::error_category& condition_category() noexcept;
 

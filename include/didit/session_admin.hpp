@@ -16,7 +16,9 @@ enum class review_status {
     resubmitted, ///< v3 only: the person redoes the steps in nodes_to_resubmit
 };
 
-/// `PATCH .../update-status/`. Views, copied before the call returns.
+/// `PATCH .../update-status/`. Views, copied before the call returns. (With GCC 12, build one
+/// with nodes_to_resubmit as a named variable: it cannot brace-initialise a vector member of a
+/// temporary inside co_await.)
 struct status_update {
     std::string_view session_id{};
     review_status new_status = review_status::approved;

@@ -13,6 +13,7 @@ BOOST_AUTO_TEST_CASE(every_error_has_an_actionable_message) {
         BOOST_TEST(ec.category().name() == std::string{"didit"});
         BOOST_TEST(ec.message().size() > 20u, ec.message());
         BOOST_TEST(ec.message() != "unknown didit error");
+        BOOST_TEST(to_string(static_cast<error>(e)) != std::string{"unknown"});
     }
 }
 

@@ -1,0 +1,223 @@
+// didit: a command-line tool over the library, for the people who operate an integration.
+//
+//   didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]
+//   didit update-status ID --status approved|declined|resubmitted [--comment C]
+//                          [--node NODE ...]
+//   didit delete ID
+//   didit pdf ID --out FILE
+//
+// Configured by the DIDIT_* variables (DIDIT_API_KEY selects v3). Results go to stdout as
+// JSON; errors go to stderr as JSON (kind, HTTP status, server detail; never credentials)
+// with exit status 1, and usage errors with exit status 2.
+
+#include <didit/didit.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* usage_text =
+    "usage: didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]\n"
+    "       didit update-status ID --status approved|declined|resubmitted [--comment C]\n"
+    "                              [--node NODE ...]\n"
+    "       didit delete ID\n"
+    "       didit pdf ID --out FILE\n"
+    "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
+    "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE.\n";
+
+struct usage_error {
+    std::string what;
+};
+
+/// The subcommand, its positional argument and its flags (a flag may repeat).
+struct command_line {
+    std::string command;
+    std::string argument;
+    std::multimap<std::string, std::string> flags;
+
+    std::optional<std::string> flag(const std::string& name) const {
+        auto found = flags.find(name);
+        return found == flags.end() ? std::nullopt : std::optional{found->second};
+    }
+    std::string required(const std::string& name) const {
+        if (auto value = flag(name))
+            return *value;
+        throw usage_error{"missing --" + name};
+    }
+};
+
+command_line parse(int argc, char** argv) {
+    if (argc < 2)
+        throw usage_error{"missing subcommand"};
+    command_line line{argv[1], {}, {}};
+    for (int i = 2; i < argc; ++i) {
+        std::string word = argv[i];
+        if (word.starts_with("--")) {
+            if (i + 1 >= argc)
+                throw usage_error{"missing value for " + word};
+            line.flags.emplace(word.substr(2), argv[++i]);
+        } else if (line.argument.empty()) {
+            line.argument = word;
+        } else {
+            throw usage_error{"unexpected argument " + word};
+        }
+    }
+    return line;
+}
+
+/// What went wrong, as JSON for stderr: the error's kind and message, and the server's words.
+json::object describe(const didit::error_code& ec, const didit::diagnostics& diag) {
+    std::string kind = ec.category() == didit::error_category()
+                           ? didit::to_string(static_cast<didit::error>(ec.value()))
+                           : std::string{ec.category().name()} + ":" + std::to_string(ec.value());
+    json::object out{{"kind", kind}, {"error", ec.message()}};
+    if (diag.http_status != 0)
+        out["http_status"] = diag.http_status;
+    if (!diag.detail.empty())
+        out["detail"] = diag.detail;
+    if (!diag.message.empty())
+        out["reason"] = diag.message;
+    if (diag.retry_after)
+        out["retry_after_seconds"] = diag.retry_after->count();
+    return out;
+}
+
+struct outcome {
+    didit::error_code ec;
+    didit::diagnostics diag;
+    json::object result;
+};
+
+asio::awaitable<outcome> run(didit::client& client, const command_line& line,
+                             didit::api_generation generation) {
+    outcome out;
+    auto tuple = asio::as_tuple(asio::use_awaitable);
+    if (line.command == "create") {
+        auto callback = line.required("callback");
+        auto vendor = line.flag("vendor-data").value_or("");
+        std::tuple<didit::error_code, didit::session> created;
+        if (generation == didit::api_generation::v3) {
+            auto workflow = line.required("workflow-id");
+            created = co_await client.create_workflow_session(
+                {.workflow_id = workflow, .vendor_data = vendor, .callback = callback}, out.diag,
+                tuple);
+        } else {
+            std::optional<didit::features> features;
+            if (auto text = line.flag("features")) {
+                features = didit::parse_features(*text);
+                if (!features)
+                    throw usage_error{"--features must be one of the API's combinations, "
+                                      "e.g. \"OCR + NFC + FACE\""};
+            }
+            created = co_await client.create_session(
+                {.callback = callback, .features = features, .vendor_data = vendor}, out.diag,
+                tuple);
+        }
+        auto& [ec, s] = created;
+        out.ec = ec;
+        out.result = {
+            {"session_id", s.session_id}, {"session_token", s.session_token}, {"url", s.url}};
+        if (s.session_number)
+            out.result["session_number"] = *s.session_number;
+    } else if (line.command == "update-status") {
+        auto status = line.required("status");
+        didit::review_status new_status;
+        if (status == "approved")
+            new_status = didit::review_status::approved;
+        else if (status == "declined")
+            new_status = didit::review_status::declined;
+        else if (status == "resubmitted")
+            new_status = didit::review_status::resubmitted;
+        else
+            throw usage_error{"--status must be approved, declined or resubmitted"};
+        auto comment = line.flag("comment").value_or("");
+        std::vector<std::string_view> nodes;
+        for (auto [it, end] = line.flags.equal_range("node"); it != end; ++it)
+            nodes.push_back(it->second);
+        // A named request: GCC 12 cannot brace-initialise a vector member inside co_await.
+        didit::status_update update{.session_id = line.argument,
+                                    .new_status = new_status,
+                                    .comment = comment,
+                                    .nodes_to_resubmit = nodes};
+        auto [ec] = co_await client.update_status(update, out.diag, tuple);
+        out.ec = ec;
+        out.result = {{"session_id", line.argument}, {"status", status}};
+    } else if (line.command == "delete") {
+        auto [ec] = co_await client.delete_session(line.argument, out.diag, tuple);
+        out.ec = ec;
+        out.result = {{"session_id", line.argument}, {"deleted", true}};
+    } else if (line.command == "pdf") {
+        auto path = line.required("out");
+        auto [ec, pdf] = co_await client.generate_pdf(line.argument, out.diag, tuple);
+        out.ec = ec;
+        if (!ec) {
+            std::ofstream file{path, std::ios::binary};
+            file.write(pdf.content.data(), static_cast<std::streamsize>(pdf.content.size()));
+            if (!file)
+                throw std::runtime_error("cannot write " + path);
+        }
+        out.result = {{"session_id", line.argument},
+                      {"file", path},
+                      {"bytes", pdf.content.size()},
+                      {"filename", pdf.filename}};
+    } else {
+        throw usage_error{"unknown subcommand " + line.command};
+    }
+    co_return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        auto line = parse(argc, argv);
+        if (line.command != "create" && line.argument.empty())
+            throw usage_error{line.command + " needs a session id"};
+        auto cfg = didit::config::from_env();
+        auto generation = cfg.generation();
+        asio::io_context io;
+        std::optional<outcome> result;
+        std::exception_ptr failure;
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                didit::client client{co_await asio::this_coro::executor, cfg};
+                result = co_await run(client, line, generation);
+            },
+            [&](std::exception_ptr e) { failure = e; });
+        io.run();
+        if (failure)
+            std::rethrow_exception(failure);
+        if (result->ec) {
+            std::cerr << json::serialize(describe(result->ec, result->diag)) << "\n";
+            return 1;
+        }
+        std::cout << json::serialize(result->result) << "\n";
+        return 0;
+    } catch (const usage_error& e) {
+        std::cerr << "didit: " << e.what << "\n" << usage_text;
+        return 2;
+    } catch (const didit::config_error& e) {
+        std::cerr << json::serialize(json::object{{"error", e.what()}}) << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << json::serialize(json::object{{"error", e.what()}}) << "\n";
+        return 1;
+    }
+}
