@@ -87,8 +87,6 @@ public:
     void close_idle();
 
     const origin& server() const { return server_; }
-    std::size_t open_connections() const { return open_; }
-    std::size_t idle_connections() const { return idle_.size(); }
 
 private:
     void give_back(std::unique_ptr<connection> conn);
