@@ -2,10 +2,12 @@
 // The Didit client: one per application, shared by every concurrent request.
 
 #include <didit/config.hpp>
+#include <didit/decision.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
+#include <didit/session_list.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -52,6 +54,42 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request req
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
                                    diagnostics* diag, session_handler handler);
 
+using decision_handler = boost::asio::any_completion_handler<void(error_code, decision)>;
+using page_handler = boost::asio::any_completion_handler<void(error_code, session_page)>;
+/// Where a walk over every page of a listing stands (src/session_reads.cpp).
+struct page_cursor;
+struct page_request {
+    encoded_request request;
+    std::shared_ptr<page_cursor> cursor; ///< null for a single page
+};
+encoded_request encode_retrieve_decision(const client_impl& impl, std::string_view session_id);
+page_request encode_list_sessions(const client_impl& impl, const session_query& query);
+std::shared_ptr<page_cursor> make_page_cursor(const client_impl& impl, const session_query& query);
+page_request encode_next_page(const std::shared_ptr<page_cursor>& cursor);
+bool cursor_done(const page_cursor& cursor) noexcept;
+void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
+                             diagnostics* diag, decision_handler handler);
+void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request, diagnostics* diag,
+                         page_handler handler);
+void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request request,
+                             diagnostics* diag, done_handler handler);
+
+/// The thin template front end of every operation: `start` is compiled once in the library and
+/// receives the type-erased handler. Arguments are captured by value, so a deferred operation
+/// may start later.
+template <typename Signature, typename Arguments, typename CompletionToken>
+auto initiate(std::shared_ptr<client_impl> impl,
+              void (*start)(std::shared_ptr<client_impl>, Arguments, diagnostics*,
+                            boost::asio::any_completion_handler<Signature>),
+              Arguments arguments, diagnostics* diag, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, Signature>(
+        [start](auto handler, std::shared_ptr<client_impl> impl, Arguments arguments,
+                diagnostics* diag) {
+            start(std::move(impl), std::move(arguments), diag, std::move(handler));
+        },
+        token, std::move(impl), std::move(arguments), diag);
+}
+
 template <typename T>
 concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
 } // namespace detail
@@ -61,6 +99,8 @@ struct client_stats {
     std::uint64_t token_requests = 0;     ///< requests sent to the token endpoint
     std::uint64_t connections_opened = 0; ///< TLS connections established
 };
+
+class session_pager;
 
 /// A client of the Didit API.
 ///
@@ -212,23 +252,115 @@ public:
                                           std::forward<CompletionToken>(token));
     }
 
+    /// What the service decided so far: `GET .../decision/`, callable at any point of the
+    /// session's life. Completion: `void(error_code, decision)`, typed in the configured
+    /// generation's shape; a malformed decision is error::invalid_response with the path of
+    /// the bad field in diagnostics. The service allows 100 of these a minute: prefer the
+    /// webhook that announces a decision to polling.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto retrieve_decision(std::string_view session_id, CompletionToken&& token = {}) {
+        return initiate<void(error_code, decision)>(
+            &detail::start_retrieve_decision, detail::encode_retrieve_decision(*impl_, session_id),
+            nullptr, std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto retrieve_decision(std::string_view session_id, diagnostics& diag,
+                           CompletionToken&& token = {}) {
+        return initiate<void(error_code, decision)>(
+            &detail::start_retrieve_decision, detail::encode_retrieve_decision(*impl_, session_id),
+            &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// v3 only: one page of sessions, newest first: `GET /v3/sessions/`. Completion:
+    /// `void(error_code, session_page)`. To walk every page, use sessions() instead.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto list_sessions(const session_query& query, CompletionToken&& token = {}) {
+        return initiate<void(error_code, session_page)>(
+            &detail::start_list_sessions, detail::encode_list_sessions(*impl_, query), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto list_sessions(const session_query& query, diagnostics& diag,
+                       CompletionToken&& token = {}) {
+        return initiate<void(error_code, session_page)>(
+            &detail::start_list_sessions, detail::encode_list_sessions(*impl_, query), &diag,
+            std::forward<CompletionToken>(token));
+    }
+
+    /// v3 only: every session matching `query`, page by page, from `query.offset` on:
+    ///
+    ///     auto pages = client.sessions({.status = "Approved"});
+    ///     while (!pages.done())
+    ///         for (auto& row : (co_await pages.next()).results) ...
+    session_pager sessions(const session_query& query);
+
+    /// Checks the credentials with the service: v1 obtains an access token (or finds a valid
+    /// one cached), v3 reads one row of the session list. Completion: `void(error_code)`;
+    /// error::unauthorized when they are refused.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto check_credentials(CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_check_credentials,
+                                          detail::encoded_request{}, nullptr,
+                                          std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto check_credentials(diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_check_credentials,
+                                          detail::encoded_request{}, &diag,
+                                          std::forward<CompletionToken>(token));
+    }
+
 private:
-    /// The thin template front end of every operation: `start` is compiled once in the
-    /// library and receives the type-erased handler. Arguments are captured by value, so a
-    /// deferred operation may start later.
     template <typename Signature, typename Arguments, typename CompletionToken>
     auto initiate(void (*start)(std::shared_ptr<detail::client_impl>, Arguments, diagnostics*,
                                 boost::asio::any_completion_handler<Signature>),
                   Arguments arguments, diagnostics* diag, CompletionToken&& token) {
-        return boost::asio::async_initiate<CompletionToken, Signature>(
-            [start](auto handler, std::shared_ptr<detail::client_impl> impl, Arguments arguments,
-                    diagnostics* diag) {
-                start(std::move(impl), std::move(arguments), diag, std::move(handler));
-            },
-            token, impl_, std::move(arguments), diag);
+        return detail::initiate<Signature>(impl_, start, std::move(arguments), diag,
+                                           std::forward<CompletionToken>(token));
     }
 
     std::shared_ptr<detail::client_impl> impl_;
 };
+
+/// Walks a listing page by page; each next() asks for the page after the one it last
+/// received, so rows created meanwhile may shift a row onto two pages (the listing is newest
+/// first). One next() at a time. Keeps the client's shared state alive.
+class session_pager {
+public:
+    /// True once a page came back without a next page (or empty): next() has nothing to fetch.
+    bool done() const noexcept { return detail::cursor_done(*cursor_); }
+
+    /// The next page. Completion: `void(error_code, session_page)`; after a failure, next()
+    /// asks for the same page again. error::invalid_request once done().
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto next(CompletionToken&& token = {}) {
+        return detail::initiate<void(error_code, session_page)>(
+            impl_, &detail::start_list_sessions, detail::encode_next_page(cursor_), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto next(diagnostics& diag, CompletionToken&& token = {}) {
+        return detail::initiate<void(error_code, session_page)>(
+            impl_, &detail::start_list_sessions, detail::encode_next_page(cursor_), &diag,
+            std::forward<CompletionToken>(token));
+    }
+
+private:
+    friend class client;
+    session_pager(std::shared_ptr<detail::client_impl> impl,
+                  std::shared_ptr<detail::page_cursor> cursor)
+        : impl_(std::move(impl)), cursor_(std::move(cursor)) {}
+
+    std::shared_ptr<detail::client_impl> impl_;
+    std::shared_ptr<detail::page_cursor> cursor_;
+};
+
+inline session_pager client::sessions(const session_query& query) {
+    return session_pager{impl_, detail::make_page_cursor(*impl_, query)};
+}
 
 } // namespace didit

@@ -3,7 +3,9 @@
 
 #include <didit/client.hpp>
 #include <didit/config.hpp>
+#include <didit/decision.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
+#include <didit/session_list.hpp>

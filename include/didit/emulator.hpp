@@ -1,7 +1,7 @@
 #pragma once
-// A Didit emulator for tests, examples, benchmarks and offline development: serves the v1
-// token and create-session endpoints over TLS on loopback, with a certificate it generates,
-// counts what it sees, and misbehaves on request.
+// A Didit emulator for tests, examples, benchmarks and offline development: serves the v1 and
+// v3 session APIs over TLS on loopback, with a certificate it generates, keeps sessions and
+// their decisions, counts what it sees, and misbehaves on request.
 
 #include <didit/config.hpp>
 
@@ -36,6 +36,8 @@ enum class endpoint {
     delete_session,
     generate_pdf,
     batch_delete,
+    decision,
+    list_sessions,
     other,
 };
 
@@ -48,6 +50,8 @@ struct counters {
     std::uint64_t update_status_requests = 0;
     std::uint64_t delete_requests = 0; ///< single and batch
     std::uint64_t pdf_requests = 0;
+    std::uint64_t decision_requests = 0;
+    std::uint64_t list_requests = 0;
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
@@ -62,6 +66,7 @@ struct rate_limits {
     unsigned generic_write = 300;
     unsigned create_session = 600;
     unsigned generate_pdf = 50;
+    unsigned retrieve_decision = 100;
 };
 
 /// Misbehaviour for the next `times` requests to `where`. Every kind first waits `delay`.
@@ -117,7 +122,9 @@ public:
     std::size_t open_connections() const;
 
     /// Acts as the person verifying: moves a session that is not finished to `status`
-    /// ("Approved", "Declined" or "In Review"). False if there is no such session or status.
+    /// ("Approved", "Declined" or "In Review"), which also decides the checks in its decision
+    /// (Declined: the face did not match; In Review: a possible AML match). False if there is
+    /// no such session or status.
     bool finish_session(std::string_view session_id, std::string_view status);
     /// The session's status; nullopt if it does not exist or was deleted.
     std::optional<std::string> session_status(std::string_view session_id) const;

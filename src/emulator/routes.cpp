@@ -42,6 +42,14 @@ route parse_route(http::verb method, std::string_view target) {
         r.generation = api_generation::v3;
         return r;
     }
+    if (method == http::verb::get) {
+        auto path = target.substr(0, target.find('?'));
+        if (path == "/v3/sessions/" || path == "/v3/sessions") {
+            r.where = endpoint::list_sessions;
+            r.generation = api_generation::v3;
+            return r;
+        }
+    }
     std::string_view id, rest;
     if (!per_session(target, r.generation, id, rest))
         return r;
@@ -52,6 +60,8 @@ route parse_route(http::verb method, std::string_view target) {
         r.where = endpoint::delete_session;
     else if (method == http::verb::get && (rest == "generate-pdf/" || rest == "generate-pdf"))
         r.where = endpoint::generate_pdf;
+    else if (method == http::verb::get && (rest == "decision/" || rest == "decision"))
+        r.where = endpoint::decision;
     else
         return r;
     r.session_id = id;

@@ -1,5 +1,8 @@
 #include "service.hpp"
 
+#include "decisions.hpp"
+#include "listing.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -9,6 +12,8 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstdio>
+#include <ctime>
 #include <optional>
 
 namespace didit::emulator::detail {
@@ -122,6 +127,20 @@ constexpr std::array<std::string_view, 8> valid_features{
     "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML",
 };
 
+/// "2026-11-26T08:48:04.123456Z", as the service writes times.
+std::string iso_time(std::chrono::system_clock::time_point when) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch());
+    auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+    std::time_t t = seconds.count();
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[40];
+    auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(text + n, sizeof text - n, ".%06lldZ",
+                  static_cast<long long>((micros - seconds).count()));
+    return text;
+}
+
 } // namespace
 
 service::service(const options& opts) : options_(opts) {}
@@ -152,6 +171,10 @@ http_response service::handle(const http_request& request, const route& to) {
         return generate_pdf(request, to);
     case endpoint::batch_delete:
         return batch_delete(request);
+    case endpoint::decision:
+        return retrieve_decision(request, to);
+    case endpoint::list_sessions:
+        return list_sessions(request);
     default:
         return detail_response(request, http::status::not_found, "Not found.");
     }
@@ -175,6 +198,8 @@ std::optional<http_response> service::throttle(const http_request& request, cons
         scopes.emplace_back("create", limits_->create_session);
     if (to.where == endpoint::generate_pdf)
         scopes.emplace_back("pdf", limits_->generate_pdf);
+    if (to.where == endpoint::decision)
+        scopes.emplace_back("decision", limits_->retrieve_decision);
     scopes.emplace_back(read ? "generic-get" : "generic-write",
                         read ? limits_->generic_get : limits_->generic_write);
 
@@ -211,15 +236,17 @@ void service::enable_rate_limits(rate_limits limits) {
     windows_.clear();
 }
 
-void service::store(stored_session& created) {
+void service::store(session_record& created) {
     created.session_id = random_uuid();
     created.session_token = random_hex(5);
+    created.session_url = options_.verify_url + "/session/" + created.session_token;
     created.session_number = next_session_number_++;
+    created.created_at = iso_time(clock::now());
     sessions_[created.session_id] = created;
     ++counters_.sessions_created;
 }
 
-service::stored_session* service::find_session(std::string_view session_id) {
+session_record* service::find_session(std::string_view session_id) {
     auto found = sessions_.find(std::string{session_id});
     return found == sessions_.end() || found->second.deleted ? nullptr : &found->second;
 }
@@ -287,6 +314,10 @@ http_response service::update_status(const http_request& request, const route& t
                                  {{"email_address", json::array{"This field is required."}}});
     }
     session->status = new_status;
+    std::string comment;
+    if (auto* given = fields.if_contains("comment"); given && given->is_string())
+        comment = given->get_string();
+    session->reviews.push_back({new_status, std::move(comment), iso_time(clock::now())});
     json::object answer{{"session_id", session->session_id}};
     if (v3)
         answer["session_kind"] = "user";
@@ -348,6 +379,24 @@ http_response service::batch_delete(const http_request& request) {
     return no_content(request);
 }
 
+http_response service::retrieve_decision(const http_request& request, const route& to) {
+    auto* session = find_session(to.session_id);
+    if (session == nullptr)
+        return detail_response(request, http::status::not_found, "Not found.");
+    return json_response(request, http::status::ok, decision_json(*session, to.generation));
+}
+
+http_response service::list_sessions(const http_request& request) {
+    std::vector<const session_record*> live;
+    for (const auto& [id, session] : sessions_)
+        if (!session.deleted)
+            live.push_back(&session);
+    json::object page;
+    auto origin = "https://" + std::string{request[http::field::host]};
+    bool ok = list_page(live, origin, request.target(), page);
+    return json_response(request, ok ? http::status::ok : http::status::bad_request, page);
+}
+
 bool service::finish_session(std::string_view session_id, std::string_view status) {
     std::lock_guard lock{mutex_};
     auto* session = find_session(session_id);
@@ -355,6 +404,7 @@ bool service::finish_session(std::string_view session_id, std::string_view statu
         !is_one_of(session->status, {"Not Started", "In Progress"}))
         return false;
     session->status = status;
+    session->outcome = status;
     return true;
 }
 
@@ -388,6 +438,12 @@ void service::count_arrival(const http_request& request, endpoint where) {
         break;
     case endpoint::generate_pdf:
         ++counters_.pdf_requests;
+        break;
+    case endpoint::decision:
+        ++counters_.decision_requests;
+        break;
+    case endpoint::list_sessions:
+        ++counters_.list_requests;
         break;
     case endpoint::other:
         ++counters_.other_requests;
@@ -444,7 +500,7 @@ http_response service::create_session(const http_request& request) {
     const auto& fields = *parsed;
 
     json::object errors;
-    stored_session created;
+    session_record created;
     auto* callback = fields.if_contains("callback");
     if (callback == nullptr)
         errors["callback"] = json::array{"This field is required."};
@@ -473,12 +529,12 @@ http_response service::create_session(const http_request& request) {
     if (!errors.empty())
         return json_response(request, http::status::bad_request, errors);
 
+    created.generation = api_generation::v1;
     store(created);
-    auto url = options_.verify_url + "/session/" + created.session_token;
     return json_response(request, http::status::created,
                          {{"session_id", created.session_id},
                           {"session_token", created.session_token},
-                          {"url", url}});
+                          {"url", created.session_url}});
 }
 
 std::optional<http_response> service::check_api_key(const http_request& request) {
@@ -499,7 +555,7 @@ http_response service::create_workflow_session(const http_request& request) {
     const auto& fields = *parsed;
 
     json::object errors;
-    stored_session created;
+    session_record created;
     auto* workflow = fields.if_contains("workflow_id");
     if (workflow == nullptr)
         errors["workflow_id"] = json::array{"This field is required."};
@@ -543,6 +599,8 @@ http_response service::create_workflow_session(const http_request& request) {
     if (!errors.empty())
         return json_response(request, http::status::bad_request, errors);
 
+    created.generation = api_generation::v3;
+    created.metadata = metadata;
     store(created);
     auto vendor_data =
         created.vendor_data.empty() ? json::value{} : json::value(created.vendor_data);
@@ -551,7 +609,7 @@ http_response service::create_workflow_session(const http_request& request) {
                          {{"session_id", created.session_id},
                           {"session_number", created.session_number},
                           {"session_token", created.session_token},
-                          {"url", options_.verify_url + "/session/" + created.session_token},
+                          {"url", created.session_url},
                           {"vendor_data", vendor_data},
                           {"metadata", metadata},
                           {"status", created.status},

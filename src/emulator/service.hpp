@@ -3,6 +3,7 @@
 // reference describes them. Knows nothing about sockets; the server feeds it parsed requests.
 
 #include "routes.hpp"
+#include "session_record.hpp"
 
 #include <didit/emulator.hpp>
 
@@ -45,18 +46,6 @@ public:
 
 private:
     using clock = std::chrono::system_clock;
-    struct stored_session {
-        std::string session_id;
-        std::string session_token;
-        std::string vendor_data;
-        std::string callback;
-        std::string features;
-        std::string status = "Not Started";
-        std::string workflow_id; ///< v3 only
-        std::int64_t session_number = 0;
-        bool deleted = false; ///< soft delete: kept, but invisible to the API
-    };
-
     http_response issue_token(const http_request& request);
     http_response create_session(const http_request& request);
     http_response create_workflow_session(const http_request& request);
@@ -64,16 +53,18 @@ private:
     http_response delete_session(const http_request& request, const route& to);
     http_response generate_pdf(const http_request& request, const route& to);
     http_response batch_delete(const http_request& request);
+    http_response retrieve_decision(const http_request& request, const route& to);
+    http_response list_sessions(const http_request& request);
     /// The generation's credential check: empty when accepted, else the 401 to send.
     std::optional<http_response> check_credentials(const http_request& request,
                                                    api_generation generation);
     /// The 429 to send when a scope of `to` is exhausted for this caller; counts the request
     /// against its scopes otherwise.
     std::optional<http_response> throttle(const http_request& request, const route& to);
-    /// Gives `created` its id, token and number and keeps it.
-    void store(stored_session& created);
+    /// Gives `created` its id, token, URL, number and time and keeps it.
+    void store(session_record& created);
     /// The live session with that id, or null.
-    stored_session* find_session(std::string_view session_id);
+    session_record* find_session(std::string_view session_id);
     /// Empty when the request carries a valid bearer token; otherwise the 401 to send.
     std::optional<http_response> check_bearer(const http_request& request);
     /// Empty when the request carries the API key; otherwise the 401 to send.
@@ -83,7 +74,7 @@ private:
     mutable std::mutex mutex_;
     counters counters_;
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
-    std::unordered_map<std::string, stored_session> sessions_;  ///< by session_id
+    std::unordered_map<std::string, session_record> sessions_;  ///< by session_id
     std::int64_t next_session_number_ = 1001;
     std::optional<rate_limits> limits_;
     /// scope + caller -> times of the requests in the last minute, oldest first

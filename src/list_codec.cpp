@@ -1,0 +1,37 @@
+#include "list_codec.hpp"
+
+#include <boost/url/url.hpp>
+
+namespace didit::detail {
+
+std::string check_session_query(const session_query& query) {
+    if (query.limit && (*query.limit == 0 || *query.limit > 1000))
+        return "session_query.limit must be between 1 and 1000";
+    return {}; // every text is percent-encoded, so none can change the request
+}
+
+std::string session_list_target(std::string_view path, const session_query& query,
+                                std::uint64_t offset) {
+    boost::urls::url target;
+    target.set_path(path);
+    auto params = target.params();
+    auto add = [&](std::string_view name, std::string_view value) {
+        if (!value.empty())
+            params.append({name, value});
+    };
+    add("session_kind", query.session_kind);
+    add("vendor_data", query.vendor_data);
+    add("status", query.status);
+    add("workflow_id", query.workflow_id);
+    add("country", query.country);
+    add("date_from", query.date_from);
+    add("date_to", query.date_to);
+    add("search", query.search);
+    if (query.limit)
+        add("limit", std::to_string(*query.limit));
+    if (offset != 0)
+        add("offset", std::to_string(offset));
+    return std::string{target.buffer()};
+}
+
+} // namespace didit::detail

@@ -1,0 +1,19 @@
+#pragma once
+// The query string of `GET /v3/sessions/`. Pure functions.
+
+#include <didit/session_list.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace didit::detail {
+
+/// Why `query` cannot be sent (names the field); empty when it can.
+std::string check_session_query(const session_query& query);
+
+/// `path` followed by the set filters and limit, percent-encoded, and `offset` when not 0.
+std::string session_list_target(std::string_view path, const session_query& query,
+                                std::uint64_t offset);
+
+} // namespace didit::detail

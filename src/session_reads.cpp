@@ -1,0 +1,137 @@
+// Reading sessions: the decision of one (both generations), listings page by page (v3), and
+// checking the credentials.
+
+#include <didit/client.hpp>
+
+#include "decision_codec.hpp"
+#include "list_codec.hpp"
+#include "management_call.hpp"
+
+namespace didit::detail {
+
+struct page_cursor {
+    std::string base_target; ///< path, filters and limit; the offset is appended per page
+    std::string problem;     ///< why the query cannot be sent; empty when it can
+    error refusal = error::invalid_request;
+    // Written on the strand when a page arrives, read by the caller after it completed.
+    std::uint64_t offset = 0;
+    bool done = false;
+};
+
+namespace {
+
+constexpr std::string_view v3_only = "listing sessions exists only in v3 (set config.api_key)";
+
+flow_result<decision> read_decision_response(api_generation generation,
+                                             const incoming_response& response, diagnostics& diag) {
+    auto parsed = parse_decision(response.body, generation, diag);
+    if (!parsed)
+        return {parsed.error(), {}};
+    return {error_code{}, std::move(*parsed)};
+}
+
+/// Reads a page and, when walking, moves the cursor past it.
+flow_result<session_page> read_page(const std::shared_ptr<page_cursor>& cursor,
+                                    const incoming_response& response, diagnostics& diag) {
+    auto parsed = parse_session_page(response.body, diag);
+    if (!parsed)
+        return {parsed.error(), {}};
+    if (cursor) {
+        cursor->offset += parsed->results.size();
+        cursor->done = !parsed->next || parsed->results.empty();
+    }
+    return {error_code{}, std::move(*parsed)};
+}
+
+boost::asio::awaitable<flow_result<no_result>> obtain_token(std::shared_ptr<client_impl> impl,
+                                                            operation_state& op) {
+    if (impl->tokens->usable_now(impl))
+        co_return flow_result<no_result>{};
+    auto got = co_await impl->tokens->get(impl, op.diag);
+    co_return flow_result<no_result>{got.first, {}};
+}
+
+} // namespace
+
+encoded_request encode_retrieve_decision(const client_impl& impl, std::string_view session_id) {
+    return session_call(impl, session_id, "decision/", "decision/");
+}
+
+std::shared_ptr<page_cursor> make_page_cursor(const client_impl& impl, const session_query& query) {
+    auto cursor = std::make_shared<page_cursor>();
+    if (impl.generation != api_generation::v3) {
+        cursor->problem = v3_only;
+        cursor->refusal = error::unsupported_operation;
+    } else {
+        cursor->problem = check_session_query(query);
+    }
+    cursor->base_target = session_list_target(impl.target("/v3/sessions/"), query, 0);
+    cursor->offset = query.offset;
+    return cursor;
+}
+
+page_request encode_list_sessions(const client_impl& impl, const session_query& query) {
+    auto cursor = make_page_cursor(impl, query);
+    auto request = encode_next_page(cursor);
+    request.cursor.reset(); // a single page: nothing to advance
+    return request;
+}
+
+page_request encode_next_page(const std::shared_ptr<page_cursor>& cursor) {
+    if (!cursor->problem.empty())
+        return {refuse(cursor->problem, cursor->refusal), cursor};
+    if (cursor->done)
+        return {refuse("the listing has no more pages"), cursor};
+    encoded_request request;
+    request.target = cursor->base_target;
+    if (cursor->offset != 0)
+        request.target.append(cursor->base_target.find('?') == std::string::npos ? "?" : "&")
+            .append("offset=")
+            .append(std::to_string(cursor->offset));
+    return {std::move(request), cursor};
+}
+
+bool cursor_done(const page_cursor& cursor) noexcept {
+    return cursor.done;
+}
+
+void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
+                             diagnostics* diag, decision_handler handler) {
+    auto generation = impl->generation;
+    start_management<decision>(std::move(impl), std::move(request), {"GET", true}, diag,
+                               std::move(handler),
+                               [generation](const incoming_response& response, diagnostics& diag) {
+                                   return read_decision_response(generation, response, diag);
+                               });
+}
+
+void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request, diagnostics* diag,
+                         page_handler handler) {
+    start_management<session_page>(
+        std::move(impl), std::move(request.request), {"GET", true}, diag, std::move(handler),
+        [cursor = std::move(request.cursor)](const incoming_response& response, diagnostics& diag) {
+            return read_page(cursor, response, diag);
+        });
+}
+
+void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request, diagnostics* diag,
+                             done_handler handler) {
+    if (impl->generation == api_generation::v3) {
+        session_query one_row;
+        one_row.limit = 1;
+        auto request = encode_list_sessions(*impl, one_row);
+        start_management<no_result>(
+            std::move(impl), std::move(request.request), {"GET", true}, diag, std::move(handler),
+            [](const incoming_response&, diagnostics&) { return flow_result<no_result>{}; });
+        return;
+    }
+    auto strand = impl->strand;
+    auto executor = impl->executor;
+    auto limit = impl->cfg.request_timeout;
+    run_operation<no_result>(strand, executor, limit, /*repeatable=*/true, diag, std::move(handler),
+                             [impl = std::move(impl)](operation_state& op) mutable {
+                                 return obtain_token(std::move(impl), op);
+                             });
+}
+
+} // namespace didit::detail
