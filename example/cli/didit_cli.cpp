@@ -3,8 +3,11 @@
 //   didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]
 //   didit update-status ID --status approved|declined|resubmitted [--comment C]
 //                          [--node NODE ...]
+//   didit decision ID
 //   didit delete ID
 //   didit pdf ID --out FILE
+//   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
+//   didit token
 //
 // Configured by the DIDIT_* variables (DIDIT_API_KEY selects v3). Results go to stdout as
 // JSON; errors go to stderr as JSON (kind, HTTP status, server detail; never credentials)
@@ -17,9 +20,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -36,8 +41,11 @@ constexpr const char* usage_text =
     "usage: didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]\n"
     "       didit update-status ID --status approved|declined|resubmitted [--comment C]\n"
     "                              [--node NODE ...]\n"
+    "       didit decision ID\n"
     "       didit delete ID\n"
     "       didit pdf ID --out FILE\n"
+    "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
+    "       didit token\n"
     "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
     "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE.\n";
 
@@ -62,13 +70,29 @@ struct command_line {
     }
 };
 
+/// Flags that take no value.
+bool is_switch(std::string_view flag) {
+    return flag == "--all";
+}
+
+std::uint64_t number_flag(const command_line& line, const std::string& name) {
+    auto text = line.flag(name).value_or("0");
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        throw usage_error{"--" + name + " must be a number"};
+    return value;
+}
+
 command_line parse(int argc, char** argv) {
     if (argc < 2)
         throw usage_error{"missing subcommand"};
     command_line line{argv[1], {}, {}};
     for (int i = 2; i < argc; ++i) {
         std::string word = argv[i];
-        if (word.starts_with("--")) {
+        if (is_switch(word)) {
+            line.flags.emplace(word.substr(2), "");
+        } else if (word.starts_with("--")) {
             if (i + 1 >= argc)
                 throw usage_error{"missing value for " + word};
             line.flags.emplace(word.substr(2), argv[++i]);
@@ -103,6 +127,43 @@ struct outcome {
     didit::diagnostics diag;
     json::object result;
 };
+
+/// One page, or with --all every page, of the listing: the service's rows as they came.
+asio::awaitable<outcome> list(didit::client& client, const command_line& line) {
+    outcome out;
+    auto tuple = asio::as_tuple(asio::use_awaitable);
+    auto vendor = line.flag("vendor-data").value_or("");
+    auto status = line.flag("status").value_or("");
+    didit::session_query query{.vendor_data = vendor, .status = status};
+    if (line.flag("limit"))
+        query.limit = static_cast<std::uint32_t>(number_flag(line, "limit"));
+    query.offset = number_flag(line, "offset");
+    json::array rows;
+    auto keep = [&rows](didit::session_page& page) {
+        for (auto& row : page.results)
+            rows.push_back(std::move(row.raw));
+    };
+    if (!line.flag("all")) {
+        auto [ec, page] = co_await client.list_sessions(query, out.diag, tuple);
+        out.ec = ec;
+        keep(page);
+        out.result = {{"count", page.count},
+                      {"next", page.next ? json::value(*page.next) : nullptr},
+                      {"previous", page.previous ? json::value(*page.previous) : nullptr},
+                      {"results", std::move(rows)}};
+        co_return out;
+    }
+    auto pages = client.sessions(query);
+    std::uint64_t count = 0;
+    while (!pages.done() && !out.ec) {
+        auto [ec, page] = co_await pages.next(out.diag, tuple);
+        out.ec = ec;
+        count = page.count;
+        keep(page);
+    }
+    out.result = {{"count", count}, {"results", std::move(rows)}};
+    co_return out;
+}
 
 asio::awaitable<outcome> run(didit::client& client, const command_line& line,
                              didit::api_generation generation) {
@@ -176,6 +237,18 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
                       {"file", path},
                       {"bytes", pdf.content.size()},
                       {"filename", pdf.filename}};
+    } else if (line.command == "decision") {
+        auto [ec, decision] = co_await client.retrieve_decision(line.argument, out.diag, tuple);
+        out.ec = ec;
+        if (!ec)
+            out.result = std::move(decision.raw.as_object());
+    } else if (line.command == "list") {
+        out = co_await list(client, line);
+    } else if (line.command == "token") {
+        auto [ec] = co_await client.check_credentials(out.diag, tuple);
+        out.ec = ec;
+        out.result = {{"generation", generation == didit::api_generation::v1 ? "v1" : "v3"},
+                      {"credentials", "accepted"}};
     } else {
         throw usage_error{"unknown subcommand " + line.command};
     }
@@ -187,7 +260,9 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
 int main(int argc, char** argv) {
     try {
         auto line = parse(argc, argv);
-        if (line.command != "create" && line.argument.empty())
+        bool needs_id = line.command == "decision" || line.command == "update-status" ||
+                        line.command == "delete" || line.command == "pdf";
+        if (needs_id && line.argument.empty())
             throw usage_error{line.command + " needs a session id"};
         auto cfg = didit::config::from_env();
         auto generation = cfg.generation();

@@ -102,6 +102,67 @@ BOOST_AUTO_TEST_CASE(v3_create_uses_the_workflow) {
     BOOST_TEST(emulator.stats().requests_with_authorization == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(decision_prints_the_service_decision) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto created =
+        run_cli(dir, emulator, v1_settings, "create --callback https://example.com/done");
+    auto id = field(created.out, "session_id");
+    BOOST_REQUIRE(emulator.finish_session(id, "Approved"));
+    auto decided = run_cli(dir, emulator, v1_settings, "decision " + id);
+    BOOST_TEST(decided.status == 0, decided.err);
+    BOOST_TEST(field(decided.out, "status") == "Approved");
+    BOOST_TEST(boost::json::parse(decided.out).at("kyc").at("status").as_string() == "Approved");
+    auto missing = run_cli(dir, emulator, v1_settings, "decision no-such-session");
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(field(missing.err, "kind") == "not_found");
+}
+
+BOOST_AUTO_TEST_CASE(list_one_page_or_all_of_them) {
+    didit::emulator::server emulator;
+    scratch dir;
+    for (int i = 0; i < 5; ++i)
+        BOOST_REQUIRE(run_cli(dir, emulator, v3_settings,
+                              "create --callback https://example.com/done --vendor-data lister"
+                              " --workflow-id 11111111-2222-3333-4444-555555555555")
+                          .status == 0);
+    auto first = run_cli(dir, emulator, v3_settings, "list --vendor-data lister --limit 2");
+    BOOST_TEST(first.status == 0, first.err);
+    auto page = boost::json::parse(first.out);
+    BOOST_TEST(page.at("count").as_int64() == 5);
+    BOOST_TEST(page.at("results").as_array().size() == 2u);
+    BOOST_TEST(page.at("next").is_string());
+
+    auto all = run_cli(dir, emulator, v3_settings, "list --vendor-data lister --limit 2 --all");
+    BOOST_TEST(all.status == 0, all.err);
+    BOOST_TEST(boost::json::parse(all.out).at("results").as_array().size() == 5u);
+    BOOST_TEST(emulator.stats().list_requests == 4u); // one page, then three
+
+    auto v1 = run_cli(dir, emulator, v1_settings, "list");
+    BOOST_TEST(v1.status == 1);
+    BOOST_TEST(field(v1.err, "kind") == "unsupported_operation");
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "list --limit lots").status == 2);
+}
+
+BOOST_AUTO_TEST_CASE(token_checks_the_credentials_without_printing_them) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto good = run_cli(dir, emulator, v1_settings, "token");
+    BOOST_TEST(good.status == 0, good.err);
+    BOOST_TEST(field(good.out, "credentials") == "accepted");
+    BOOST_TEST(good.out.find("emulator-secret") == std::string::npos);
+    BOOST_TEST(good.out.find("Bearer") == std::string::npos);
+    BOOST_TEST(emulator.stats().token_requests == 1u);
+
+    auto v3 = run_cli(dir, emulator, v3_settings, "token");
+    BOOST_TEST(v3.status == 0, v3.err);
+    BOOST_TEST(field(v3.out, "generation") == "v3");
+    auto wrong = run_cli(dir, emulator, "DIDIT_API_KEY=wrong-key-123", "token");
+    BOOST_TEST(wrong.status == 1);
+    BOOST_TEST(field(wrong.err, "kind") == "unauthorized");
+    BOOST_TEST(wrong.err.find("wrong-key-123") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_their_kind_and_never_the_secret) {
     didit::emulator::server emulator;
     scratch dir;
