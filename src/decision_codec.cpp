@@ -12,8 +12,9 @@ namespace json = boost::json;
 
 namespace {
 
-open_enum<feature_status> required_status(const field_reader& in) {
-    return parse_feature_status(in.required_text("status"));
+/// A check's status: absent in partial decisions (webhooks), but never of another type.
+open_enum<feature_status> check_status(const field_reader& in) {
+    return parse_feature_status(in.strict_text("status").value_or(""));
 }
 
 risk_warning read_warning(const json::value& value, std::string path, read_problem& problem) {
@@ -23,7 +24,7 @@ risk_warning read_warning(const json::value& value, std::string path, read_probl
             in.choice<warning_level>("log_type", &parse_warning_level),
             in.text("short_description"),
             in.text("long_description"),
-            in.text("node_id"),
+            in.strict_text("node_id"),
             in.value("additional_data"),
             value};
 }
@@ -43,8 +44,8 @@ id_verification read_id_verification(const json::value& value, std::string path,
                                      read_problem& problem) {
     field_reader in{value, std::move(path), problem};
     id_verification out;
-    out.node_id = in.text("node_id");
-    out.status = required_status(in);
+    out.node_id = in.strict_text("node_id");
+    out.status = check_status(in);
     out.ocr_status = in.text("ocr_status");
     out.epassport_status = in.text("epassport_status");
     out.is_nfc_verified = in.boolean("is_nfc_verified");
@@ -82,8 +83,8 @@ nfc_verification read_nfc(const json::value& value, std::string path, read_probl
     auto chip = in.nested("chip_data");
     auto authenticity = in.nested("authenticity");
     auto certificate = in.nested("certificate_summary");
-    return {in.text("node_id"),
-            required_status(in),
+    return {in.strict_text("node_id"),
+            check_status(in),
             in.text("portrait_image"),
             in.text("signature_image"),
             chip.text("document_number"),
@@ -99,8 +100,8 @@ nfc_verification read_nfc(const json::value& value, std::string path, read_probl
 
 liveness_check read_liveness(const json::value& value, std::string path, read_problem& problem) {
     field_reader in{value, std::move(path), problem};
-    return {in.text("node_id"),
-            required_status(in),
+    return {in.strict_text("node_id"),
+            check_status(in),
             in.choice<liveness_method>("method", &parse_liveness_method),
             in.number("score"),
             in.text("reference_image"),
@@ -112,10 +113,10 @@ liveness_check read_liveness(const json::value& value, std::string path, read_pr
 
 face_match read_face_match(const json::value& value, std::string path, read_problem& problem) {
     field_reader in{value, std::move(path), problem};
-    return {in.text("node_id"),      required_status(in),
-            in.number("score"),      in.text("source_image_session_id"),
-            in.text("source_image"), in.text("target_image"),
-            warnings_of(in),         value};
+    return {in.strict_text("node_id"), check_status(in),
+            in.number("score"),        in.text("source_image_session_id"),
+            in.text("source_image"),   in.text("target_image"),
+            warnings_of(in),           value};
 }
 
 aml_hit read_aml_hit(const json::value& value, std::string path, read_problem& problem) {
@@ -127,8 +128,8 @@ aml_hit read_aml_hit(const json::value& value, std::string path, read_problem& p
 
 aml_screening read_aml(const json::value& value, std::string path, read_problem& problem) {
     field_reader in{value, std::move(path), problem};
-    return {in.text("node_id"),
-            required_status(in),
+    return {in.strict_text("node_id"),
+            check_status(in),
             in.integer("total_hits"),
             in.number("score"),
             in.choice<entity_type>("entity_type", &parse_entity_type),
@@ -140,8 +141,8 @@ aml_screening read_aml(const json::value& value, std::string path, read_problem&
 ip_analysis read_ip_analysis(const json::value& value, std::string path, read_problem& problem) {
     field_reader in{value, std::move(path), problem};
     ip_analysis out;
-    out.node_id = in.text("node_id");
-    out.status = required_status(in);
+    out.node_id = in.strict_text("node_id");
+    out.status = check_status(in);
     out.ip_address = in.text("ip_address");
     out.ip_country = in.text("ip_country");
     out.ip_country_code = in.text("ip_country_code");
@@ -170,14 +171,14 @@ ip_analysis read_ip_analysis(const json::value& value, std::string path, read_pr
 auto contact_reader(std::string_view value_key) {
     return [value_key](const json::value& value, std::string path, read_problem& problem) {
         field_reader in{value, std::move(path), problem};
-        return contact_check{in.text("node_id"), required_status(in), in.text(value_key),
+        return contact_check{in.strict_text("node_id"), check_status(in), in.text(value_key),
                              warnings_of(in), value};
     };
 }
 
 v1_face read_v1_face(const json::value& value, std::string path, read_problem& problem) {
     field_reader in{value, std::move(path), problem};
-    return {required_status(in),
+    return {check_status(in),
             in.choice<feature_status>("face_match_status", &parse_feature_status),
             in.choice<feature_status>("liveness_status", &parse_feature_status),
             in.number("face_match_similarity"),
@@ -189,33 +190,23 @@ v1_face read_v1_face(const json::value& value, std::string path, read_problem& p
             value};
 }
 
-/// A v3 check list: every item must carry its workflow node.
-template <class T, class Read>
-std::vector<T> checks(const field_reader& in, std::string_view key, Read read) {
-    return in.list<T>(key, [&](const json::value& value, std::string path, read_problem& problem) {
-        field_reader item{value, path, problem};
-        item.required_text("node_id");
-        return read(value, std::move(path), problem);
-    });
-}
-
 void read_v3_parts(const field_reader& in, decision& out) {
     out.session_kind = in.text("session_kind");
     out.workflow_id = in.text("workflow_id");
     out.features = in.texts("features");
     out.metadata = in.value("metadata");
-    out.id_verifications = checks<id_verification>(in, "id_verifications", &read_id_verification);
-    out.nfc_verifications = checks<nfc_verification>(in, "nfc_verifications", &read_nfc);
-    out.liveness_checks = checks<liveness_check>(in, "liveness_checks", &read_liveness);
-    out.face_matches = checks<face_match>(in, "face_matches", &read_face_match);
-    out.aml_screenings = checks<aml_screening>(in, "aml_screenings", &read_aml);
-    out.ip_analyses = checks<ip_analysis>(in, "ip_analyses", &read_ip_analysis);
+    out.id_verifications = in.list<id_verification>("id_verifications", &read_id_verification);
+    out.nfc_verifications = in.list<nfc_verification>("nfc_verifications", &read_nfc);
+    out.liveness_checks = in.list<liveness_check>("liveness_checks", &read_liveness);
+    out.face_matches = in.list<face_match>("face_matches", &read_face_match);
+    out.aml_screenings = in.list<aml_screening>("aml_screenings", &read_aml);
+    out.ip_analyses = in.list<ip_analysis>("ip_analyses", &read_ip_analysis);
     out.phone_verifications =
-        checks<contact_check>(in, "phone_verifications", contact_reader("full_number"));
+        in.list<contact_check>("phone_verifications", contact_reader("full_number"));
     out.email_verifications =
-        checks<contact_check>(in, "email_verifications", contact_reader("email"));
+        in.list<contact_check>("email_verifications", contact_reader("email"));
     out.poa_verifications =
-        checks<contact_check>(in, "poa_verifications", contact_reader("document_type"));
+        in.list<contact_check>("poa_verifications", contact_reader("document_type"));
 }
 
 void read_v1_parts(const field_reader& in, decision& out) {
@@ -274,12 +265,16 @@ bool parse_body(std::string_view body, json::value& into, diagnostics& diag) {
 } // namespace
 
 decision read_decision(const json::value& value, api_generation generation, std::string path,
-                       read_problem& problem) {
+                       read_problem& problem, const decision_envelope& envelope) {
     field_reader in{value, std::move(path), problem};
     decision out;
     out.generation = generation;
-    out.session_id = in.required_text("session_id");
-    out.status = parse_session_status(in.required_text("status"));
+    auto text_or = [&](std::string_view key, std::string_view fallback) {
+        auto found = in.text(key);
+        return found ? *found : fallback.empty() ? in.required_text(key) : std::string{fallback};
+    };
+    out.session_id = text_or("session_id", envelope.session_id);
+    out.status = parse_session_status(text_or("status", envelope.status));
     out.session_number = in.integer("session_number");
     out.session_url = in.text("session_url");
     out.vendor_data = in.text("vendor_data");

@@ -14,9 +14,16 @@
 
 namespace didit::detail {
 
-/// A decision object of `generation` (also the `decision` of a webhook payload).
+/// What a webhook's envelope says, for a `decision` inside it that leaves them out.
+struct decision_envelope {
+    std::string_view session_id;
+    std::string_view status;
+};
+
+/// A decision object of `generation` (also the `decision` of a webhook payload, where
+/// session_id and status default to the envelope's).
 decision read_decision(const boost::json::value& value, api_generation generation, std::string path,
-                       read_problem& problem);
+                       read_problem& problem, const decision_envelope& envelope = {});
 
 /// A 200 decision response. On failure returns error::invalid_response with the reason, naming
 /// the path of the bad field, in diag.message.

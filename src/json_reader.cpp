@@ -82,6 +82,17 @@ std::string field_reader::required_text(std::string_view key) const {
     return std::string{found->get_string()};
 }
 
+std::optional<std::string> field_reader::strict_text(std::string_view key) const {
+    const auto* found = find(key);
+    if (found == nullptr)
+        return std::nullopt;
+    if (!found->is_string()) {
+        problem_.set(path_of(key), "must be a string", found);
+        return std::nullopt;
+    }
+    return std::string{found->get_string()};
+}
+
 std::optional<std::int64_t> field_reader::integer(std::string_view key) const {
     const auto* found = find(key);
     if (found == nullptr)

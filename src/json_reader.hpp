@@ -42,6 +42,9 @@ public:
 
     /// A string the caller cannot do without: missing, null or another type is a problem.
     std::string required_text(std::string_view key) const;
+    /// A string that may be missing or null, but whose other types are a problem (a key field
+    /// such as a check's status, where a number means the document is not what we think).
+    std::optional<std::string> strict_text(std::string_view key) const;
 
     template <class E, class Parse>
     std::optional<open_enum<E>> choice(std::string_view key, Parse parse) const {

@@ -9,3 +9,4 @@
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
+#include <didit/webhook.hpp>

@@ -231,8 +231,9 @@ BOOST_AUTO_TEST_CASE(a_required_field_of_the_wrong_type_is_refused_naming_its_pa
         api_generation::v3);
     BOOST_TEST(message.find("session_id must be a string (got null)") != std::string::npos,
                message);
-    message = refusal(v3_with(R"("node_id": "feature_liveness", )", ""), api_generation::v3);
-    BOOST_TEST(message.find("liveness_checks[0].node_id must be a string (missing)") !=
+    message =
+        refusal(v3_with(R"("node_id": "feature_liveness")", R"("node_id": 5)"), api_generation::v3);
+    BOOST_TEST(message.find("liveness_checks[0].node_id must be a string (got number)") !=
                    std::string::npos,
                message);
 }
