@@ -8,10 +8,15 @@
 //   didit pdf ID --out FILE
 //   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
 //   didit token
+//   didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
+//                        -H 'X-Signature: ...' ... < body
 //
 // Configured by the DIDIT_* variables (DIDIT_API_KEY selects v3). Results go to stdout as
 // JSON; errors go to stderr as JSON (kind, HTTP status, server detail; never credentials)
 // with exit status 1, and usage errors with exit status 2.
+
+#include "command_line.hpp"
+#include "webhook_verify.hpp"
 
 #include <didit/didit.hpp>
 
@@ -24,16 +29,15 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include <charconv>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace asio = boost::asio;
 namespace json = boost::json;
+using namespace didit_cli;
 
 namespace {
 
@@ -46,64 +50,10 @@ constexpr const char* usage_text =
     "       didit pdf ID --out FILE\n"
     "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
     "       didit token\n"
+    "       didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S]\n"
+    "                            [--now UNIX_SECONDS] -H 'Name: value' ... < body\n"
     "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
     "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE.\n";
-
-struct usage_error {
-    std::string what;
-};
-
-/// The subcommand, its positional argument and its flags (a flag may repeat).
-struct command_line {
-    std::string command;
-    std::string argument;
-    std::multimap<std::string, std::string> flags;
-
-    std::optional<std::string> flag(const std::string& name) const {
-        auto found = flags.find(name);
-        return found == flags.end() ? std::nullopt : std::optional{found->second};
-    }
-    std::string required(const std::string& name) const {
-        if (auto value = flag(name))
-            return *value;
-        throw usage_error{"missing --" + name};
-    }
-};
-
-/// Flags that take no value.
-bool is_switch(std::string_view flag) {
-    return flag == "--all";
-}
-
-std::uint64_t number_flag(const command_line& line, const std::string& name) {
-    auto text = line.flag(name).value_or("0");
-    std::uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
-        throw usage_error{"--" + name + " must be a number"};
-    return value;
-}
-
-command_line parse(int argc, char** argv) {
-    if (argc < 2)
-        throw usage_error{"missing subcommand"};
-    command_line line{argv[1], {}, {}};
-    for (int i = 2; i < argc; ++i) {
-        std::string word = argv[i];
-        if (is_switch(word)) {
-            line.flags.emplace(word.substr(2), "");
-        } else if (word.starts_with("--")) {
-            if (i + 1 >= argc)
-                throw usage_error{"missing value for " + word};
-            line.flags.emplace(word.substr(2), argv[++i]);
-        } else if (line.argument.empty()) {
-            line.argument = word;
-        } else {
-            throw usage_error{"unexpected argument " + word};
-        }
-    }
-    return line;
-}
 
 /// What went wrong, as JSON for stderr: the error's kind and message, and the server's words.
 json::object describe(const didit::error_code& ec, const didit::diagnostics& diag) {
@@ -260,6 +210,8 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
 int main(int argc, char** argv) {
     try {
         auto line = parse(argc, argv);
+        if (line.command == "webhook-verify") // needs no API credentials
+            return webhook_verify(line);
         bool needs_id = line.command == "decision" || line.command == "update-status" ||
                         line.command == "delete" || line.command == "pdf";
         if (needs_id && line.argument.empty())

@@ -1,0 +1,73 @@
+#pragma once
+// The didit tool's command line: a subcommand, one positional argument, and flags.
+
+#include <charconv>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace didit_cli {
+
+struct usage_error {
+    std::string what;
+};
+
+/// The subcommand, its positional argument and its flags (a flag may repeat; -H is "header").
+struct command_line {
+    std::string command;
+    std::string argument;
+    std::multimap<std::string, std::string> flags;
+
+    std::optional<std::string> flag(const std::string& name) const {
+        auto found = flags.find(name);
+        return found == flags.end() ? std::nullopt : std::optional{found->second};
+    }
+    std::string required(const std::string& name) const {
+        if (auto value = flag(name))
+            return *value;
+        throw usage_error{"missing --" + name};
+    }
+};
+
+/// Flags that take no value.
+inline bool is_switch(std::string_view flag) {
+    return flag == "--all" || flag == "--allow-simple";
+}
+
+inline std::uint64_t number_flag(const command_line& line, const std::string& name) {
+    auto text = line.flag(name).value_or("0");
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        throw usage_error{"--" + name + " must be a number"};
+    return value;
+}
+
+inline command_line parse(int argc, char** argv) {
+    if (argc < 2)
+        throw usage_error{"missing subcommand"};
+    command_line line{argv[1], {}, {}};
+    for (int i = 2; i < argc; ++i) {
+        std::string word = argv[i];
+        if (is_switch(word)) {
+            line.flags.emplace(word.substr(2), "");
+        } else if (word == "-H") { // a header, curl style: -H 'Name: value'
+            if (i + 1 >= argc)
+                throw usage_error{"missing value for -H"};
+            line.flags.emplace("header", argv[++i]);
+        } else if (word.starts_with("--")) {
+            if (i + 1 >= argc)
+                throw usage_error{"missing value for " + word};
+            line.flags.emplace(word.substr(2), argv[++i]);
+        } else if (line.argument.empty()) {
+            line.argument = word;
+        } else {
+            throw usage_error{"unexpected argument " + word};
+        }
+    }
+    return line;
+}
+
+} // namespace didit_cli
