@@ -2,12 +2,11 @@
 
 #include "canonical_json.hpp"
 #include "decision_codec.hpp"
+#include "hmac.hpp"
 
 #include <boost/json/value.hpp>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <charconv>
@@ -18,16 +17,7 @@ namespace json = boost::json;
 
 namespace {
 
-using digest = std::array<unsigned char, 32>;
-
-digest hmac_sha256(std::string_view secret, std::string_view message) {
-    digest out{};
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(),
-         &length);
-    return out;
-}
+using digest = detail::sha256_digest;
 
 /// The 32 bytes a hex signature spells (either case); nothing when it is not 64 hex digits.
 std::optional<digest> from_hex(std::string_view text) {
@@ -48,7 +38,7 @@ std::optional<digest> from_hex(std::string_view text) {
 bool signature_matches(std::string_view claimed, std::string_view secret,
                        std::string_view message) {
     auto given = from_hex(claimed);
-    auto expected = hmac_sha256(secret, message);
+    auto expected = detail::hmac_sha256(secret, message);
     return given && CRYPTO_memcmp(given->data(), expected.data(), expected.size()) == 0;
 }
 

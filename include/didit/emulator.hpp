@@ -15,6 +15,16 @@
 
 namespace didit::emulator {
 
+/// Where and how the emulator sends webhooks.
+struct webhook_settings {
+    /// "http://host:port/path" (plain HTTP: receivers under test listen on loopback); empty:
+    /// no webhooks.
+    std::string url;
+    std::string secret = "emulator-webhook-secret"; ///< the HMAC key of the signatures
+    unsigned attempts = 5; ///< first try included; retried on 5xx, 404 or no answer
+    std::chrono::milliseconds retry_delay{100}; ///< before the first retry; doubles each time
+};
+
 struct options {
     std::string address = "127.0.0.1";
     unsigned short port = 0; ///< 0: any free port
@@ -26,6 +36,10 @@ struct options {
     std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
     /// Base of the verification links handed out in create-session responses.
     std::string verify_url = "https://verify.didit.me";
+    /// A `status.updated` webhook goes out when a session is created, finished by
+    /// finish_session() or updated through the API, in the session's generation's shape, with
+    /// X-Signature, X-Timestamp and (v3) X-Signature-V2 and X-Signature-Simple.
+    webhook_settings webhooks{};
 };
 
 /// v1 and v3 routes of the same operation share an endpoint.
@@ -56,6 +70,9 @@ struct counters {
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
     std::uint64_t throttled = 0;                   ///< answered 429 by a rate-limit scope
+    std::uint64_t webhook_attempts = 0;            ///< POSTs tried, retries included
+    std::uint64_t webhooks_delivered = 0;          ///< accepted by the receiver (not retried)
+    std::uint64_t webhooks_abandoned = 0;          ///< given up after every attempt failed
 };
 
 /// The service's rate-limit scopes (requests per sliding minute, per credential). A request
@@ -113,6 +130,8 @@ public:
     void close_idle_connections();
     /// Makes every issued token expired, as if its lifetime had passed.
     void expire_tokens();
+    /// Changes where webhooks go from now on (e.g. once the receiver's port is known).
+    void set_webhooks(webhook_settings settings);
     /// Switches the rate-limit scopes on (they are off by default), counting from now.
     void enable_rate_limits(rate_limits limits);
 

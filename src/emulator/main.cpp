@@ -2,6 +2,7 @@
 //
 //   didit-emulator [--port N] [--client-id ID] [--client-secret SECRET] [--api-key KEY]
 //                  [--token-lifetime SECONDS] [--cert-out FILE]
+//                  [--webhook-url http://HOST:PORT/PATH] [--webhook-secret SECRET]
 
 #include <didit/emulator.hpp>
 
@@ -16,10 +17,12 @@
 namespace {
 
 int usage(std::string_view problem) {
-    std::cerr << "didit-emulator: " << problem << "\n"
-              << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
-              << "                      [--api-key KEY]\n"
-              << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n";
+    std::cerr
+        << "didit-emulator: " << problem << "\n"
+        << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
+        << "                      [--api-key KEY]\n"
+        << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n"
+        << "                      [--webhook-url http://HOST:PORT/PATH] [--webhook-secret S]\n";
     return 2;
 }
 
@@ -55,6 +58,12 @@ int main(int argc, char** argv) {
             opts.client_secret = value;
         } else if (flag == "--api-key") {
             opts.api_key = value;
+        } else if (flag == "--webhook-url") {
+            if (!value.starts_with("http://"))
+                return usage("--webhook-url takes an http:// URL");
+            opts.webhooks.url = value;
+        } else if (flag == "--webhook-secret") {
+            opts.webhooks.secret = value;
         } else if (flag == "--cert-out") {
             cert_out = value;
         } else {
@@ -73,8 +82,11 @@ int main(int argc, char** argv) {
                   << "  export DIDIT_CA_FILE=" << cert_out << "\n"
                   << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
                   << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default;\n"
-                  << "   for the v3 API set DIDIT_API_KEY to the --api-key given instead)\n"
-                  << std::flush;
+                  << "   for the v3 API set DIDIT_API_KEY to the --api-key given instead)\n";
+        if (!opts.webhooks.url.empty())
+            std::cout << "  webhooks go to " << opts.webhooks.url
+                      << ", signed with the --webhook-secret given or the emulator default\n";
+        std::cout << std::flush;
         boost::asio::io_context signals_context;
         boost::asio::signal_set signals{signals_context, SIGINT, SIGTERM};
         signals.async_wait([](auto, int) {});

@@ -1,7 +1,9 @@
 #include <didit/emulator.hpp>
 
 #include "certificate.hpp"
+#include "random_ids.hpp"
 #include "service.hpp"
+#include "webhook_sender.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -61,6 +63,10 @@ struct server::impl {
         acceptor_.bind(where);
         acceptor_.listen();
         port_ = acceptor_.local_endpoint().port();
+        webhooks_.configure(options_.webhooks);
+        service_.on_status_change([this](const detail::session_record& session) {
+            asio::post(io_, [this, session] { announce(session); });
+        });
         asio::co_spawn(io_, accept_loop(), asio::detached);
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -76,6 +82,19 @@ struct server::impl {
         auto result = task.get_future();
         asio::post(io_, [&task] { task(); });
         return result.get();
+    }
+
+    /// Signs and queues the webhook for `session` as it was when its status changed. On the
+    /// emulator's thread, where the webhook settings live.
+    void announce(const detail::session_record& session) {
+        const auto& settings = webhooks_.settings();
+        if (settings.url.empty())
+            return;
+        auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+        webhooks_.send(
+            detail::webhook_delivery(session, now, detail::random_uuid(), settings.secret));
     }
 
     std::optional<fault> take_fault(endpoint where) {
@@ -194,6 +213,7 @@ struct server::impl {
     asio::io_context io_{1};
     asio::ssl::context tls_{asio::ssl::context::tls_server};
     tcp::acceptor acceptor_{io_};
+    detail::webhook_sender webhooks_{io_};
     unsigned short port_ = 0;
     std::set<std::shared_ptr<live_connection>> live_; ///< touched only on the emulator's thread
     std::mutex faults_mutex_;
@@ -231,7 +251,15 @@ didit::config server::client_config(api_generation generation) const {
 }
 
 counters server::stats() const {
-    return impl_->service_.stats();
+    auto seen = impl_->service_.stats();
+    seen.webhook_attempts = impl_->webhooks_.attempts.load();
+    seen.webhooks_delivered = impl_->webhooks_.delivered.load();
+    seen.webhooks_abandoned = impl_->webhooks_.abandoned.load();
+    return seen;
+}
+
+void server::set_webhooks(webhook_settings settings) {
+    impl_->on_loop([&] { impl_->webhooks_.configure(std::move(settings)); });
 }
 
 void server::inject(fault f) {

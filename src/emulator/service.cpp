@@ -2,6 +2,7 @@
 
 #include "decisions.hpp"
 #include "listing.hpp"
+#include "random_ids.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,7 +10,6 @@
 #include <boost/url/parse.hpp>
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <cstdio>
@@ -22,26 +22,6 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-
-std::string random_hex(std::size_t bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::vector<unsigned char> raw(bytes);
-    RAND_bytes(raw.data(), static_cast<int>(raw.size()));
-    std::string out;
-    for (auto b : raw) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0xf]);
-    }
-    return out;
-}
-
-std::string random_uuid() {
-    auto hex = random_hex(16);
-    hex[12] = '4';
-    hex[16] = "89ab"[hex[16] % 4];
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-           hex.substr(16, 4) + "-" + hex.substr(20);
-}
 
 http_response json_response(const http_request& request, http::status status,
                             const json::value& body) {
@@ -244,6 +224,7 @@ void service::store(session_record& created) {
     created.created_at = iso_time(clock::now());
     sessions_[created.session_id] = created;
     ++counters_.sessions_created;
+    announce(created);
 }
 
 session_record* service::find_session(std::string_view session_id) {
@@ -318,6 +299,7 @@ http_response service::update_status(const http_request& request, const route& t
     if (auto* given = fields.if_contains("comment"); given && given->is_string())
         comment = given->get_string();
     session->reviews.push_back({new_status, std::move(comment), iso_time(clock::now())});
+    announce(*session);
     json::object answer{{"session_id", session->session_id}};
     if (v3)
         answer["session_kind"] = "user";
@@ -405,7 +387,18 @@ bool service::finish_session(std::string_view session_id, std::string_view statu
         return false;
     session->status = status;
     session->outcome = status;
+    announce(*session);
     return true;
+}
+
+void service::on_status_change(std::function<void(const session_record&)> listener) {
+    std::lock_guard lock{mutex_};
+    status_listener_ = std::move(listener);
+}
+
+void service::announce(const session_record& session) {
+    if (status_listener_)
+        status_listener_(session);
 }
 
 std::optional<std::string> service::session_status(std::string_view session_id) const {

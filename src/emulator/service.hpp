@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,10 @@ public:
     /// The test acting as the person verifying. Thread-safe.
     bool finish_session(std::string_view session_id, std::string_view status);
     std::optional<std::string> session_status(std::string_view session_id) const;
+
+    /// Called with a copy of a session whose status was just set (creation included), under
+    /// the service's lock: it must not call back into the service.
+    void on_status_change(std::function<void(const session_record&)> listener);
 
     counters stats() const;
     void count_connection();
@@ -70,7 +75,10 @@ private:
     /// Empty when the request carries the API key; otherwise the 401 to send.
     std::optional<http_response> check_api_key(const http_request& request);
 
+    void announce(const session_record& session);
+
     options options_;
+    std::function<void(const session_record&)> status_listener_;
     mutable std::mutex mutex_;
     counters counters_;
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
