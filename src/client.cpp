@@ -39,6 +39,10 @@ client::executor_type client::get_executor() const noexcept {
     return impl_->executor;
 }
 
+api_generation client::generation() const noexcept {
+    return impl_->generation;
+}
+
 client_stats client::stats() const noexcept {
     if (!impl_)
         return {}; // moved from

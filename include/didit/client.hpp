@@ -125,6 +125,9 @@ public:
 
     executor_type get_executor() const noexcept;
 
+    /// The API generation the configuration selected (v3 when it has an API key).
+    api_generation generation() const noexcept;
+
     /// Thread-safe; the counts may lag operations in flight on other threads.
     client_stats stats() const noexcept;
 
