@@ -23,6 +23,6 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 if [[ ${DIDIT_TSAN:-0} == 1 ]]; then
     echo "== ThreadSanitizer (multi-threaded tests) =="
     cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=thread
-    cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests
-    TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R 'concurrency|token' --output-on-failure
+    cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests embedding_server_tests
+    TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R 'concurrency|token|embedding' --output-on-failure
 fi
