@@ -1,5 +1,7 @@
 #include "canonical_json.hpp"
 
+#include "json_text.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 
@@ -114,15 +116,16 @@ unsigned next_code_point(std::string_view text, std::size_t& i) {
 }
 
 void write_string(std::string_view text, std::string& out, ascii_escaping escaping) {
+    if (escaping == ascii_escaping::none) {
+        append_json_string(out, text);
+        return;
+    }
     out.push_back('"');
     for (std::size_t i = 0; i < text.size();) {
         auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            auto start = i;
             auto cp = next_code_point(text, i);
-            if (escaping == ascii_escaping::none) {
-                out.append(text.substr(start, i - start));
-            } else if (cp >= 0x10000) { // as a UTF-16 surrogate pair, like Python
+            if (cp >= 0x10000) { // as a UTF-16 surrogate pair, like Python
                 cp -= 0x10000;
                 append_hex4(out, 0xd800 + (cp >> 10));
                 append_hex4(out, 0xdc00 + (cp & 0x3ff));
@@ -132,34 +135,12 @@ void write_string(std::string_view text, std::string& out, ascii_escaping escapi
             continue;
         }
         ++i;
-        switch (c) {
-        case '"':
-            out.append("\\\"");
-            break;
-        case '\\':
-            out.append("\\\\");
-            break;
-        case '\n':
-            out.append("\\n");
-            break;
-        case '\r':
-            out.append("\\r");
-            break;
-        case '\t':
-            out.append("\\t");
-            break;
-        case '\b':
-            out.append("\\b");
-            break;
-        case '\f':
-            out.append("\\f");
-            break;
-        default:
-            if (c < 0x20 || (c == 0x7f && escaping == ascii_escaping::all))
-                append_hex4(out, c);
-            else
-                out.push_back(static_cast<char>(c));
-        }
+        if (c < 0x20 || c == '"' || c == '\\')
+            append_json_escape(out, c);
+        else if (c == 0x7f) // DEL is not printable ASCII: ensure_ascii escapes it
+            append_hex4(out, c);
+        else
+            out.push_back(static_cast<char>(c));
     }
     out.push_back('"');
 }

@@ -8,8 +8,12 @@
 namespace didit::detail {
 
 /// Appends `text` as a JSON string literal, quotes included. Invalid UTF-8 is passed through
-/// unchanged (the server validates it); control characters, quotes and backslashes are escaped.
+/// unchanged (the server validates it); control characters, quotes and backslashes are escaped
+/// as Python's json module escapes them.
 void append_json_string(std::string& out, std::string_view text);
+
+/// Appends the escape of `c`, a control character, a quote or a backslash: `\n`, `\"`, `\u001f`.
+void append_json_escape(std::string& out, unsigned char c);
 
 } // namespace didit::detail
 

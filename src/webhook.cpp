@@ -10,6 +10,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 
 namespace didit {
 
@@ -73,6 +74,8 @@ std::optional<std::int64_t> integer_of(const json::value* value) {
         return std::nullopt;
     if (const auto* i = value->if_int64())
         return *i;
+    if (const auto* d = value->if_double(); d && std::trunc(*d) == *d && std::abs(*d) < 1e15)
+        return static_cast<std::int64_t>(*d); // 1700000000.0 from a re-encoding proxy
     if (const auto* s = value->if_string()) {
         std::int64_t n = 0;
         auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), n);

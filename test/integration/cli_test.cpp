@@ -1,5 +1,6 @@
 #define BOOST_TEST_MODULE didit command - line tool
 #include "support.hpp"
+#include "webhook_vectors.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -63,14 +64,6 @@ cli_run run_verify(const scratch& dir, std::string_view body, const std::string&
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir.path / "out"),
             slurp(dir.path / "err")};
 }
-
-// Vector A of the API reference (section 3.5).
-constexpr std::string_view webhook_body =
-    R"({"application_id":"11111111-2222-3333-4444-555555555555","created_at":1774969994,"decision":{"id_verifications":[{"node_id":"id_verification_1","status":"Approved","warnings":[]}],"reviews":[],"session_id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","status":"Approved"},"environment":"live","event_id":"9c0c8b8a-1111-4222-9333-444444444444","metadata":{"wp_user_id":42},"session_id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","status":"Approved","timestamp":1774970000,"vendor_data":"wp-42","webhook_type":"status.updated","workflow_id":"22222222-3333-4444-5555-666666666666","workflow_version":4})";
-constexpr std::string_view webhook_signature =
-    "c8abe0c1a9e1e8325e83b789f4d1c398a3c9a5cd727424b642d4a93036be8977";
-constexpr std::string_view webhook_simple =
-    "d831dd64f6c1801e214d9c114fe24167baee695a879404771d3d5dbfb10fdf75";
 
 const std::string v1_settings =
     "DIDIT_CLIENT_ID=emulator-client DIDIT_CLIENT_SECRET=emulator-secret";
@@ -210,15 +203,15 @@ BOOST_AUTO_TEST_CASE(usage_and_configuration_errors) {
 
 BOOST_AUTO_TEST_CASE(webhook_verify_prints_the_event_or_why_not) {
     scratch dir;
-    const std::string headers =
-        " -H 'X-Signature: " + std::string{webhook_signature} + "' -H 'x-timestamp: 1774970000'";
-    auto good = run_verify(dir, webhook_body, "--now 1774970010" + headers);
+    const std::string headers = " -H 'X-Signature: " + std::string{webhook_vectors::sig_a} +
+                                "' -H 'x-timestamp: 1774970000'";
+    auto good = run_verify(dir, webhook_vectors::body_a, "--now 1774970010" + headers);
     BOOST_TEST(good.status == 0, good.err);
     BOOST_TEST(field(good.out, "verified_by") == "X-Signature");
     BOOST_TEST(field(good.out, "session_id") == "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
     BOOST_TEST(boost::json::parse(good.out).at("payload").at("vendor_data").as_string() == "wp-42");
 
-    std::string tampered{webhook_body};
+    std::string tampered{webhook_vectors::body_a};
     tampered.replace(tampered.find("wp-42"), 5, "wp-43");
     auto bad = run_verify(dir, tampered, "--now 1774970010" + headers);
     BOOST_TEST(bad.status == 1);
@@ -226,17 +219,20 @@ BOOST_AUTO_TEST_CASE(webhook_verify_prints_the_event_or_why_not) {
     BOOST_TEST(bad.out.empty());
     BOOST_TEST(bad.err.find("wh_test_secret") == std::string::npos);
 
-    auto stale = run_verify(dir, webhook_body, "--now 1774971000" + headers);
+    auto stale = run_verify(dir, webhook_vectors::body_a, "--now 1774971000" + headers);
     BOOST_TEST(field(stale.err, "kind") == "stale_timestamp");
-    auto tolerant = run_verify(dir, webhook_body, "--now 1774971000 --tolerance 1000" + headers);
+    auto tolerant =
+        run_verify(dir, webhook_vectors::body_a, "--now 1774971000 --tolerance 1000" + headers);
     BOOST_TEST(tolerant.status == 0, tolerant.err);
 
-    const std::string simple = " -H 'X-Signature-Simple: " + std::string{webhook_simple} + "'";
-    auto not_allowed = run_verify(dir, webhook_body, "--now 1774970000" + simple);
+    const std::string simple =
+        " -H 'X-Signature-Simple: " + std::string{webhook_vectors::simple_a} + "'";
+    auto not_allowed = run_verify(dir, webhook_vectors::body_a, "--now 1774970000" + simple);
     BOOST_TEST(field(not_allowed.err, "kind") == "missing_signature");
-    auto allowed = run_verify(dir, webhook_body, "--now 1774970000 --allow-simple" + simple);
+    auto allowed =
+        run_verify(dir, webhook_vectors::body_a, "--now 1774970000 --allow-simple" + simple);
     BOOST_TEST(allowed.status == 0, allowed.err);
     BOOST_TEST(boost::json::parse(allowed.out).at("fully_signed").as_bool() == false);
 
-    BOOST_TEST(run_verify(dir, webhook_body, "-H 'no colon'").status == 2);
+    BOOST_TEST(run_verify(dir, webhook_vectors::body_a, "-H 'no colon'").status == 2);
 }

@@ -3,6 +3,7 @@
 // is refused.
 
 #include "canonical_json.hpp"
+#include "webhook_vectors.hpp"
 
 #include <didit/webhook.hpp>
 
@@ -17,16 +18,8 @@ using didit::webhook_signature;
 
 namespace {
 
-constexpr std::string_view fixture_secret = "wh_test_secret_9f2c4b8e1a7d";
+using namespace webhook_vectors;
 const auto fixture_now = std::chrono::system_clock::time_point{std::chrono::seconds{1774970000}};
-
-// Vector A: basic_approved.
-constexpr std::string_view body_a =
-    R"({"application_id":"11111111-2222-3333-4444-555555555555","created_at":1774969994,"decision":{"id_verifications":[{"node_id":"id_verification_1","status":"Approved","warnings":[]}],"reviews":[],"session_id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","status":"Approved"},"environment":"live","event_id":"9c0c8b8a-1111-4222-9333-444444444444","metadata":{"wp_user_id":42},"session_id":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","status":"Approved","timestamp":1774970000,"vendor_data":"wp-42","webhook_type":"status.updated","workflow_id":"22222222-3333-4444-5555-666666666666","workflow_version":4})";
-constexpr std::string_view sig_a =
-    "c8abe0c1a9e1e8325e83b789f4d1c398a3c9a5cd727424b642d4a93036be8977";
-constexpr std::string_view simple_a =
-    "d831dd64f6c1801e214d9c114fe24167baee695a879404771d3d5dbfb10fdf75";
 
 // Vector B: unicode_names, ASCII-escaped on the wire.
 constexpr std::string_view body_b =
@@ -205,6 +198,15 @@ BOOST_AUTO_TEST_CASE(floats_print_as_python_repr) {
     BOOST_TEST(
         canonical(R"({"b":{},"a":[],"10":1,"9":2,"2":3})", didit::detail::ascii_escaping::none) ==
         R"({"10":1,"2":3,"9":2,"a":[],"b":{}})");
+}
+
+BOOST_AUTO_TEST_CASE(strings_escape_as_python_does) {
+    // json.dumps("a\x01\b\f\n\"\\/\x7fé", ensure_ascii=False) and with ensure_ascii=True
+    constexpr std::string_view input = R"(["a\u0001\b\f\n\"\\/\u007f\u00e9"])";
+    BOOST_TEST(canonical(input, didit::detail::ascii_escaping::none) ==
+               "[\"a\\u0001\\b\\f\\n\\\"\\\\/\x7f\xC3\xA9\"]");
+    BOOST_TEST(canonical(input, didit::detail::ascii_escaping::all) ==
+               R"(["a\u0001\b\f\n\"\\/\u007f\u00e9"])");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
