@@ -140,10 +140,11 @@ public:
     /// Number of connections currently open.
     std::size_t open_connections() const;
 
-    /// Acts as the person verifying: moves a session that is not finished to `status`
-    /// ("Approved", "Declined" or "In Review"), which also decides the checks in its decision
-    /// (Declined: the face did not match; In Review: a possible AML match). False if there is
-    /// no such session or status.
+    /// Acts as the person verifying (or as time passing), along the lifecycle of the API
+    /// reference's 4.1: Not Started -> In Progress | Expired; Not Started or In Progress ->
+    /// Approved | Declined | In Review | Abandoned; Approved -> Kyc Expired. Approved, Declined
+    /// and In Review also decide the checks in the decision (Declined: the face did not match;
+    /// In Review: a possible AML match). False if there is no such session or move.
     bool finish_session(std::string_view session_id, std::string_view status);
     /// The session's status; nullopt if it does not exist or was deleted.
     std::optional<std::string> session_status(std::string_view session_id) const;

@@ -379,14 +379,31 @@ http_response service::list_sessions(const http_request& request) {
     return json_response(request, ok ? http::status::ok : http::status::bad_request, page);
 }
 
+namespace {
+
+/// The moves of 4.1's lifecycle that the person (or time) makes, as opposed to a reviewer.
+/// A session that was never opened may finish at once: In Progress is implied.
+bool lifecycle_allows(std::string_view from, std::string_view to) {
+    bool unfinished = is_one_of(from, {"Not Started", "In Progress"});
+    if (to == "In Progress")
+        return from == "Not Started";
+    if (is_one_of(to, {"Approved", "Declined", "In Review", "Abandoned", "Expired"}))
+        return unfinished;
+    if (to == "Kyc Expired")
+        return from == "Approved";
+    return false;
+}
+
+} // namespace
+
 bool service::finish_session(std::string_view session_id, std::string_view status) {
     std::lock_guard lock{mutex_};
     auto* session = find_session(session_id);
-    if (session == nullptr || !is_one_of(status, {"Approved", "Declined", "In Review"}) ||
-        !is_one_of(session->status, {"Not Started", "In Progress"}))
+    if (session == nullptr || !lifecycle_allows(session->status, status))
         return false;
     session->status = status;
-    session->outcome = status;
+    if (is_one_of(status, {"Approved", "Declined", "In Review"}))
+        session->outcome = status; // the checks ran; their results follow this outcome
     announce(*session);
     return true;
 }

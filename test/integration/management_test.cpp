@@ -93,6 +93,30 @@ BOOST_AUTO_TEST_CASE(an_unfinished_session_cannot_be_reviewed_or_exported) {
     BOOST_TEST(diag.http_status == 403);
 }
 
+BOOST_AUTO_TEST_CASE(sessions_move_along_the_lifecycle_only) {
+    fixture f;
+    const auto abandoned = f.create(1).session.session_id;
+    BOOST_TEST(f.emulator.finish_session(abandoned, "In Progress"));
+    BOOST_TEST(!f.emulator.finish_session(abandoned, "In Progress"));
+    BOOST_TEST(f.emulator.finish_session(abandoned, "Abandoned"));
+    BOOST_TEST(!f.emulator.finish_session(abandoned, "Approved"));
+    BOOST_TEST(f.emulator.session_status(abandoned).value_or("") == "Abandoned");
+
+    const auto expired = f.create(2).session.session_id;
+    BOOST_TEST(f.emulator.finish_session(expired, "Expired"));
+    BOOST_TEST(!f.emulator.finish_session(expired, "Kyc Expired"));
+
+    const auto approved = f.create(3).session.session_id;
+    BOOST_TEST(!f.emulator.finish_session(approved, "Kyc Expired"));
+    BOOST_TEST(f.emulator.finish_session(approved, "Approved"));
+    BOOST_TEST(f.emulator.finish_session(approved, "Kyc Expired"));
+    BOOST_TEST(!f.emulator.finish_session(approved, "Not Started"));
+    // A Kyc Expired session still has its report; an abandoned one has none.
+    BOOST_TEST(!run(f, [&](auto done) { f.client->generate_pdf(approved, done); }));
+    BOOST_TEST(
+        (run(f, [&](auto done) { f.client->generate_pdf(abandoned, done); }) == error::forbidden));
+}
+
 BOOST_AUTO_TEST_CASE(v3_only_options_fail_before_any_traffic) {
     fixture f;
     didit::diagnostics diag;
