@@ -251,7 +251,7 @@ session_summary read_summary(const json::value& value, std::string path, read_pr
     return out;
 }
 
-/// Parses `body`; null with the reason in diag.message unless it is a JSON object.
+/// Parses `body` into `into`; false with the reason in diag.message when it is not JSON.
 bool parse_body(std::string_view body, json::value& into, diagnostics& diag) {
     boost::system::error_code ec;
     into = json::parse(body, ec);

@@ -58,9 +58,11 @@ std::string error_kind(const didit::error_code& ec) {
 verification_server::verification_server(asio::io_context& io, didit::client& client,
                                          server_settings settings)
     : io_(io), client_(client), settings_(std::move(settings)),
-      acceptor_(io, {asio::ip::make_address(settings_.address), settings_.port}) {
+      acceptor_(asio::make_strand(io),
+                {asio::ip::make_address(settings_.address), settings_.port}) {
     port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(io_, accept_loop(), asio::detached);
+    // On the acceptor's strand, so that stop() never races the loop.
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
 }
 
 void verification_server::stop() {
