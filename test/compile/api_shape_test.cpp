@@ -81,3 +81,43 @@ BOOST_AUTO_TEST_CASE(all_completion_tokens) {
     static_assert(std::is_same_v<decltype(f.client->create_session({}, asio::use_future)),
                                  std::future<didit::session>>);
 }
+
+asio::awaitable<void> reading_ops(didit::client& client, const std::string& id, int& completed) {
+    didit::diagnostics diag;
+    didit::decision d = co_await client.retrieve_decision(id);
+    auto [ec, d2] =
+        co_await client.retrieve_decision(id, diag, asio::as_tuple(asio::use_awaitable));
+    static_assert(std::is_same_v<decltype(d2), didit::decision>);
+    auto deferred = client.retrieve_decision(id, asio::deferred);
+    didit::decision d3 = co_await std::move(deferred)(asio::use_awaitable);
+    co_await client.check_credentials();
+    auto [cred_ec] = co_await client.check_credentials(diag, asio::as_tuple(asio::use_awaitable));
+    // Listing is v3: on this v1 client the same shapes complete with unsupported_operation.
+    auto [list_ec, page] =
+        co_await client.list_sessions({.limit = 10}, asio::as_tuple(asio::use_awaitable));
+    static_assert(std::is_same_v<decltype(page), didit::session_page>);
+    didit::session_pager pages = client.sessions({});
+    auto [next_ec, next] = co_await pages.next(diag, asio::as_tuple(asio::use_awaitable));
+    completed = (d.session_id == id) + (!ec && d2.session_id == id) + (d3.session_id == id) +
+                !cred_ec + (list_ec == didit::error::unsupported_operation) +
+                (next_ec == didit::error::unsupported_operation);
+}
+
+BOOST_AUTO_TEST_CASE(reading_operations_with_every_token_shape) {
+    fixture f;
+    auto created = f.create();
+    BOOST_REQUIRE(!created.ec);
+    int completed = -1;
+    asio::co_spawn(f.io, reading_ops(*f.client, created.session.session_id, completed),
+                   [](std::exception_ptr e) {
+                       if (e)
+                           std::rethrow_exception(e);
+                   });
+    while (completed < 0)
+        BOOST_REQUIRE(f.io.run_one() > 0);
+    BOOST_TEST(completed == 6);
+    static_assert(std::is_same_v<decltype(f.client->retrieve_decision("x", asio::use_future)),
+                                 std::future<didit::decision>>);
+    static_assert(
+        std::is_same_v<decltype(f.client->check_credentials(asio::use_future)), std::future<void>>);
+}
