@@ -141,6 +141,64 @@ const char* to_string(webhook_error e) noexcept {
     return "unknown";
 }
 
+namespace {
+
+/// The first signature present that matches: X-Signature over the bytes as received, else
+/// X-Signature-V2 over the canonical form, else (when allowed) X-Signature-Simple.
+std::optional<webhook_signature> matching_signature(std::string_view body,
+                                                    const json::value& parsed,
+                                                    const webhook_headers& headers,
+                                                    std::string_view secret, bool allow_simple) {
+    if (!headers.signature.empty() && signature_matches(headers.signature, secret, body))
+        return webhook_signature::raw;
+    if (!headers.signature_v2.empty()) {
+        std::string canonical;
+        detail::write_canonical(parsed, canonical, detail::ascii_escaping::none);
+        if (signature_matches(headers.signature_v2, secret, canonical))
+            return webhook_signature::canonical;
+    }
+    const auto& payload = parsed.get_object();
+    if (allow_simple && signature_matches(headers.signature_simple, secret,
+                                          python_str(payload, "timestamp") + ":" +
+                                              python_str(payload, "session_id") + ":" +
+                                              python_str(payload, "status") + ":" +
+                                              python_str(payload, "webhook_type")))
+        return webhook_signature::simple;
+    return std::nullopt;
+}
+
+/// When the delivery was sent: the body's timestamp, which is signed, else the header's.
+std::optional<std::int64_t> sent_at(const json::object& payload, std::string_view header) {
+    if (auto signed_time = integer_of(payload.if_contains("timestamp")))
+        return signed_time;
+    json::value header_value{json::string_view{header}};
+    return integer_of(&header_value);
+}
+
+/// The event in a verified payload; a problem names the bad field.
+webhook_event read_event(const json::value& parsed, detail::read_problem& problem) {
+    detail::field_reader in{parsed, {}, problem};
+    webhook_event event;
+    event.session_id = in.required_text("session_id");
+    event.status = parse_session_status(in.required_text("status"));
+    event.webhook_type = in.text("webhook_type").value_or("");
+    event.event_id = in.text("event_id").value_or("");
+    event.created_at = in.integer("created_at");
+    event.vendor_data = in.text("vendor_data");
+    event.workflow_id = in.text("workflow_id");
+    event.metadata = in.value("metadata");
+    if (const auto* decided = parsed.get_object().if_contains("decision");
+        decided && !decided->is_null()) {
+        // Only v3 envelopes carry a webhook_type; the decision has the same generation.
+        auto generation = event.webhook_type.empty() ? api_generation::v1 : api_generation::v3;
+        event.decision = detail::read_decision(*decided, generation, "decision", problem,
+                                               {event.session_id, event.status.text});
+    }
+    return event;
+}
+
+} // namespace
+
 boost::system::result<webhook_event>
 verify_webhook(std::string_view body, const webhook_headers& headers, std::string_view secret,
                std::chrono::system_clock::time_point now, diagnostics& diag,
@@ -164,39 +222,16 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
         return refuse(webhook_error::malformed_body, "the body is " + why, diag);
     if (!parsed.is_object())
         return refuse(webhook_error::malformed_body, "the body is not a JSON object", diag);
-    const auto& payload = parsed.get_object();
 
-    webhook_event event;
-    if (!headers.signature.empty() && signature_matches(headers.signature, secret, body)) {
-        event.verified_by = webhook_signature::raw;
-    } else if (!headers.signature_v2.empty() &&
-               signature_matches(headers.signature_v2, secret, [&] {
-                   std::string canonical;
-                   detail::write_canonical(parsed, canonical, detail::ascii_escaping::none);
-                   return canonical;
-               }())) {
-        event.verified_by = webhook_signature::canonical;
-    } else if (allow_simple && signature_matches(headers.signature_simple, secret,
-                                                 python_str(payload, "timestamp") + ":" +
-                                                     python_str(payload, "session_id") + ":" +
-                                                     python_str(payload, "status") + ":" +
-                                                     python_str(payload, "webhook_type"))) {
-        event.verified_by = webhook_signature::simple;
-        event.fully_signed = false;
-    } else {
+    auto verified_by = matching_signature(body, parsed, headers, secret, allow_simple);
+    if (!verified_by)
         return refuse(webhook_error::bad_signature,
                       "checked: " + std::string{headers.signature.empty() ? "" : "X-Signature "} +
                           (headers.signature_v2.empty() ? "" : "X-Signature-V2 ") +
                           (allow_simple ? "X-Signature-Simple" : ""),
                       diag);
-    }
 
-    // The body's timestamp is signed; the header's is not.
-    auto sent = integer_of(payload.if_contains("timestamp"));
-    if (!sent && !headers.timestamp.empty()) {
-        json::value header_value{json::string_view{headers.timestamp}};
-        sent = integer_of(&header_value);
-    }
+    auto sent = sent_at(parsed.get_object(), headers.timestamp);
     if (!sent)
         return refuse(webhook_error::missing_timestamp,
                       "no integer timestamp in the body or X-Timestamp", diag);
@@ -210,23 +245,12 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
                       "dated " + std::to_string(*sent - now_seconds) + " s ahead", diag);
 
     detail::read_problem problem;
-    detail::field_reader in{parsed, {}, problem};
-    event.session_id = in.required_text("session_id");
-    event.status = parse_session_status(in.required_text("status"));
-    event.webhook_type = in.text("webhook_type").value_or("");
-    event.event_id = in.text("event_id").value_or("");
-    event.timestamp = *sent;
-    event.created_at = in.integer("created_at");
-    event.vendor_data = in.text("vendor_data");
-    event.workflow_id = in.text("workflow_id");
-    event.metadata = in.value("metadata");
-    if (const auto* decided = payload.if_contains("decision"); decided && !decided->is_null()) {
-        auto generation = event.webhook_type.empty() ? api_generation::v1 : api_generation::v3;
-        event.decision = detail::read_decision(*decided, generation, "decision", problem,
-                                               {event.session_id, event.status.text});
-    }
+    auto event = read_event(parsed, problem);
     if (problem)
         return refuse(webhook_error::malformed_body, "malformed payload: " + problem.message, diag);
+    event.timestamp = *sent;
+    event.verified_by = *verified_by;
+    event.fully_signed = *verified_by != webhook_signature::simple;
     event.raw = std::move(parsed);
     return event;
 }
