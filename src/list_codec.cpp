@@ -5,8 +5,8 @@
 namespace didit::detail {
 
 std::string check_session_query(const session_query& query) {
-    if (query.limit && (*query.limit == 0 || *query.limit > 1000))
-        return "session_query.limit must be between 1 and 1000";
+    if (query.limit && *query.limit == 0)
+        return "session_query.limit must be at least 1";
     return {}; // every text is percent-encoded, so none can change the request
 }
 

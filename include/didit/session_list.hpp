@@ -23,7 +23,8 @@ struct session_query {
     std::string_view date_to{};      ///< ISO 8601
     std::string_view search{};       ///< substring of vendor data, name, document, phone, email
     std::string_view session_kind{}; ///< "user" (the service's default), "business" or "all"
-    std::optional<std::uint32_t> limit{}; ///< rows per page, 1-1000; the service's default is 50
+    std::optional<std::uint32_t>
+        limit{}; ///< rows per page, at least 1; the service's default is 50
     std::uint64_t offset = 0;
 };
 

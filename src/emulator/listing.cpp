@@ -105,15 +105,18 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
         return a->session_number > b->session_number; // newest first
     });
 
+    // At most 1000 rows a page (the reference names no cap; this one keeps the arithmetic
+    // bounded); an offset past the end gives none.
+    const std::uint64_t size = std::min<std::uint64_t>(*limit, 1000);
+    const std::uint64_t start = std::min<std::uint64_t>(*offset, matching.size());
+    const std::uint64_t end = start + std::min<std::uint64_t>(size, matching.size() - start);
     json::array results;
-    for (auto i = *offset; i < matching.size() && i < *offset + *limit; ++i)
+    for (auto i = start; i < end; ++i)
         results.push_back(list_row_json(*matching[i]));
-    bool more = *offset + *limit < matching.size();
     page = {{"count", matching.size()},
-            {"next", more ? page_link(origin, target, *offset + *limit) : json::value{}},
-            {"previous", *offset > 0
-                             ? page_link(origin, target, *offset > *limit ? *offset - *limit : 0)
-                             : json::value{}},
+            {"next", end < matching.size() ? page_link(origin, target, end) : json::value{}},
+            {"previous", *offset > 0 ? page_link(origin, target, start > size ? start - size : 0)
+                                     : json::value{}},
             {"results", std::move(results)}};
     return true;
 }
