@@ -31,6 +31,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,8 +86,12 @@ asio::awaitable<outcome> list(didit::client& client, const command_line& line) {
     auto vendor = line.flag("vendor-data").value_or("");
     auto status = line.flag("status").value_or("");
     didit::session_query query{.vendor_data = vendor, .status = status};
-    if (line.flag("limit"))
-        query.limit = static_cast<std::uint32_t>(number_flag(line, "limit"));
+    if (line.flag("limit")) {
+        auto limit = number_flag(line, "limit");
+        if (limit == 0 || limit > std::numeric_limits<std::uint32_t>::max())
+            throw usage_error{"--limit must be a positive number of rows"};
+        query.limit = static_cast<std::uint32_t>(limit);
+    }
     query.offset = number_flag(line, "offset");
     json::array rows;
     auto keep = [&rows](didit::session_page& page) {
