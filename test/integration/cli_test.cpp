@@ -38,31 +38,31 @@ struct scratch {
     fs::path path;
 };
 
+/// Runs `command` (a shell command line) with stdout and stderr captured in `dir`.
+cli_run run_captured(const scratch& dir, const std::string& command) {
+    auto line = command + " >" + (dir.path / "out").string() + " 2>" + (dir.path / "err").string();
+    int raw = std::system(line.c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir.path / "out"),
+            slurp(dir.path / "err")};
+}
+
 /// Runs the `didit` binary against `emulator` with `settings` as DIDIT_* variables.
 cli_run run_cli(const scratch& dir, const didit::emulator::server& emulator,
                 const std::string& settings, const std::string& arguments) {
     std::ofstream{dir.path / "ca.pem"} << emulator.certificate_pem();
-    std::string command = "env -u DIDIT_API_KEY -u DIDIT_CLIENT_ID -u DIDIT_CLIENT_SECRET"
-                          " DIDIT_API_URL=" +
-                          emulator.url() + " DIDIT_AUTH_URL=" + emulator.url() +
-                          " DIDIT_CA_FILE=" + (dir.path / "ca.pem").string() + " " + settings +
-                          " " DIDIT_CLI_PATH " " + arguments + " >" + (dir.path / "out").string() +
-                          " 2>" + (dir.path / "err").string();
-    int raw = std::system(command.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir.path / "out"),
-            slurp(dir.path / "err")};
+    return run_captured(dir, "env -u DIDIT_API_KEY -u DIDIT_CLIENT_ID -u DIDIT_CLIENT_SECRET"
+                             " DIDIT_API_URL=" +
+                                 emulator.url() + " DIDIT_AUTH_URL=" + emulator.url() +
+                                 " DIDIT_CA_FILE=" + (dir.path / "ca.pem").string() + " " +
+                                 settings + " " DIDIT_CLI_PATH " " + arguments);
 }
 
 /// Runs `didit webhook-verify` with `body` on stdin and the secret in WEBHOOK_SECRET.
 cli_run run_verify(const scratch& dir, std::string_view body, const std::string& arguments) {
     std::ofstream{dir.path / "body", std::ios::binary} << body;
-    std::string command = "env WEBHOOK_SECRET=wh_test_secret_9f2c4b8e1a7d " DIDIT_CLI_PATH
-                          " webhook-verify --secret-env WEBHOOK_SECRET " +
-                          arguments + " <" + (dir.path / "body").string() + " >" +
-                          (dir.path / "out").string() + " 2>" + (dir.path / "err").string();
-    int raw = std::system(command.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir.path / "out"),
-            slurp(dir.path / "err")};
+    return run_captured(dir, "env WEBHOOK_SECRET=" + std::string{webhook_vectors::fixture_secret} +
+                                 " " DIDIT_CLI_PATH " webhook-verify --secret-env WEBHOOK_SECRET " +
+                                 arguments + " <" + (dir.path / "body").string());
 }
 
 const std::string v1_settings =
