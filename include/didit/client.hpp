@@ -295,8 +295,10 @@ public:
     /// v3 only: every session matching `query`, page by page, from `query.offset` on:
     ///
     ///     auto pages = client.sessions({.status = "Approved"});
-    ///     while (!pages.done())
-    ///         for (auto& row : (co_await pages.next()).results) ...
+    ///     while (!pages.done()) {
+    ///         didit::session_page page = co_await pages.next();
+    ///         for (auto& row : page.results) ...
+    ///     }
     session_pager sessions(const session_query& query);
 
     /// Checks the credentials with the service: v1 obtains an access token (or finds a valid
