@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view first_name = "José";
 constexpr std::string_view last_name = "Müller-Ünlü";
 constexpr std::string_view full_name = "José Müller-Ünlü";
+constexpr std::string_view issuing_state = "ESP";
 
 bool finished(const session_record& session) {
     return !session.outcome.empty();
@@ -56,7 +57,7 @@ json::object id_document(const session_record& session, std::string_view status)
             {"date_of_birth", "1990-05-17"},
             {"expiration_date", "2031-02-01"},
             {"date_of_issue", "2021-02-01"},
-            {"issuing_state", "ESP"},
+            {"issuing_state", issuing_state},
             {"issuing_state_name", "Spain"},
             {"first_name", first_name},
             {"last_name", last_name},
@@ -246,7 +247,7 @@ json::object list_row_json(const session_record& session) {
         {"portrait_image", nullptr},
         {"document_type", done ? json::value("Passport") : json::value{}},
         {"full_name", done ? json::value(full_name) : json::value{}},
-        {"country", done ? json::value("ESP") : json::value{}},
+        {"country", done ? json::value(issuing_state) : json::value{}},
         {"status", session.status},
         {"vendor_data",
          session.vendor_data.empty() ? json::value{} : json::value(session.vendor_data)},
@@ -260,6 +261,15 @@ json::object list_row_json(const session_record& session) {
         {"email_address", nullptr},
         {"additional_details", nullptr},
     };
+}
+
+std::string_view document_country(const session_record& session) {
+    return finished(session) ? issuing_state : std::string_view{};
+}
+
+bool search_matches(const session_record& session, std::string_view text) {
+    return session.vendor_data.find(text) != std::string::npos ||
+           (finished(session) && full_name.find(text) != std::string_view::npos);
 }
 
 } // namespace didit::emulator::detail

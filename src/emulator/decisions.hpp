@@ -6,6 +6,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <string_view>
+
 namespace didit::emulator::detail {
 
 /// The decision as `GET /v{1,3}/session/{id}/decision/` returns it: checks are null until the
@@ -15,5 +17,12 @@ boost::json::object decision_json(const session_record& session, api_generation 
 
 /// The session's row in `GET /v3/sessions/`.
 boost::json::object list_row_json(const session_record& session);
+
+/// The issuing country (alpha-3) of the document read in the session; empty until finished.
+std::string_view document_country(const session_record& session);
+
+/// Whether `text` occurs in what the listing's `search` looks through: vendor data and the
+/// name read from the document.
+bool search_matches(const session_record& session, std::string_view text);
 
 } // namespace didit::emulator::detail

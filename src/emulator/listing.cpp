@@ -87,6 +87,7 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
     auto wanted = statuses_of(param(params, "status"));
     auto workflow_id = param(params, "workflow_id");
     auto search = param(params, "search");
+    auto country = param(params, "country");
     auto date_from = param(params, "date_from");
     auto date_to = param(params, "date_to");
 
@@ -95,7 +96,8 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
         bool keep = kind != "business" && (vendor_data.empty() || s->vendor_data == vendor_data) &&
                     (wanted.empty() || status_matches(wanted, s->status)) &&
                     (workflow_id.empty() || s->workflow_id == workflow_id) &&
-                    (search.empty() || s->vendor_data.find(search) != std::string::npos) &&
+                    (search.empty() || search_matches(*s, search)) &&
+                    (country.empty() || document_country(*s) == country) &&
                     (date_from.empty() || s->created_at >= date_from) &&
                     (date_to.empty() || s->created_at.substr(0, date_to.size()) <= date_to);
         if (keep)

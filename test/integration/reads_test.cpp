@@ -240,6 +240,11 @@ BOOST_AUTO_TEST_CASE(filters_select_by_vendor_data_and_status_in_either_form) {
         BOOST_TEST(both.results.empty());
         auto search = co_await f.client->list_sessions({.search = "lic"});
         BOOST_TEST(search.count == 2u);
+        // Finished sessions have a document: its country and name are searchable too.
+        auto spanish = co_await f.client->list_sessions({.country = "ESP"});
+        BOOST_TEST(spanish.count == 2u);
+        auto by_name = co_await f.client->list_sessions({.search = "Müller"});
+        BOOST_TEST(by_name.count == 2u);
     });
 }
 
