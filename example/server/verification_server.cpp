@@ -20,11 +20,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
 using asio::ip::tcp;
+using request = verification_server::request;
+using response = verification_server::response;
 
 namespace {
 
-using request = http::request<http::string_body>;
-using response = http::response<http::string_body>;
 constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view verifications = "/verifications";
 
@@ -91,84 +91,81 @@ asio::awaitable<void> verification_server::serve(tcp::socket socket) {
         auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, tuple);
         if (read_ec)
             break;
-        const auto& in = parser.get();
-        std::string_view target = in.target();
-        response out;
-
-        if (in.method() == http::verb::post && target == verifications) {
-            boost::system::error_code parse_ec;
-            auto body = json::parse(in.body(), parse_ec);
-            const auto* user = body.is_object() ? body.as_object().if_contains("user_id") : nullptr;
-            if (parse_ec || user == nullptr || !user->is_string() ||
-                !plain_id(user->get_string())) {
-                out = answer(in, http::status::bad_request,
-                             {{"error", "send {\"user_id\": \"...\"} with a plain id"}});
-            } else {
-                std::string user_id{user->get_string()};
-                didit::diagnostics diag;
-                std::tuple<didit::error_code, didit::session> created;
-                if (client_.generation() == didit::api_generation::v3)
-                    created = co_await client_.create_workflow_session(
-                        {.workflow_id = settings_.workflow_id,
-                         .vendor_data = user_id,
-                         .callback = settings_.callback_url},
-                        diag, tuple);
-                else
-                    created = co_await client_.create_session(
-                        {.callback = settings_.callback_url, .vendor_data = user_id}, diag, tuple);
-                auto& [ec, session] = created;
-                if (ec) {
-                    out = answer(in, http::status::bad_gateway, {{"error", error_kind(ec)}});
-                } else {
-                    registry_.started(user_id, session.session_id);
-                    out = answer(in, http::status::created,
-                                 {{"user_id", user_id},
-                                  {"session_id", session.session_id},
-                                  {"url", session.url}});
-                }
-            }
-        } else if (in.method() == http::verb::post && target == "/webhooks/didit") {
-            didit::webhook_headers headers{in["X-Signature"], in["X-Signature-V2"],
-                                           in["X-Signature-Simple"], in["X-Timestamp"]};
-            didit::diagnostics diag;
-            auto event = didit::verify_webhook(in.body(), headers, settings_.webhook_secret,
-                                               std::chrono::system_clock::now(), diag);
-            if (!event) {
-                auto kind = static_cast<didit::webhook_error>(event.error().value());
-                auto status = kind == didit::webhook_error::malformed_body
-                                  ? http::status::bad_request
-                                  : http::status::unauthorized;
-                out = answer(in, status, {{"error", didit::to_string(kind)}});
-            } else if (!replays_.first_time(event->event_id)) {
-                ++duplicates_; // handled already: acknowledge so it is not retried
-                out = answer(in, http::status::ok, {{"duplicate", true}});
-            } else {
-                if (event->vendor_data)
-                    registry_.reported(*event->vendor_data, event->session_id, event->status.text);
-                out = answer(in, http::status::ok, {{"received", true}});
-            }
-        } else if (in.method() == http::verb::get && target.starts_with(verifications) &&
-                   target.size() > verifications.size() + 1 &&
-                   target[verifications.size()] == '/') {
-            auto user = target.substr(verifications.size() + 1);
-            auto found = plain_id(user) ? registry_.latest(user) : std::nullopt;
-            if (found)
-                out = answer(in, http::status::ok,
-                             {{"user_id", user},
-                              {"session_id", found->session_id},
-                              {"status", found->status}});
-            else
-                out = answer(in, http::status::not_found, {{"error", "no verification"}});
-        } else {
-            out = answer(in, http::status::not_found, {{"error", "no such endpoint"}});
-        }
-
+        auto out = co_await dispatch(parser.get());
         auto [write_ec, written] = co_await http::async_write(stream, out, tuple);
         if (write_ec || !out.keep_alive())
             break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<response> verification_server::dispatch(const request& in) {
+    std::string_view target = in.target();
+    if (in.method() == http::verb::post && target == verifications)
+        co_return co_await start_verification(in);
+    if (in.method() == http::verb::post && target == "/webhooks/didit")
+        co_return receive_webhook(in);
+    if (in.method() == http::verb::get && target.starts_with(verifications) &&
+        target.size() > verifications.size() + 1 && target[verifications.size()] == '/')
+        co_return report_status(in, target.substr(verifications.size() + 1));
+    co_return answer(in, http::status::not_found, {{"error", "no such endpoint"}});
+}
+
+asio::awaitable<response> verification_server::start_verification(const request& in) {
+    boost::system::error_code parse_ec;
+    auto body = json::parse(in.body(), parse_ec);
+    const auto* user = body.is_object() ? body.as_object().if_contains("user_id") : nullptr;
+    if (parse_ec || user == nullptr || !user->is_string() || !plain_id(user->get_string()))
+        co_return answer(in, http::status::bad_request,
+                         {{"error", "send {\"user_id\": \"...\"} with a plain id"}});
+    std::string user_id{user->get_string()};
+    didit::diagnostics diag;
+    std::tuple<didit::error_code, didit::session> created;
+    if (client_.generation() == didit::api_generation::v3)
+        created = co_await client_.create_workflow_session({.workflow_id = settings_.workflow_id,
+                                                            .vendor_data = user_id,
+                                                            .callback = settings_.callback_url},
+                                                           diag, tuple);
+    else
+        created = co_await client_.create_session(
+            {.callback = settings_.callback_url, .vendor_data = user_id}, diag, tuple);
+    auto& [ec, session] = created;
+    if (ec)
+        co_return answer(in, http::status::bad_gateway, {{"error", error_kind(ec)}});
+    registry_.started(user_id, session.session_id);
+    co_return answer(
+        in, http::status::created,
+        {{"user_id", user_id}, {"session_id", session.session_id}, {"url", session.url}});
+}
+
+response verification_server::receive_webhook(const request& in) {
+    didit::webhook_headers headers{in["X-Signature"], in["X-Signature-V2"],
+                                   in["X-Signature-Simple"], in["X-Timestamp"]};
+    auto event = didit::verify_webhook(in.body(), headers, settings_.webhook_secret,
+                                       std::chrono::system_clock::now());
+    if (!event) {
+        auto kind = static_cast<didit::webhook_error>(event.error().value());
+        auto status = kind == didit::webhook_error::malformed_body ? http::status::bad_request
+                                                                   : http::status::unauthorized;
+        return answer(in, status, {{"error", didit::to_string(kind)}});
+    }
+    if (!replays_.first_time(event->event_id)) {
+        ++duplicates_; // handled already: acknowledge so that it is not retried
+        return answer(in, http::status::ok, {{"duplicate", true}});
+    }
+    if (event->vendor_data)
+        registry_.reported(*event->vendor_data, event->session_id, event->status.text);
+    return answer(in, http::status::ok, {{"received", true}});
+}
+
+response verification_server::report_status(const request& in, std::string_view user) const {
+    auto found = plain_id(user) ? registry_.latest(user) : std::nullopt;
+    if (!found)
+        return answer(in, http::status::not_found, {{"error", "no verification"}});
+    return answer(
+        in, http::status::ok,
+        {{"user_id", user}, {"session_id", found->session_id}, {"status", found->status}});
 }
 
 } // namespace example

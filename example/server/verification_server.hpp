@@ -15,10 +15,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace example {
 
@@ -43,9 +46,21 @@ public:
     const verification_registry& registry() const { return registry_; }
     std::uint64_t duplicate_webhooks() const { return duplicates_.load(); }
 
+    using request = boost::beast::http::request<boost::beast::http::string_body>;
+    using response = boost::beast::http::response<boost::beast::http::string_body>;
+
 private:
     boost::asio::awaitable<void> accept_loop();
+    /// One connection: requests answered in order, kept alive while the client wants.
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<response> dispatch(const request& in);
+
+    /// POST /verifications: a session for the user, and where to send them.
+    boost::asio::awaitable<response> start_verification(const request& in);
+    /// POST /webhooks/didit: only verified, first-seen deliveries change a status.
+    response receive_webhook(const request& in);
+    /// GET /verifications/{user}.
+    response report_status(const request& in, std::string_view user) const;
 
     boost::asio::io_context& io_;
     didit::client& client_;
