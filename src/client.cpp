@@ -1,10 +1,7 @@
 #include <didit/client.hpp>
 
-#include "api_call.hpp"
+#include "call_operation.hpp"
 #include "client_impl.hpp"
-#include "exchange.hpp"
-#include "operation.hpp"
-#include "response_mapping.hpp"
 #include "v1_codec.hpp"
 #include "v3_codec.hpp"
 
@@ -13,7 +10,6 @@
 namespace didit {
 
 namespace asio = boost::asio;
-using detail::flow_result;
 
 client::client(executor_type executor, config cfg)
     : impl_(detail::client_impl::create(std::move(executor), std::move(cfg))) {}
@@ -36,18 +32,33 @@ client::~client() {
 }
 
 client::executor_type client::get_executor() const noexcept {
-    return impl_->executor;
+    return impl_ ? impl_->executor : executor_type{};
 }
 
 api_generation client::generation() const noexcept {
-    return impl_->generation;
+    return impl_ ? impl_->generation : api_generation::v1;
 }
 
 client_stats client::stats() const noexcept {
     if (!impl_)
         return {}; // moved from
-    return {impl_->token_requests.load(std::memory_order_relaxed),
-            impl_->connections_opened.load(std::memory_order_relaxed)};
+    auto count = [](const std::atomic<std::uint64_t>& n) {
+        return n.load(std::memory_order_relaxed);
+    };
+    const auto& calls = impl_->counters;
+    return {count(impl_->token_requests),
+            count(impl_->connections_opened),
+            count(calls.attempts),
+            count(calls.retries),
+            count(calls.rate_limited_received),
+            count(calls.budget_waits)};
+}
+
+void client::cancel() {
+    if (!impl_)
+        return;
+    auto strand = impl_->strand;
+    asio::post(strand, [impl = impl_] { impl->cancel_all(); });
 }
 
 namespace detail {
@@ -57,77 +68,70 @@ std::string_view generation_name(api_generation generation) {
     return generation == api_generation::v1 ? "v1 (client credentials)" : "v3 (API key)";
 }
 
-/// Creates a session: POST `path` with the encoded body, in the generation that has it.
-asio::awaitable<flow_result<session>>
-create_session_flow(std::shared_ptr<client_impl> impl, encoded_request request,
-                    api_generation needs, std::string_view path, operation_state& op) {
-    auto& diag = op.diag;
-    if (impl->generation != needs) {
-        diag.message = "this operation needs a " + std::string{generation_name(needs)} + " client";
-        co_return flow_result<session>{error::unsupported_operation, {}};
-    }
-    if (!request.problem.empty()) {
-        diag.message = std::move(request.problem);
-        co_return flow_result<session>{error::invalid_request, {}};
-    }
-    const auto target = impl->target(path);
-    incoming_response response;
-    auto ec =
-        co_await call_api(impl, {"POST", target, "application/json", request.body}, response, op);
-    if (ec)
-        co_return flow_result<session>{ec, {}};
-    if (auto status_ec = error_for_api_status(response.status)) {
-        describe_failure(response.status, response.body, response.retry_after, diag);
-        co_return flow_result<session>{status_ec, {}};
-    }
-    diag.http_status = static_cast<int>(response.status);
-    auto created = parse_session(response.body, diag);
-    if (!created)
-        co_return flow_result<session>{created.error(), {}};
-    co_return flow_result<session>{error_code{}, std::move(*created)};
+/// The problem with creating a session through `needs` on this client, if any.
+std::string wrong_generation(const client_impl& impl, api_generation needs) {
+    if (impl.generation == needs)
+        return {};
+    return "this operation needs a " + std::string{generation_name(needs)} + " client";
 }
 
-void start_create(std::shared_ptr<client_impl> impl, encoded_request request, api_generation needs,
-                  std::string_view path, diagnostics* diag, session_handler handler) {
-    auto strand = impl->strand;
-    auto executor = impl->executor;
-    auto limit = impl->cfg.request_timeout;
-    run_operation<session>(strand, executor, limit, /*repeatable=*/false, diag, std::move(handler),
-                           [impl = std::move(impl), request = std::move(request), needs,
-                            path](operation_state& op) mutable {
-                               return create_session_flow(std::move(impl), std::move(request),
-                                                          needs, path, op);
-                           });
+flow_result<session> read_created_session(incoming_response& response, diagnostics& diag) {
+    auto created = parse_session(response.body, diag);
+    if (!created)
+        return {created.error(), {}};
+    return {error_code{}, std::move(*created)};
+}
+
+void start_create(std::shared_ptr<client_impl> impl, encoded_request request, diagnostics* diag,
+                  session_handler handler) {
+    // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
+    // returns the unfinished session it already made (API reference 2.2).
+    call_shape shape{
+        .method = "POST", .repeatable = request.idempotent, .scope = rate_scope::create_session};
+    start_call<session>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+                        &read_created_session);
 }
 
 } // namespace
 
-encoded_request encode_create_session(const session_request& request) {
+encoded_request encode_create_session(const client_impl* impl, const session_request& request) {
+    if (impl == nullptr)
+        return refuse_moved_from();
+    if (auto problem = wrong_generation(*impl, api_generation::v1); !problem.empty())
+        return refuse(std::move(problem), error::unsupported_operation);
     encoded_request encoded;
     encoded.problem = check_session_request(request);
-    if (encoded.problem.empty())
+    if (encoded.problem.empty()) {
+        encoded.target = impl->target("/v1/session/");
         encoded.body = create_session_body(request);
+    }
     return encoded;
 }
 
-encoded_request encode_create_workflow_session(const workflow_session_request& request) {
+encoded_request encode_create_workflow_session(const client_impl* impl,
+                                               const workflow_session_request& request) {
+    if (impl == nullptr)
+        return refuse_moved_from();
+    if (auto problem = wrong_generation(*impl, api_generation::v3); !problem.empty())
+        return refuse(std::move(problem), error::unsupported_operation);
     encoded_request encoded;
     encoded.problem = check_workflow_session_request(request);
-    if (encoded.problem.empty())
+    if (encoded.problem.empty()) {
+        encoded.target = impl->target("/v3/session/");
         encoded.body = workflow_session_body(request);
+        encoded.idempotent = !request.vendor_data.empty();
+    }
     return encoded;
 }
 
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler) {
-    start_create(std::move(impl), std::move(request), api_generation::v1, "/v1/session/", diag,
-                 std::move(handler));
+    start_create(std::move(impl), std::move(request), diag, std::move(handler));
 }
 
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
                                    diagnostics* diag, session_handler handler) {
-    start_create(std::move(impl), std::move(request), api_generation::v3, "/v3/session/", diag,
-                 std::move(handler));
+    start_create(std::move(impl), std::move(request), diag, std::move(handler));
 }
 
 } // namespace detail

@@ -1,5 +1,6 @@
 #include "client_impl.hpp"
 
+#include "local_rate_budget.hpp"
 #include "tls.hpp"
 #include "v1_codec.hpp"
 
@@ -50,6 +51,8 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
                          origin auth)
     : executor(executor), strand(make_client_strand(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
+      budget(cfg.rate_limits.enabled ? std::make_unique<local_rate_budget>(cfg.rate_limits)
+                                     : nullptr),
       api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {
     if (generation != api_generation::v1)
@@ -61,7 +64,8 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
         strand, separate_auth_pool ? *separate_auth_pool : api_pool,
         token_endpoint{auth.path_prefix + "/auth/v2/token/",
                        basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
-                       cfg.max_response_bytes, &token_requests});
+                       cfg.max_response_bytes, &token_requests},
+        cfg.retry, counters, jitter, operations);
 }
 
 } // namespace didit::detail

@@ -3,8 +3,11 @@
 // pools and the credentials (a token cache for v1, the API key for v3), all used from one
 // strand.
 
+#include "call_pipeline.hpp"
 #include "connection_pool.hpp"
+#include "operation.hpp"
 #include "origin.hpp"
+#include "rate_budget.hpp"
 #include "token_source.hpp"
 
 #include <didit/config.hpp>
@@ -30,6 +33,7 @@ public:
     // Counters first: the pools and the token source below keep pointers to them.
     std::atomic<std::uint64_t> token_requests{0};
     std::atomic<std::uint64_t> connections_opened{0};
+    call_counters counters;
 
     boost::asio::any_io_executor executor; ///< the user's executor: default for handlers
     boost::asio::any_io_executor strand;   ///< guards everything below
@@ -37,6 +41,9 @@ public:
     const api_generation generation;
     const std::string api_prefix; ///< path prefix of api_url, "" or "/prefix"
     boost::asio::ssl::context tls;
+    jitter_source jitter;                ///< used on the strand
+    operation_registry operations;       ///< the calls in flight, for cancel_all()
+    std::unique_ptr<rate_budget> budget; ///< null when config.rate_limits is off
     connection_pool api_pool;
     std::unique_ptr<connection_pool> separate_auth_pool; ///< v1, when auth is another server
     std::unique_ptr<token_source> tokens;                ///< v1 only
@@ -47,6 +54,23 @@ public:
         std::string out;
         out.reserve(api_prefix.size() + path.size());
         return out.append(api_prefix).append(path);
+    }
+
+    /// What an API call of this client uses; `owner` is this client's shared state.
+    call_context api_context(std::shared_ptr<void> owner) {
+        return {.pool = api_pool,
+                .tokens = tokens.get(),
+                .budget = budget.get(),
+                .policy = cfg.retry,
+                .counters = counters,
+                .jitter = jitter,
+                .owner = std::move(owner)};
+    }
+
+    /// Stops every call in flight (token refreshes included) and closes idle connections.
+    void cancel_all() {
+        operations.stop_all();
+        close_idle_connections();
     }
 
     void close_idle_connections() {

@@ -22,6 +22,7 @@ struct connection {
     std::string write_buffer;
     clock::time_point idle_since{};
     bool established = false;
+    bool connecting = false;     ///< handed out to be connected; counted by the pool until done
     std::uint32_t exchanges = 0; ///< completed request/response pairs
 
     /// An idle HTTP/1.1 connection receives nothing. If the peer closed it, or sent anything

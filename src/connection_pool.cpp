@@ -4,7 +4,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 
@@ -14,10 +13,32 @@ namespace asio = boost::asio;
 using asio::as_tuple;
 using asio::use_awaitable;
 
+/// A call waiting in line. Lives in the waiting coroutine's frame; leaves the line when that
+/// frame goes, whatever the reason.
+struct connection_pool::waiter {
+    waiter(connection_pool& pool, const asio::any_io_executor& strand)
+        : pool(pool), wake(strand, clock::time_point::max()),
+          position(pool.waiters_.insert(pool.waiters_.end(), this)) {}
+    waiter(const waiter&) = delete;
+    waiter& operator=(const waiter&) = delete;
+    ~waiter() {
+        if (queued)
+            pool.waiters_.erase(position);
+    }
+
+    connection_pool& pool;
+    asio::steady_timer wake; ///< cancelled when served
+    std::list<waiter*>::iterator position;
+    bool queued = true;
+    lease granted;
+    error_code failure;
+    diagnostics failure_diag;
+};
+
 connection_pool::connection_pool(const asio::any_io_executor& strand, origin server,
                                  asio::ssl::context& tls, pool_settings settings)
     : strand_(strand), server_(std::move(server)), tls_(tls), settings_(settings),
-      slot_freed_(strand, clock::time_point::max()), idle_sweep_(strand) {}
+      idle_sweep_(strand) {}
 
 connection_pool::~connection_pool() {
     for (auto& conn : idle_)
@@ -25,6 +46,12 @@ connection_pool::~connection_pool() {
 }
 
 connection_pool::lease connection_pool::try_acquire() {
+    if (!waiters_.empty())
+        return {};
+    return take();
+}
+
+connection_pool::lease connection_pool::take() {
     auto now = clock::now();
     while (!idle_.empty()) {
         auto conn = std::move(idle_.back());
@@ -35,26 +62,56 @@ connection_pool::lease connection_pool::try_acquire() {
         }
         return lease{this, std::move(conn)};
     }
-    if (open_ < settings_.max_connections) {
-        ++open_;
-        return lease{this, std::make_unique<connection>(strand_, tls_)};
-    }
-    return {};
+    bool probing = failing_ && connecting_ > 0; // during an outage, one connect at a time
+    if (open_ >= settings_.max_connections || probing)
+        return {};
+    ++open_;
+    ++connecting_;
+    auto conn = std::make_unique<connection>(strand_, tls_);
+    conn->connecting = true;
+    return lease{this, std::move(conn)};
 }
 
-asio::awaitable<std::pair<error_code, connection_pool::lease>> connection_pool::acquire() {
-    for (;;) {
-        if (auto conn = try_acquire())
-            co_return std::pair{error_code{}, std::move(conn)};
-        co_await slot_freed_.async_wait(as_tuple(use_awaitable));
-        auto state = co_await asio::this_coro::cancellation_state;
-        if (state.cancelled() != asio::cancellation_type::none)
+asio::awaitable<std::pair<error_code, connection_pool::lease>>
+connection_pool::checkout(lease taken, diagnostics& diag) {
+    if (!taken) {
+        waiter in_line{*this, strand_};
+        co_await in_line.wake.async_wait(as_tuple(use_awaitable));
+        if (in_line.queued) // woken by cancellation, not served
             co_return std::pair{error_code{asio::error::operation_aborted}, lease{}};
+        if (in_line.failure) {
+            diag.message = in_line.failure_diag.message;
+            co_return std::pair{in_line.failure, lease{}};
+        }
+        taken = std::move(in_line.granted);
+    }
+    if (taken->established)
+        co_return std::pair{error_code{}, std::move(taken)};
+
+    auto ec = co_await establish(*taken, diag);
+    connect_finished(*taken);
+    if (ec) {
+        if (ec != asio::error::operation_aborted) {
+            failing_ = true;
+            fail_waiters(ec, diag);
+        }
+        co_return std::pair{ec, lease{}}; // `taken` is discarded, freeing its slot
+    }
+    failing_ = false;
+    serve_waiters(); // the probe succeeded: the line may connect in parallel again
+    co_return std::pair{error_code{}, std::move(taken)};
+}
+
+void connection_pool::connect_finished(connection& conn) {
+    if (conn.connecting) {
+        conn.connecting = false;
+        --connecting_;
     }
 }
 
 asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnostics& diag) {
     auto& tcp = conn.stream.next_layer();
+    certificate_refused_ = false;
     if (!endpoints_) {
         asio::ip::tcp::resolver resolver{strand_};
         auto [ec, results] =
@@ -93,9 +150,12 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
     if (handshake_ec) {
         if (handshake_ec == asio::error::operation_aborted)
             co_return handshake_ec;
-        if (handshake_ec == boost::beast::error::timeout)
+        if (handshake_ec == boost::beast::error::timeout) {
+            diag.message = "the TLS handshake did not complete within handshake_timeout";
             co_return error::handshake_timeout;
+        }
         auto why = verification_failure(conn.stream.native_handle());
+        certificate_refused_ = !why.empty();
         diag.message = why.empty() ? "TLS handshake failed: " + handshake_ec.message()
                                    : "the server's certificate was rejected: " + std::string{why};
         co_return error::tls_failed;
@@ -106,17 +166,42 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
     co_return error_code{};
 }
 
+void connection_pool::serve_waiters() {
+    while (!waiters_.empty()) {
+        auto conn = take();
+        if (!conn)
+            return;
+        auto* next = waiters_.front();
+        waiters_.pop_front();
+        next->queued = false;
+        next->granted = std::move(conn);
+        next->wake.cancel();
+    }
+}
+
+void connection_pool::fail_waiters(error_code ec, const diagnostics& diag) {
+    while (!waiters_.empty()) {
+        auto* next = waiters_.front();
+        waiters_.pop_front();
+        next->queued = false;
+        next->failure = ec;
+        next->failure_diag.message = diag.message;
+        next->wake.cancel();
+    }
+}
+
 void connection_pool::give_back(std::unique_ptr<connection> conn) {
     conn->idle_since = clock::now();
     idle_.push_back(std::move(conn));
     arm_idle_sweep();
-    wake_waiters();
+    serve_waiters();
 }
 
 void connection_pool::discard(std::unique_ptr<connection> conn) {
+    connect_finished(*conn);
     conn->close();
     --open_;
-    wake_waiters();
+    serve_waiters();
 }
 
 void connection_pool::close_idle() {
@@ -126,7 +211,7 @@ void connection_pool::close_idle() {
     }
     idle_.clear();
     idle_sweep_.cancel();
-    wake_waiters();
+    serve_waiters();
 }
 
 bool connection_pool::expired(const connection& conn, clock::time_point now) const {
@@ -163,7 +248,7 @@ void connection_pool::close_expired() {
     }
     if (kept != idle_.size()) {
         idle_.resize(kept);
-        wake_waiters();
+        serve_waiters();
     }
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Keep-alive connections to one server, at most a configured number, reused most-recent
-// first. Used only from the client's strand.
+// first. Calls that find none free queue in arrival order and are served one per freed slot.
+// While connecting to the server fails, one connect at a time probes it and the queued calls
+// share its outcome, so an outage causes no connect storm. Used only from the client's strand.
 
 #include "connection.hpp"
 #include "origin.hpp"
@@ -14,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -55,8 +58,10 @@ public:
         explicit operator bool() const { return conn_ != nullptr; }
         connection* operator->() const { return conn_.get(); }
         connection& operator*() const { return *conn_; }
+        const origin& pool_server() const { return pool_->server(); }
 
-        /// Back to the pool for the next request.
+        /// Back to the pool for the next request (only for a connection that is established and
+        /// has no exchange in progress).
         void keep_alive() { pool_->give_back(std::move(conn_)); }
         /// Closes the connection now.
         void reset() {
@@ -72,26 +77,37 @@ public:
     /// Lets idle-expiry timers find out whether the pool still exists.
     void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-    /// A live idle connection, or a new unconnected one when under the limit; otherwise an
-    /// empty lease. Never waits.
+    /// Never waits: a live idle connection, or a new unconnected one when under the limit;
+    /// empty when calls are queued (no one overtakes them), at the limit, or while a probe
+    /// connect is in flight during an outage.
     lease try_acquire();
 
-    /// Like try_acquire, but waits for a connection to be given back or closed.
-    /// Completes with operation_aborted when the calling coroutine is cancelled.
-    boost::asio::awaitable<std::pair<error_code, lease>> acquire();
-
-    /// Connects and handshakes a new connection, with the configured time limits.
-    boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag);
+    /// An established connection: `taken` if it is one (from try_acquire), else after waiting
+    /// in line for a slot and connecting it. Fails with the connect error (diagnostics filled),
+    /// with the error of the probe connect it waited for, or with operation_aborted when the
+    /// calling coroutine is cancelled (it then leaves the line).
+    boost::asio::awaitable<std::pair<error_code, lease>> checkout(lease taken, diagnostics& diag);
 
     /// Closes every idle connection and stops the idle timer, so the pool holds no work.
     void close_idle();
 
     const origin& server() const { return server_; }
 
+    /// Whether the certificate of the server was refused by the last failed connect.
+    bool last_failure_was_certificate() const { return certificate_refused_; }
+
 private:
+    struct waiter;
+
+    lease take();
     void give_back(std::unique_ptr<connection> conn);
     void discard(std::unique_ptr<connection> conn);
-    void wake_waiters() { slot_freed_.cancel(); }
+    void connect_finished(connection& conn);
+    /// Hands freed slots to queued calls, first come first served.
+    void serve_waiters();
+    /// Fails every queued call with the outcome of the connect they waited behind.
+    void fail_waiters(error_code ec, const diagnostics& diag);
+    boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag);
     bool expired(const connection& conn, clock::time_point now) const;
     void arm_idle_sweep();
     void close_expired();
@@ -102,7 +118,10 @@ private:
     pool_settings settings_;
     std::vector<std::unique_ptr<connection>> idle_; ///< oldest first
     std::size_t open_ = 0;                          ///< idle + on loan
-    boost::asio::steady_timer slot_freed_;          ///< cancelled to wake waiters
+    std::size_t connecting_ = 0;                    ///< handed out and not yet connected
+    bool failing_ = false;                          ///< the last connect failed
+    bool certificate_refused_ = false;
+    std::list<waiter*> waiters_; ///< in arrival order
     boost::asio::steady_timer idle_sweep_;
     bool sweep_armed_ = false;
     std::weak_ptr<void> owner_;

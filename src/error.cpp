@@ -53,6 +53,12 @@ const char* describe(error e) noexcept {
     case error::unsupported_operation:
         return "the configured API generation has no such operation (config.api_key selects "
                "v3, client credentials v1); nothing was sent";
+    case error::service_unavailable:
+        return "the API is temporarily unavailable (503) and processed nothing; retry after "
+               "diagnostics.retry_after or later";
+    case error::client_moved_from:
+        return "the operation was started on a moved-from didit::client; use the client it was "
+               "moved to. Nothing was sent";
     }
     return "unknown didit error";
 }
@@ -76,6 +82,7 @@ public:
         case error::rate_limited:
             return make_error_condition(condition::rate_limited);
         case error::server_error:
+        case error::service_unavailable:
             return make_error_condition(condition::server_error);
         case error::invalid_response:
         case error::response_too_large:
@@ -109,12 +116,13 @@ public:
 
     bool equivalent(const error_code& code, int cv) const noexcept override {
         if (static_cast<condition>(cv) == condition::retryable) {
-            // Only failures where repeating cannot duplicate an effect.
+            // Only failures the retry policy repeats for every operation: the service processed
+            // nothing, or (connection_lost) only repeatable operations report it.
             if (code.category() != didit::error_category())
                 return false;
             switch (static_cast<error>(code.value())) {
             case error::rate_limited:
-            case error::server_error:
+            case error::service_unavailable:
             case error::connect_failed:
             case error::connect_timeout:
             case error::handshake_timeout:
@@ -174,6 +182,10 @@ const char* to_string(error e) noexcept {
         return "connection_lost";
     case error::unsupported_operation:
         return "unsupported_operation";
+    case error::service_unavailable:
+        return "service_unavailable";
+    case error::client_moved_from:
+        return "client_moved_from";
     }
     return "unknown";
 }

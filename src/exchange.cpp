@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -20,10 +21,18 @@ namespace {
 
 constexpr std::size_t max_header_bytes = 16 * 1024;
 
-/// The error for a failed write or read, once the request may have left.
-error_code classify_exchange_failure(error_code ec, bool repeatable, diagnostics& diag) {
+/// The failure of a write or read after the request may have left.
+error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, diagnostics& diag) {
     if (ec == asio::error::operation_aborted)
         return ec;
+    if (ec == boost::beast::error::timeout) {
+        diag.message =
+            "the attempt did not complete within retry.attempt_timeout (" +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::milliseconds>(attempt_timeout).count()) +
+            " ms)";
+        return error::request_timeout;
+    }
     if (ec == http::error::body_limit || ec == http::error::header_limit ||
         ec == http::error::buffer_overflow) {
         diag.message = "the response exceeds the size limit";
@@ -35,8 +44,20 @@ error_code classify_exchange_failure(error_code ec, bool repeatable, diagnostics
         return error::invalid_response;
     }
     diag.message = "the connection broke before the response was complete: " + ec.message();
-    return repeatable ? error_code{error::connection_lost} : error_code{error::outcome_unknown};
+    return error::connection_lost;
 }
+
+/// Marks the connection as the operation's current I/O for as long as it is in scope.
+class io_scope {
+public:
+    io_scope(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
+    io_scope(const io_scope&) = delete;
+    io_scope& operator=(const io_scope&) = delete;
+    ~io_scope() { op_.in_io = nullptr; }
+
+private:
+    operation_state& op_;
+};
 
 } // namespace
 
@@ -54,75 +75,60 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     out.append("\r\n").append(request.body);
 }
 
-/// Marks the connection as the operation's current I/O for as long as it is in scope.
-class io_scope {
-public:
-    io_scope(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
-    io_scope(const io_scope&) = delete;
-    io_scope& operator=(const io_scope&) = delete;
-    ~io_scope() { op_.in_io = nullptr; }
-
-private:
-    operation_state& op_;
-};
-
-asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_request& request,
-                                     std::size_t max_response_bytes, incoming_response& response,
-                                     operation_state& op) {
+asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
+                                        const outgoing_request& request,
+                                        const exchange_options& options,
+                                        incoming_response& response, operation_state& op) {
     auto& diag = op.diag;
-    for (bool first_attempt = true;; first_attempt = false) {
-        auto conn = pool.try_acquire(); // the common case needs no coroutine frame
-        if (!conn) {
-            auto acquired = co_await pool.acquire();
-            if (acquired.first)
-                co_return acquired.first;
-            conn = std::move(acquired.second);
-        }
-        io_scope in_io{op, *conn};
-        bool reused = conn->established;
-        if (!reused) {
-            auto ec = co_await pool.establish(*conn, diag);
-            if (ec)
-                co_return ec;
-        }
-
-        format_request(conn->write_buffer, pool.server().host_header, request);
-        diag.request_sent = true;
-        auto [write_ec, written] = co_await asio::async_write(
-            conn->stream, asio::buffer(conn->write_buffer), as_tuple(use_awaitable));
-        http::response_parser<http::string_body> parser;
-        parser.header_limit(max_header_bytes);
-        parser.body_limit(max_response_bytes);
-        error_code ec = write_ec;
-        if (!ec) {
-            auto [read_ec, read] = co_await http::async_read(conn->stream, conn->read_buffer,
-                                                             parser, as_tuple(use_awaitable));
-            ec = read_ec;
-        }
-        if (ec) {
-            // A reused connection that broke before any response byte most likely timed out
-            // on the server's side; for a repeatable request, one fresh try is safe.
-            bool nothing_received = write_ec || !parser.got_some();
-            if (reused && nothing_received && request.repeatable && first_attempt &&
-                ec != asio::error::operation_aborted) {
-                diag.request_sent = false;
-                continue;
-            }
-            co_return classify_exchange_failure(ec, request.repeatable, diag);
-        }
-
-        auto& message = parser.get();
-        response.status = message.result_int();
-        response.retry_after = message[http::field::retry_after];
-        response.content_type = message[http::field::content_type];
-        response.content_disposition = message[http::field::content_disposition];
-        bool keep_alive = message.keep_alive();
-        response.body = std::move(message.body());
-        ++conn->exchanges;
-        if (keep_alive)
-            conn.keep_alive();
-        co_return error_code{};
+    io_scope in_io{op, *conn};
+    auto& tcp = conn->stream.next_layer();
+    format_request(conn->write_buffer, conn.pool_server().host_header, request);
+    if (options.attempt_timeout.count() > 0)
+        tcp.expires_after(options.attempt_timeout);
+    diag.request_sent = true;
+    op.in_flight = true;
+    auto [write_ec, written] = co_await asio::async_write(
+        conn->stream, asio::buffer(conn->write_buffer), as_tuple(use_awaitable));
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(max_header_bytes);
+    parser.body_limit(options.max_response_bytes);
+    error_code ec = write_ec;
+    if (!ec) {
+        auto [read_ec, read] = co_await http::async_read(conn->stream, conn->read_buffer, parser,
+                                                         as_tuple(use_awaitable));
+        ec = read_ec;
     }
+    if (ec) { // `conn` is closed on the way out: a broken exchange leaves the stream unusable
+        attempt_facts facts{.failure = describe_io_failure(ec, options.attempt_timeout, diag),
+                            .sent = true};
+        if (facts.failure == error::response_too_large && parser.is_header_done()) {
+            // An answer too big for us: what it said is known, what it carried is not, and
+            // asking again would bring the same.
+            facts.status = parser.get().result_int();
+            facts.unreadable = true;
+            facts.permanent = true;
+        }
+        co_return facts;
+    }
+    if (options.attempt_timeout.count() > 0)
+        tcp.expires_never();
+
+    auto& message = parser.get();
+    response.status = message.result_int();
+    response.retry_after = message[http::field::retry_after];
+    response.content_type = message[http::field::content_type];
+    response.content_disposition = message[http::field::content_disposition];
+    if (options.read_rate_headers) {
+        response.rate_limit = message["X-RateLimit-Limit"];
+        response.rate_remaining = message["X-RateLimit-Remaining"];
+        response.rate_reset = message["X-RateLimit-Reset"];
+    }
+    bool keep_alive = message.keep_alive();
+    response.body = std::move(message.body());
+    ++conn->exchanges;
+    if (keep_alive)
+        conn.keep_alive();
+    co_return attempt_facts{.status = response.status, .sent = true};
 }
 
 } // namespace didit::detail

@@ -1,12 +1,10 @@
 #pragma once
-// One HTTP request/response over a pooled connection, with the rules for when a request
-// may go out again.
+// One attempt: one HTTP request and its response over an established pooled connection. What
+// the attempt means for the call is decided elsewhere (retry_decision.hpp).
 
 #include "connection_pool.hpp"
 #include "operation.hpp"
-
-#include <didit/diagnostics.hpp>
-#include <didit/error.hpp>
+#include "retry_decision.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -21,9 +19,6 @@ struct outgoing_request {
     std::string_view credentials;  ///< whole header line(s) with CRLF, e.g. the API key; a secret
     std::string_view content_type; ///< "" when there is no body
     std::string_view body;
-    /// Sending it twice does no harm (a token request, a read). Otherwise it is sent again only
-    /// when it provably never reached the server.
-    bool repeatable = false;
 };
 
 struct incoming_response {
@@ -32,18 +27,28 @@ struct incoming_response {
     std::string retry_after;
     std::string content_type;
     std::string content_disposition;
+    // X-RateLimit-*, read only when the caller asks for them.
+    std::string rate_limit;
+    std::string rate_remaining;
+    std::string rate_reset;
+};
+
+struct exchange_options {
+    std::size_t max_response_bytes = 0;
+    clock::duration attempt_timeout{}; ///< zero: none
+    bool read_rate_headers = false;
 };
 
 /// Writes the whole request head and body into `out`, reusing its capacity.
 void format_request(std::string& out, std::string_view host, const outgoing_request& request);
 
-/// Sends `request` and reads the response into `response`. A pooled connection found closed
-/// by the server before the request was written is replaced without the caller noticing.
-/// After the request was written, a broken connection yields error::connection_lost for a
-/// repeatable request (after one retry on a fresh connection if the broken one was reused)
-/// and error::outcome_unknown otherwise. Sets op.diag.request_sent once bytes were written.
-boost::asio::awaitable<error_code> exchange(connection_pool& pool, const outgoing_request& request,
-                                            std::size_t max_response_bytes,
-                                            incoming_response& response, operation_state& op);
+/// Sends `request` on `conn` and reads the response into `response`. The connection goes back
+/// to the pool when the response allows keep-alive and is closed otherwise. Sets op.in_flight
+/// while bytes may be on their way. The facts say what happened; operation_aborted as
+/// failure means the operation was stopped.
+boost::asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
+                                               const outgoing_request& request,
+                                               const exchange_options& options,
+                                               incoming_response& response, operation_state& op);
 
 } // namespace didit::detail

@@ -39,28 +39,86 @@ template <class T>
 using completion_handler =
     boost::asio::any_completion_handler<typename completion_of<T>::signature>;
 
+class operation_registry;
+
 /// What one running operation owns besides its coroutine frames. Used only on the strand.
 struct operation_state {
     explicit operation_state(const boost::asio::any_io_executor& strand) : deadline(strand) {}
     boost::asio::cancellation_signal signal;
     boost::asio::steady_timer deadline;
+    clock::time_point deadline_at = clock::time_point::max();
     diagnostics diag;
     bool timed_out = false;
+    bool stopped = false;
+    /// An attempt's bytes may be on their way: a stop now leaves its effect unknown.
+    bool in_flight = false;
+    /// An earlier attempt may have taken effect without a usable answer.
+    bool ambiguous = false;
     /// The connection the operation is reading or writing, if any. Beast's streams do not
     /// honour per-operation cancellation, so stopping the operation also cancels its I/O.
     connection* in_io = nullptr;
 
+    // Links of the registry of operations in flight (client::cancel()).
+    operation_state* previous = nullptr;
+    operation_state* next = nullptr;
+    operation_registry* registry = nullptr;
+
+    /// True when the request may have taken effect (something was sent and no answer ruled
+    /// it out).
+    bool effect_possible() const { return in_flight || ambiguous; }
+
+    clock::duration time_left(clock::time_point now) const {
+        return deadline_at == clock::time_point::max() ? clock::duration::max() : deadline_at - now;
+    }
+
     void stop() {
+        stopped = true;
         signal.emit(boost::asio::cancellation_type::terminal);
         if (in_io != nullptr)
             in_io->cancel_io();
     }
 };
 
+/// The operations in flight on one client, so that client::cancel() can stop them all.
+/// Used only on the strand.
+class operation_registry {
+public:
+    void add(operation_state& op) {
+        op.registry = this;
+        op.next = head_;
+        if (head_ != nullptr)
+            head_->previous = &op;
+        head_ = &op;
+    }
+    void remove(operation_state& op) {
+        if (op.registry != this)
+            return;
+        (op.previous ? op.previous->next : head_) = op.next;
+        if (op.next != nullptr)
+            op.next->previous = op.previous;
+        op.previous = op.next = nullptr;
+        op.registry = nullptr;
+    }
+    void stop_all() {
+        for (auto* op = head_; op != nullptr;) {
+            auto* next = op->next; // stop() never unlinks synchronously, but be safe
+            op->stop();
+            op = next;
+        }
+    }
+
+private:
+    operation_state* head_ = nullptr;
+};
+
 /// Cancellation makes the next co_await throw; turn that back into an error code so the
-/// flows only deal in error codes.
+/// flows only deal in error codes. Registers the operation while it runs.
 template <class T>
-boost::asio::awaitable<flow_result<T>> catching(boost::asio::awaitable<flow_result<T>> flow) {
+boost::asio::awaitable<flow_result<T>> catching(operation_registry* registry,
+                                                std::shared_ptr<operation_state> state,
+                                                boost::asio::awaitable<flow_result<T>> flow) {
+    if (registry != nullptr)
+        registry->add(*state);
     try {
         co_return co_await std::move(flow);
     } catch (const boost::system::system_error& e) {
@@ -68,15 +126,19 @@ boost::asio::awaitable<flow_result<T>> catching(boost::asio::awaitable<flow_resu
     }
 }
 
-/// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` is emitted, the
-/// flow receives terminal cancellation. `done(state, result)` runs on the strand afterwards.
+/// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
+/// cancellation, the flow receives terminal cancellation; partial and total cancellation are
+/// honoured only while nothing has been sent. `done(state, result)` runs on the strand
+/// afterwards. `registry`, when given, lists the operation while it runs.
 template <class T, class MakeFlow, class Done>
 void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
-                         boost::asio::cancellation_slot outer, MakeFlow make_flow, Done done) {
+                         boost::asio::cancellation_slot outer, operation_registry* registry,
+                         MakeFlow make_flow, Done done) {
     namespace asio = boost::asio;
     auto state = std::make_shared<operation_state>(strand);
     if (limit.count() > 0) {
-        state->deadline.expires_after(limit);
+        state->deadline_at = clock::now() + limit;
+        state->deadline.expires_at(state->deadline_at);
         state->deadline.async_wait([state](error_code ec) {
             if (!ec) {
                 state->timed_out = true;
@@ -86,57 +148,88 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
     }
     if (outer.is_connected()) {
         // The caller may emit from any thread; the flow's state belongs to the strand.
-        outer.assign([state, strand](asio::cancellation_type) {
-            asio::post(strand, [state] { state->stop(); });
+        outer.assign([state, strand](asio::cancellation_type type) {
+            asio::post(strand, [state, type] {
+                bool terminal =
+                    (type & asio::cancellation_type::terminal) != asio::cancellation_type::none;
+                if (terminal || !state->diag.request_sent)
+                    state->stop();
+            });
         });
     }
-    auto flow = catching<T>(make_flow(*state));
+    auto flow = catching<T>(registry, state, make_flow(*state));
     asio::co_spawn(
         strand, std::move(flow),
         asio::bind_cancellation_slot(
             state->signal.slot(), [state, done = std::move(done)](std::exception_ptr failure,
                                                                   flow_result<T> result) mutable {
                 state->deadline.cancel();
+                if (state->registry != nullptr)
+                    state->registry->remove(*state);
                 if (failure)
                     result = {asio::error::no_memory, T{}}; // only bad_alloc escapes the flows
                 done(*state, std::move(result));
             }));
 }
 
+/// The error a stopped operation ends with: a request that may have taken effect and is not
+/// safe to repeat is outcome_unknown; otherwise request_timeout or operation_aborted.
+inline error_code stopped_error(const operation_state& state, bool repeatable) {
+    if (state.effect_possible() && !repeatable)
+        return error::outcome_unknown;
+    if (state.timed_out)
+        return error::request_timeout;
+    return boost::asio::error::operation_aborted;
+}
+
+/// Completes `handler` with `result` on its associated executor (default `default_executor`),
+/// never inline and never inside the client's strand: the result first leaves through a post
+/// to `default_executor`, then goes to the handler's executor (at once when it is that one).
+template <class T, class Executor>
+void complete(const Executor& default_executor, completion_handler<T> handler,
+              flow_result<T> result) {
+    namespace asio = boost::asio;
+    asio::post(default_executor, [default_executor, handler = std::move(handler),
+                                  result = std::move(result)]() mutable {
+        auto executor = asio::get_associated_executor(handler, default_executor);
+        asio::dispatch(executor,
+                       [handler = std::move(handler), result = std::move(result)]() mutable {
+                           auto slot = asio::get_associated_cancellation_slot(handler);
+                           if (slot.is_connected())
+                               slot.clear();
+                           if constexpr (std::is_same_v<T, no_result>)
+                               std::move(handler)(result.first);
+                           else
+                               std::move(handler)(result.first, std::move(result.second));
+                       });
+    });
+}
+
 /// The public operations' driver: runs the flow under config.request_timeout and the
 /// handler's cancellation slot, copies diagnostics out, and completes the handler on its
-/// associated executor (never inline: the flow always starts through co_spawn).
+/// associated executor.
 template <class T, class MakeFlow>
 void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
-                   bool repeatable, diagnostics* user_diag, completion_handler<T> handler,
-                   MakeFlow make_flow) {
+                   operation_registry* registry, bool repeatable, diagnostics* user_diag,
+                   completion_handler<T> handler, MakeFlow make_flow) {
     namespace asio = boost::asio;
     auto outer = asio::get_associated_cancellation_slot(handler);
     spawn_with_deadline<T>(
-        strand, limit, outer, std::move(make_flow),
+        strand, limit, outer, registry, std::move(make_flow),
         [default_executor, repeatable, user_diag,
          handler = std::move(handler)](operation_state& state, flow_result<T> result) mutable {
-            if (state.timed_out && result.first == asio::error::operation_aborted) {
-                // A request that was sent and is not safe to repeat may have taken effect.
-                result.first = state.diag.request_sent && !repeatable
-                                   ? error_code{error::outcome_unknown}
-                                   : error_code{error::request_timeout};
-                state.diag.message = "the operation did not complete within the request timeout";
+            if (state.stopped && result.first == asio::error::operation_aborted) {
+                result.first = stopped_error(state, repeatable);
+                if (state.timed_out)
+                    state.diag.message =
+                        "the operation did not complete within the request timeout";
+                else if (result.first == error::outcome_unknown)
+                    state.diag.message = "the operation was cancelled after its request was sent";
             }
             if (user_diag)
                 *user_diag = std::move(state.diag);
-            auto executor = asio::get_associated_executor(handler, default_executor);
-            asio::dispatch(executor,
-                           [handler = std::move(handler), result = std::move(result)]() mutable {
-                               auto slot = asio::get_associated_cancellation_slot(handler);
-                               if (slot.is_connected())
-                                   slot.clear();
-                               if constexpr (std::is_same_v<T, no_result>)
-                                   std::move(handler)(result.first);
-                               else
-                                   std::move(handler)(result.first, std::move(result.second));
-                           });
+            complete<T>(default_executor, std::move(handler), std::move(result));
         });
 }
 

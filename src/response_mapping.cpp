@@ -57,6 +57,8 @@ error_code error_for_api_status(unsigned status) {
         return error::not_found;
     case 429:
         return error::rate_limited;
+    case 503:
+        return error::service_unavailable;
     default:
         return status >= 500 && status < 600 ? error::server_error : error::unexpected_status;
     }

@@ -3,7 +3,7 @@
 #include <didit/client.hpp>
 
 #include "admin_codec.hpp"
-#include "management_call.hpp"
+#include "call_operation.hpp"
 #include "response_mapping.hpp"
 
 namespace didit::detail {
@@ -28,59 +28,72 @@ flow_result<pdf_document> take_pdf(incoming_response& response, diagnostics& dia
 
 } // namespace
 
-encoded_request encode_status_update(const client_impl& impl, const status_update& update) {
-    if (auto problem = check_status_update(update, impl.generation); !problem.empty())
+encoded_request encode_status_update(const client_impl* impl, const status_update& update) {
+    if (impl == nullptr)
+        return refuse_moved_from();
+    if (auto problem = check_status_update(update, impl->generation); !problem.empty())
         return refuse(std::move(problem));
     auto request = session_call(impl, update.session_id, "update-status/", "update-status/");
-    request.body = status_update_body(update, impl.generation);
+    request.body = status_update_body(update, impl->generation);
     return request;
 }
 
-encoded_request encode_delete_session(const client_impl& impl, std::string_view session_id) {
+encoded_request encode_delete_session(const client_impl* impl, std::string_view session_id) {
     return session_call(impl, session_id, "delete/", "delete/");
 }
 
-encoded_request encode_generate_pdf(const client_impl& impl, std::string_view session_id) {
-    // v3's canonical PDF path has no trailing slash (Didit's own client calls it so).
-    return session_call(impl, session_id, "generate-pdf/", "generate-pdf");
+encoded_request encode_generate_pdf(const client_impl* impl, std::string_view session_id) {
+    // With the slash in both generations: the service redirects v3's slash-less form, and a
+    // redirect must not be followed with credentials (API reference 2.7).
+    return session_call(impl, session_id, "generate-pdf/", "generate-pdf/");
 }
 
-encoded_request encode_batch_deletion(const client_impl& impl, const batch_deletion& deletion) {
-    if (impl.generation != api_generation::v3)
+encoded_request encode_batch_deletion(const client_impl* impl, const batch_deletion& deletion) {
+    if (impl == nullptr)
+        return refuse_moved_from();
+    if (impl->generation != api_generation::v3)
         return refuse("batch deletion exists only in v3 (set config.api_key)",
                       error::unsupported_operation);
     if (auto problem = check_batch_deletion(deletion); !problem.empty())
         return refuse(std::move(problem));
     encoded_request request;
-    request.target = impl.target("/v3/sessions/delete/");
+    request.target = impl->target("/v3/sessions/delete/");
     request.body = batch_deletion_body(deletion);
     return request;
 }
 
 void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
                          diagnostics* diag, done_handler handler) {
-    start_management<no_result>(std::move(impl), std::move(request), {"PATCH"}, diag,
-                                std::move(handler), &succeeded);
+    // Setting the same status again changes nothing: safe to repeat.
+    start_call<no_result>(std::move(impl), std::move(request),
+                          {.method = "PATCH", .repeatable = true}, diag, std::move(handler),
+                          &succeeded);
 }
 
 void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, done_handler handler) {
-    // Not repeatable: a second delete of the same session answers 404.
-    start_management<no_result>(std::move(impl), std::move(request), {"DELETE"}, diag,
-                                std::move(handler), &succeeded);
+    // Repeatable: a repeat after an attempt that did delete it answers 404, which then means
+    // done.
+    start_call<no_result>(std::move(impl), std::move(request),
+                          {.method = "DELETE", .repeatable = true, .absent_means_done = true}, diag,
+                          std::move(handler), &succeeded);
 }
 
 void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
                         diagnostics* diag, pdf_handler handler) {
-    auto limit = impl->cfg.max_pdf_bytes;
-    start_management<pdf_document>(std::move(impl), std::move(request), {"GET", true, limit}, diag,
-                                   std::move(handler), &take_pdf);
+    auto limit = impl ? impl->cfg.max_pdf_bytes : 0;
+    start_call<pdf_document>(std::move(impl), std::move(request),
+                             {.method = "GET",
+                              .repeatable = true,
+                              .scope = rate_scope::generate_pdf,
+                              .max_response_bytes = limit},
+                             diag, std::move(handler), &take_pdf);
 }
 
 void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, done_handler handler) {
-    start_management<no_result>(std::move(impl), std::move(request), {"POST"}, diag,
-                                std::move(handler), &succeeded);
+    start_call<no_result>(std::move(impl), std::move(request), {.method = "POST"}, diag,
+                          std::move(handler), &succeeded);
 }
 
 } // namespace didit::detail

@@ -3,9 +3,9 @@
 
 #include <didit/client.hpp>
 
+#include "call_operation.hpp"
 #include "decision_codec.hpp"
 #include "list_codec.hpp"
-#include "management_call.hpp"
 
 namespace didit::detail {
 
@@ -53,24 +53,29 @@ boost::asio::awaitable<flow_result<no_result>> obtain_token(std::shared_ptr<clie
 
 } // namespace
 
-encoded_request encode_retrieve_decision(const client_impl& impl, std::string_view session_id) {
+encoded_request encode_retrieve_decision(const client_impl* impl, std::string_view session_id) {
     return session_call(impl, session_id, "decision/", "decision/");
 }
 
-std::shared_ptr<page_cursor> make_page_cursor(const client_impl& impl, const session_query& query) {
+std::shared_ptr<page_cursor> make_page_cursor(const client_impl* impl, const session_query& query) {
     auto cursor = std::make_shared<page_cursor>();
-    if (impl.generation != api_generation::v3) {
+    if (impl == nullptr) {
+        cursor->problem = moved_from_problem;
+        cursor->refusal = error::client_moved_from;
+        return cursor;
+    }
+    if (impl->generation != api_generation::v3) {
         cursor->problem = v3_only;
         cursor->refusal = error::unsupported_operation;
     } else {
         cursor->problem = check_session_query(query);
     }
-    cursor->base_target = session_list_target(impl.target("/v3/sessions/"), query, 0);
+    cursor->base_target = session_list_target(impl->target("/v3/sessions/"), query, 0);
     cursor->offset = query.offset;
     return cursor;
 }
 
-page_request encode_list_sessions(const client_impl& impl, const session_query& query) {
+page_request encode_list_sessions(const client_impl* impl, const session_query& query) {
     auto cursor = make_page_cursor(impl, query);
     auto request = encode_next_page(cursor);
     request.cursor.reset(); // a single page: nothing to advance
@@ -97,18 +102,20 @@ bool cursor_done(const page_cursor& cursor) noexcept {
 
 void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
                              diagnostics* diag, decision_handler handler) {
-    auto generation = impl->generation;
-    start_management<decision>(std::move(impl), std::move(request), {"GET", true}, diag,
-                               std::move(handler),
-                               [generation](const incoming_response& response, diagnostics& diag) {
-                                   return read_decision_response(generation, response, diag);
-                               });
+    auto generation = impl ? impl->generation : api_generation::v1;
+    start_call<decision>(
+        std::move(impl), std::move(request),
+        {.method = "GET", .repeatable = true, .scope = rate_scope::retrieve_decision}, diag,
+        std::move(handler), [generation](const incoming_response& response, diagnostics& diag) {
+            return read_decision_response(generation, response, diag);
+        });
 }
 
 void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request, diagnostics* diag,
                          page_handler handler) {
-    start_management<session_page>(
-        std::move(impl), std::move(request.request), {"GET", true}, diag, std::move(handler),
+    start_call<session_page>(
+        std::move(impl), std::move(request.request), {.method = "GET", .repeatable = true}, diag,
+        std::move(handler),
         [cursor = std::move(request.cursor)](const incoming_response& response, diagnostics& diag) {
             return read_page(cursor, response, diag);
         });
@@ -116,19 +123,24 @@ void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request
 
 void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request, diagnostics* diag,
                              done_handler handler) {
+    if (!impl)
+        return refuse_without_client<no_result>(std::move(handler), diag);
     if (impl->generation == api_generation::v3) {
         session_query one_row;
         one_row.limit = 1;
-        auto request = encode_list_sessions(*impl, one_row);
-        start_management<no_result>(
-            std::move(impl), std::move(request.request), {"GET", true}, diag, std::move(handler),
+        auto request = encode_list_sessions(impl.get(), one_row);
+        start_call<no_result>(
+            std::move(impl), std::move(request.request), {.method = "GET", .repeatable = true},
+            diag, std::move(handler),
             [](const incoming_response&, diagnostics&) { return flow_result<no_result>{}; });
         return;
     }
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = impl->cfg.request_timeout;
-    run_operation<no_result>(strand, executor, limit, /*repeatable=*/true, diag, std::move(handler),
+    auto* registry = &impl->operations;
+    run_operation<no_result>(strand, executor, limit, registry, /*repeatable=*/true, diag,
+                             std::move(handler),
                              [impl = std::move(impl)](operation_state& op) mutable {
                                  return obtain_token(std::move(impl), op);
                              });

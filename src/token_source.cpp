@@ -12,8 +12,11 @@ namespace didit::detail {
 namespace asio = boost::asio;
 
 token_source::token_source(const asio::any_io_executor& strand, connection_pool& pool,
-                           token_endpoint endpoint)
-    : strand_(strand), pool_(pool), endpoint_(std::move(endpoint)),
+                           token_endpoint endpoint, const retry_policy& policy,
+                           call_counters& counters, jitter_source& jitter,
+                           operation_registry& registry)
+    : strand_(strand), pool_(pool), endpoint_(std::move(endpoint)), policy_(policy),
+      counters_(counters), jitter_(jitter), registry_(registry),
       refreshed_(strand, clock::time_point::max()) {}
 
 token_source::token_ptr token_source::usable_now(const std::shared_ptr<void>& owner) {
@@ -62,7 +65,7 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
     // The refresh has its own deadline and no outside cancellation: a caller that gives up
     // must not cancel the refresh everyone else is waiting for.
     spawn_with_deadline<issued_token>(
-        strand_, endpoint_.timeout, {},
+        strand_, endpoint_.timeout, {}, &registry_,
         [this, owner](operation_state& op) { return fetch(owner, op); },
         [this, owner, flight, requested_at](operation_state& state,
                                             flow_result<issued_token> result) {
@@ -89,32 +92,39 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
         });
 }
 
-asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<void> /*owner*/,
+namespace {
+
+class token_reader final : public response_reader {
+public:
+    issued_token token;
+
+    error_code read(incoming_response& response, diagnostics& diag) override {
+        auto parsed = parse_token_response(response.body, diag);
+        if (!parsed)
+            return parsed.error();
+        token = std::move(*parsed);
+        return {};
+    }
+};
+
+} // namespace
+
+asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<void> owner,
                                                                operation_state& op) {
-    auto& diag = op.diag;
-    outgoing_request request{"POST",
-                             endpoint_.target,
-                             endpoint_.credentials,
-                             "application/x-www-form-urlencoded",
-                             token_request_body,
-                             /*repeatable=*/true};
-    incoming_response response;
-    if (endpoint_.requests_sent != nullptr)
-        endpoint_.requests_sent->fetch_add(1, std::memory_order_relaxed);
-    auto sent = co_await exchange(pool_, request, endpoint_.max_response_bytes, response, op);
-    if (sent)
-        co_return flow_result<issued_token>{sent, {}};
-    if (auto ec = error_for_token_status(response.status)) {
-        describe_failure(response.status, response.body, response.retry_after, diag);
-        diag.message = "the token endpoint answered HTTP " + std::to_string(response.status);
-        co_return flow_result<issued_token>{ec, {}};
-    }
-    auto parsed = parse_token_response(response.body, diag);
-    if (!parsed) {
-        diag.http_status = static_cast<int>(response.status);
-        co_return flow_result<issued_token>{parsed.error(), {}};
-    }
-    co_return flow_result<issued_token>{error_code{}, std::move(*parsed)};
+    call_spec call{.request = {"POST", endpoint_.target, endpoint_.credentials,
+                               "application/x-www-form-urlencoded", token_request_body},
+                   .repeatable = true,
+                   .token_endpoint = true,
+                   .max_response_bytes = endpoint_.max_response_bytes};
+    call_context context{.pool = pool_,
+                         .policy = policy_,
+                         .counters = counters_,
+                         .jitter = jitter_,
+                         .owner = std::move(owner),
+                         .requests = endpoint_.requests_sent};
+    token_reader reader;
+    auto ec = co_await perform_call(context, call, reader, op);
+    co_return flow_result<issued_token>{ec, ec ? issued_token{} : std::move(reader.token)};
 }
 
 } // namespace didit::detail

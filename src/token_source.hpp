@@ -2,6 +2,7 @@
 // The single-flight access-token cache shared by every request of a client. Used only from
 // the client's strand: at most one token request is in flight, everyone else waits for it.
 
+#include "call_pipeline.hpp"
 #include "connection_pool.hpp"
 #include "operation.hpp"
 #include "token_policy.hpp"
@@ -36,8 +37,11 @@ struct token_endpoint {
 
 class token_source {
 public:
+    /// Refreshes retry under `policy` inside their single flight; they are listed in
+    /// `registry` while they run, so that client::cancel() stops them too.
     token_source(const boost::asio::any_io_executor& strand, connection_pool& pool,
-                 token_endpoint endpoint);
+                 token_endpoint endpoint, const retry_policy& policy, call_counters& counters,
+                 jitter_source& jitter, operation_registry& registry);
 
     using token_ptr = std::shared_ptr<const access_token>;
 
@@ -65,6 +69,10 @@ private:
     boost::asio::any_io_executor strand_;
     connection_pool& pool_;
     token_endpoint endpoint_;
+    const retry_policy& policy_;
+    call_counters& counters_;
+    jitter_source& jitter_;
+    operation_registry& registry_;
     token_ptr current_;
     std::uint64_t generation_ = 0;
     bool refreshing_ = false;

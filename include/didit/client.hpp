@@ -32,13 +32,14 @@ struct encoded_request {
     std::string body;
     std::string problem; ///< why it must not be sent; empty when it may
     error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
+    bool idempotent = false; ///< the service makes repeating it harmless (v3 create + vendor_data)
 };
 using done_handler = boost::asio::any_completion_handler<void(error_code)>;
 using pdf_handler = boost::asio::any_completion_handler<void(error_code, pdf_document)>;
-encoded_request encode_status_update(const client_impl& impl, const status_update& update);
-encoded_request encode_delete_session(const client_impl& impl, std::string_view session_id);
-encoded_request encode_generate_pdf(const client_impl& impl, std::string_view session_id);
-encoded_request encode_batch_deletion(const client_impl& impl, const batch_deletion& deletion);
+encoded_request encode_status_update(const client_impl* impl, const status_update& update);
+encoded_request encode_delete_session(const client_impl* impl, std::string_view session_id);
+encoded_request encode_generate_pdf(const client_impl* impl, std::string_view session_id);
+encoded_request encode_batch_deletion(const client_impl* impl, const batch_deletion& deletion);
 void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
                          diagnostics* diag, done_handler handler);
 void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
@@ -47,8 +48,9 @@ void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request reque
                         diagnostics* diag, pdf_handler handler);
 void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, done_handler handler);
-encoded_request encode_create_session(const session_request& request);
-encoded_request encode_create_workflow_session(const workflow_session_request& request);
+encoded_request encode_create_session(const client_impl* impl, const session_request& request);
+encoded_request encode_create_workflow_session(const client_impl* impl,
+                                               const workflow_session_request& request);
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler);
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
@@ -62,9 +64,9 @@ struct page_request {
     encoded_request request;
     std::shared_ptr<page_cursor> cursor; ///< null for a single page
 };
-encoded_request encode_retrieve_decision(const client_impl& impl, std::string_view session_id);
-page_request encode_list_sessions(const client_impl& impl, const session_query& query);
-std::shared_ptr<page_cursor> make_page_cursor(const client_impl& impl, const session_query& query);
+encoded_request encode_retrieve_decision(const client_impl* impl, std::string_view session_id);
+page_request encode_list_sessions(const client_impl* impl, const session_query& query);
+std::shared_ptr<page_cursor> make_page_cursor(const client_impl* impl, const session_query& query);
 page_request encode_next_page(const std::shared_ptr<page_cursor>& cursor);
 bool cursor_done(const page_cursor& cursor) noexcept;
 void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
@@ -96,8 +98,12 @@ concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T
 
 /// What a client has done so far; for monitoring and benchmarks.
 struct client_stats {
-    std::uint64_t token_requests = 0;     ///< requests sent to the token endpoint
-    std::uint64_t connections_opened = 0; ///< TLS connections established
+    std::uint64_t token_requests = 0;        ///< requests sent to the token endpoint
+    std::uint64_t connections_opened = 0;    ///< TLS connections established
+    std::uint64_t attempts = 0;              ///< requests sent by calls, retries included
+    std::uint64_t retries = 0;               ///< attempts repeated by the retry policy
+    std::uint64_t rate_limited_received = 0; ///< 429 answers seen on the wire
+    std::uint64_t budget_waits = 0;          ///< times a call waited for the rate budget
 };
 
 class session_pager;
@@ -109,7 +115,17 @@ class session_pager;
 /// is given, so an io_context may be driven by several threads.
 ///
 /// Lifetime: operations keep the shared state alive, so destroying the client while
-/// operations are in flight is safe; they run to completion.
+/// operations are in flight is safe; they run to completion. An operation started on a
+/// moved-from client fails with error::client_moved_from.
+///
+/// Every operation below runs through the same pipeline: it waits for room in the rate budget
+/// (config.rate_limits), and repeats failed attempts under config.retry when the failure is
+/// safe to repeat for that operation (see the README's table), all within
+/// config.request_timeout. Cancellation, for every operation: terminal cancellation is
+/// honoured at any point and closes the connection in use; partial and total cancellation
+/// only while no request bytes have been sent. A cancelled or timed-out request that may have
+/// taken effect and is not safe to repeat ends error::outcome_unknown; otherwise the
+/// operation ends with asio::error::operation_aborted (error::request_timeout on timeout).
 class client {
 public:
     using executor_type = boost::asio::any_io_executor;
@@ -131,93 +147,104 @@ public:
     /// Thread-safe; the counts may lag operations in flight on other threads.
     client_stats stats() const noexcept;
 
+    /// Ends every call in flight promptly, token refreshes included, by the rules of terminal
+    /// cancellation (a request that may have taken effect and is not safe to repeat ends
+    /// outcome_unknown, the others operation_aborted), and closes idle connections, so that an
+    /// io_context with nothing else to do returns from run(). Each call completes exactly once.
+    /// Calls started afterwards run normally. Thread-safe; returns at once.
+    void cancel();
+
     /// Creates a verification session (v1: `POST /v1/session/`) and returns where to send
     /// the person.
     ///
     /// Completion signature: `void(error_code, session)`; the default token is
     /// `use_awaitable`. The handler runs on its associated executor (by default, the
-    /// client's). Cancellation: any cancellation type requested through the token's
-    /// cancellation slot is treated as terminal: the operation ends with
-    /// `asio::error::operation_aborted` and the connection it used is closed. Errors are
-    /// `didit::error` values; in particular `error::outcome_unknown` means the request was
-    /// sent and may have created a session: reconcile by `vendor_data` before creating again.
-    /// `error::unsupported_operation` on a v3 client. The overload taking `diagnostics&` fills
-    /// it with the server's explanation on failure; it must outlive the operation.
+    /// client's), never inside the client's strand. Errors are `didit::error` values; in
+    /// particular `error::outcome_unknown` means the request was sent and may have created a
+    /// session: a v1 create is never sent twice, so reconcile by `vendor_data` before creating
+    /// again. `error::unsupported_operation` on a v3 client. The overload taking `diagnostics&`
+    /// fills it with the server's explanation on failure; it must outlive the operation.
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, CompletionToken&& token = {}) {
-        return initiate<void(error_code, session)>(&detail::start_create_session,
-                                                   detail::encode_create_session(request), nullptr,
-                                                   std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(
+            &detail::start_create_session, detail::encode_create_session(impl_.get(), request),
+            nullptr, std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_session(const session_request& request, diagnostics& diag,
                         CompletionToken&& token = {}) {
-        return initiate<void(error_code, session)>(&detail::start_create_session,
-                                                   detail::encode_create_session(request), &diag,
-                                                   std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(
+            &detail::start_create_session, detail::encode_create_session(impl_.get(), request),
+            &diag, std::forward<CompletionToken>(token));
     }
 
     /// Creates a v3 session (`POST /v3/session/`) for a workflow. As create_session, except:
     /// `error::unsupported_operation` on a v1 client; the result also has session_number,
-    /// status and workflow_id. (A distinct name: a braced request could not pick an overload.)
+    /// status and workflow_id. With `vendor_data`, the service returns the person's unfinished
+    /// session instead of making another, so after an ambiguous failure the client sends the
+    /// create again and completes with that one session; without it, an ambiguous failure ends
+    /// outcome_unknown. (A distinct name: a braced request could not pick an overload.)
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_workflow_session(const workflow_session_request& request,
                                  CompletionToken&& token = {}) {
-        return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
-                                                   detail::encode_create_workflow_session(request),
-                                                   nullptr, std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(
+            &detail::start_create_workflow_session,
+            detail::encode_create_workflow_session(impl_.get(), request), nullptr,
+            std::forward<CompletionToken>(token));
     }
 
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto create_workflow_session(const workflow_session_request& request, diagnostics& diag,
                                  CompletionToken&& token = {}) {
-        return initiate<void(error_code, session)>(&detail::start_create_workflow_session,
-                                                   detail::encode_create_workflow_session(request),
-                                                   &diag, std::forward<CompletionToken>(token));
+        return initiate<void(error_code, session)>(
+            &detail::start_create_workflow_session,
+            detail::encode_create_workflow_session(impl_.get(), request), &diag,
+            std::forward<CompletionToken>(token));
     }
 
     // Managing sessions. Every operation below: the default token is use_awaitable; the
-    // handler runs on its associated executor; any cancellation is terminal (the connection
-    // is closed); errors are didit::error values, with the server's words in the optional
-    // diagnostics (which must outlive the operation); arguments are copied before the call
-    // returns; a call the configured generation lacks fails with unsupported_operation and a
-    // malformed argument with invalid_request, both before any traffic.
+    // handler runs on its associated executor; cancellation as described for the class; errors are
+    // didit::error values, with the server's words in the optional diagnostics (which must outlive
+    // the operation); arguments are copied before the call returns; a call the configured
+    // generation lacks fails with unsupported_operation and a malformed argument with
+    // invalid_request, both before any traffic.
 
     /// Approves, declines or (v3) asks for resubmission: `PATCH .../update-status/`.
-    /// Completion: `void(error_code)`. Not repeated on a broken connection (outcome_unknown).
+    /// Completion: `void(error_code)`. Safe to repeat: retried after an ambiguous failure.
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto update_status(const status_update& update, CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_update_status,
-                                          detail::encode_status_update(*impl_, update), nullptr,
-                                          std::forward<CompletionToken>(token));
+                                          detail::encode_status_update(impl_.get(), update),
+                                          nullptr, std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto update_status(const status_update& update, diagnostics& diag,
                        CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_update_status,
-                                          detail::encode_status_update(*impl_, update), &diag,
+                                          detail::encode_status_update(impl_.get(), update), &diag,
                                           std::forward<CompletionToken>(token));
     }
 
     /// Deletes a session: `DELETE .../delete/`. Completion: `void(error_code)`; deleting it
-    /// again gives error::not_found. Not repeated on a broken connection (outcome_unknown).
+    /// again gives error::not_found. Retried after an ambiguous failure; a retry answered 404
+    /// then means the first attempt deleted it, and the call succeeds.
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto delete_session(std::string_view session_id, CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_delete_session,
-                                          detail::encode_delete_session(*impl_, session_id),
+                                          detail::encode_delete_session(impl_.get(), session_id),
                                           nullptr, std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto delete_session(std::string_view session_id, diagnostics& diag,
                         CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_delete_session,
-                                          detail::encode_delete_session(*impl_, session_id), &diag,
-                                          std::forward<CompletionToken>(token));
+                                          detail::encode_delete_session(impl_.get(), session_id),
+                                          &diag, std::forward<CompletionToken>(token));
     }
 
     /// The session's PDF report: `GET .../generate-pdf`. Completion:
@@ -227,32 +254,33 @@ public:
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto generate_pdf(std::string_view session_id, CompletionToken&& token = {}) {
         return initiate<void(error_code, pdf_document)>(
-            &detail::start_generate_pdf, detail::encode_generate_pdf(*impl_, session_id), nullptr,
-            std::forward<CompletionToken>(token));
+            &detail::start_generate_pdf, detail::encode_generate_pdf(impl_.get(), session_id),
+            nullptr, std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto generate_pdf(std::string_view session_id, diagnostics& diag,
                       CompletionToken&& token = {}) {
         return initiate<void(error_code, pdf_document)>(
-            &detail::start_generate_pdf, detail::encode_generate_pdf(*impl_, session_id), &diag,
-            std::forward<CompletionToken>(token));
+            &detail::start_generate_pdf, detail::encode_generate_pdf(impl_.get(), session_id),
+            &diag, std::forward<CompletionToken>(token));
     }
 
     /// v3 only: deletes sessions by number, or all of them: `POST /v3/sessions/delete/`.
-    /// Completion: `void(error_code)`.
+    /// Completion: `void(error_code)`. Not repeated after an ambiguous failure
+    /// (outcome_unknown).
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto delete_sessions(const batch_deletion& deletion, CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_batch_deletion,
-                                          detail::encode_batch_deletion(*impl_, deletion), nullptr,
-                                          std::forward<CompletionToken>(token));
+                                          detail::encode_batch_deletion(impl_.get(), deletion),
+                                          nullptr, std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto delete_sessions(const batch_deletion& deletion, diagnostics& diag,
                          CompletionToken&& token = {}) {
         return initiate<void(error_code)>(&detail::start_batch_deletion,
-                                          detail::encode_batch_deletion(*impl_, deletion), &diag,
-                                          std::forward<CompletionToken>(token));
+                                          detail::encode_batch_deletion(impl_.get(), deletion),
+                                          &diag, std::forward<CompletionToken>(token));
     }
 
     /// What the service decided so far: `GET .../decision/`, callable at any point of the
@@ -264,15 +292,17 @@ public:
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto retrieve_decision(std::string_view session_id, CompletionToken&& token = {}) {
         return initiate<void(error_code, decision)>(
-            &detail::start_retrieve_decision, detail::encode_retrieve_decision(*impl_, session_id),
-            nullptr, std::forward<CompletionToken>(token));
+            &detail::start_retrieve_decision,
+            detail::encode_retrieve_decision(impl_.get(), session_id), nullptr,
+            std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto retrieve_decision(std::string_view session_id, diagnostics& diag,
                            CompletionToken&& token = {}) {
         return initiate<void(error_code, decision)>(
-            &detail::start_retrieve_decision, detail::encode_retrieve_decision(*impl_, session_id),
-            &diag, std::forward<CompletionToken>(token));
+            &detail::start_retrieve_decision,
+            detail::encode_retrieve_decision(impl_.get(), session_id), &diag,
+            std::forward<CompletionToken>(token));
     }
 
     /// v3 only: one page of sessions, newest first: `GET /v3/sessions/`. Completion:
@@ -281,14 +311,14 @@ public:
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto list_sessions(const session_query& query, CompletionToken&& token = {}) {
         return initiate<void(error_code, session_page)>(
-            &detail::start_list_sessions, detail::encode_list_sessions(*impl_, query), nullptr,
+            &detail::start_list_sessions, detail::encode_list_sessions(impl_.get(), query), nullptr,
             std::forward<CompletionToken>(token));
     }
     template <typename CompletionToken = boost::asio::use_awaitable_t<>>
     auto list_sessions(const session_query& query, diagnostics& diag,
                        CompletionToken&& token = {}) {
         return initiate<void(error_code, session_page)>(
-            &detail::start_list_sessions, detail::encode_list_sessions(*impl_, query), &diag,
+            &detail::start_list_sessions, detail::encode_list_sessions(impl_.get(), query), &diag,
             std::forward<CompletionToken>(token));
     }
 
@@ -365,7 +395,7 @@ private:
 };
 
 inline session_pager client::sessions(const session_query& query) {
-    return session_pager{impl_, detail::make_page_cursor(*impl_, query)};
+    return session_pager{impl_, detail::make_page_cursor(impl_.get(), query)};
 }
 
 } // namespace didit

@@ -21,6 +21,46 @@ enum class api_generation {
     v3, ///< current: a static `x-api-key`, /v3/ paths
 };
 
+/// How a call repeats an attempt that failed in a way the service marks safe to repeat (see the
+/// README's "Failures, retries and rate limits" for what is repeated for which operation).
+/// Every retry stays within config::request_timeout.
+struct retry_policy {
+    /// Attempts per call, the first included; 1 switches retries off. A 429 does not use up an
+    /// attempt (the service is pacing, not failing): it is waited out while request_timeout
+    /// allows. A 401 answered to a v1 call is retried once with a fresh token whatever this says.
+    unsigned max_attempts = 4;
+    /// Backoff before retry n is a uniformly random delay ("full jitter") in
+    /// [0, min(max_backoff, initial_backoff * 2^(n-1))).
+    std::chrono::milliseconds initial_backoff{100};
+    std::chrono::milliseconds max_backoff{5'000};
+    /// Limit for one attempt's exchange once the connection is ready; an attempt that takes
+    /// longer is abandoned and, when the operation is safe to repeat, retried. Zero: an attempt
+    /// may take all of request_timeout.
+    std::chrono::milliseconds attempt_timeout{0};
+
+    /// One attempt per call, no retries.
+    static retry_policy none() { return retry_policy{.max_attempts = 1}; }
+};
+
+/// Didit's rate-limit scopes (API reference section 5): requests per sliding window, per
+/// credential. Each request counts against its endpoint's scope (create, decision, PDF), if it
+/// has one, and against the generic read or write scope. The client waits for room instead of
+/// drawing a 429. When responses carry X-RateLimit-Limit/-Remaining/-Reset, the service's
+/// figures take over wherever they are stricter (a smaller plan, a key shared with others).
+/// Give each process of a fleet its share by lowering these.
+struct rate_limits {
+    bool enabled = true;
+    std::chrono::milliseconds window{60'000};
+    unsigned create_session = 600;
+    unsigned retrieve_decision = 100;
+    unsigned generate_pdf = 50;
+    unsigned generic_get = 600;
+    unsigned generic_write = 300;
+
+    /// No client-side budget: every request goes out at once (429s are still retried).
+    static rate_limits off() { return rate_limits{.enabled = false}; }
+};
+
 struct config {
     /// OAuth client credentials of the v1 (client-credentials) generation.
     std::string client_id;
@@ -52,6 +92,11 @@ struct config {
     std::size_t max_response_bytes = 4 * 1024 * 1024;
     /// The same for PDF reports, which carry images.
     std::size_t max_pdf_bytes = 64 * 1024 * 1024;
+
+    /// Automatic retries; retry_policy::none() switches them off.
+    didit::retry_policy retry{};
+    /// The client's own rate budget; rate_limits::off() switches it off.
+    didit::rate_limits rate_limits{};
 
     api_generation generation() const noexcept {
         return api_key.empty() ? api_generation::v1 : api_generation::v3;

@@ -2,11 +2,21 @@
 // What the server said when an operation failed, kept apart from error messages so that
 // server text never ends up in exceptions or logs by accident.
 
+#include <didit/error.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace didit {
+
+/// One attempt that failed and was repeated.
+struct retry_reason {
+    error_code error;                ///< what the attempt failed with, e.g. error::rate_limited
+    int http_status = 0;             ///< its HTTP status; 0 when no response arrived
+    std::chrono::milliseconds delay; ///< how long the call waited before the next attempt
+};
 
 struct diagnostics {
     /// HTTP status of the failing response; 0 when no response arrived.
@@ -21,6 +31,10 @@ struct diagnostics {
     /// True when the request bytes reached the network before the failure, so a request
     /// that creates something may have taken effect.
     bool request_sent = false;
+    /// Requests sent for this call, retries and a 401's retry with a fresh token included.
+    unsigned attempts = 0;
+    /// Why each retry happened, in order; empty when the first attempt was the last.
+    std::vector<retry_reason> retries;
 
     void clear() { *this = diagnostics{}; }
 };

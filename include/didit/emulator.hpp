@@ -34,6 +34,8 @@ struct options {
     std::chrono::seconds token_lifetime{86400};
     /// Names and addresses the generated certificate is valid for.
     std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
+    /// Seeds the generator that decides which requests a fault with probability < 1 hits.
+    unsigned fault_seed = 20261128;
     /// Base of the verification links handed out in create-session responses.
     std::string verify_url = "https://verify.didit.me";
     /// A `status.updated` webhook goes out when a session is created, finished by
@@ -61,6 +63,7 @@ struct counters {
     std::uint64_t tokens_issued = 0;
     std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
     std::uint64_t sessions_created = 0;
+    std::uint64_t sessions_reused = 0; ///< v3 creates answered with an unfinished session
     std::uint64_t update_status_requests = 0;
     std::uint64_t delete_requests = 0; ///< single and batch
     std::uint64_t pdf_requests = 0;
@@ -70,15 +73,19 @@ struct counters {
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
     std::uint64_t throttled = 0;                   ///< answered 429 by a rate-limit scope
-    std::uint64_t webhook_attempts = 0;            ///< POSTs tried, retries included
-    std::uint64_t webhooks_delivered = 0;          ///< accepted by the receiver (not retried)
-    std::uint64_t webhooks_abandoned = 0;          ///< given up after every attempt failed
+    /// The most token requests ever open at once (arrived, not yet answered or dropped).
+    std::uint64_t token_requests_peak_in_flight = 0;
+    std::uint64_t webhook_attempts = 0;   ///< POSTs tried, retries included
+    std::uint64_t webhooks_delivered = 0; ///< accepted by the receiver (not retried)
+    std::uint64_t webhooks_abandoned = 0; ///< given up after every attempt failed
 };
 
-/// The service's rate-limit scopes (requests per sliding minute, per credential). A request
+/// The service's rate-limit scopes (requests per sliding window, per credential). A request
 /// counts against its endpoint's scope and the generic read or write scope; the first scope
-/// exceeded answers 429 with X-RateLimit-Limit, -Remaining, -Reset and Retry-After.
+/// exceeded answers 429 with X-RateLimit-Limit, -Remaining, -Reset and Retry-After. Every other
+/// answer carries X-RateLimit-* for the request's first scope (its endpoint's, else generic).
 struct rate_limits {
+    std::chrono::milliseconds window{60'000}; ///< shorter windows make tests quick
     unsigned generic_get = 600;
     unsigned generic_write = 300;
     unsigned create_session = 600;
@@ -86,7 +93,8 @@ struct rate_limits {
     unsigned retrieve_decision = 100;
 };
 
-/// Misbehaviour for the next `times` requests to `where`. Every kind first waits `delay`.
+/// Misbehaviour for the next `times` requests to `where` (with `probability` < 1, for that
+/// share of them, drawn from the emulator's seeded generator). Every kind first waits `delay`.
 struct fault {
     enum class kind {
         delay,                 ///< only wait `delay`, then answer normally
@@ -104,6 +112,7 @@ struct fault {
     unsigned status = 503;
     std::string body = R"({"detail":"Service temporarily unavailable."})";
     std::optional<unsigned> retry_after{};
+    double probability = 1.0;
 };
 
 /// Runs on a thread of its own from construction to destruction. Every member function may be
@@ -121,7 +130,8 @@ public:
     /// The self-signed certificate clients must trust.
     const std::string& certificate_pem() const;
     /// A client configuration that talks to this emulator and trusts its certificate: client
-    /// credentials for v1, the API key for v3.
+    /// credentials for v1, the API key for v3. Its rate budget matches the emulator's rate
+    /// limits if they are on, and is off otherwise.
     didit::config client_config(api_generation generation = api_generation::v1) const;
 
     counters stats() const;
@@ -133,6 +143,7 @@ public:
     /// Changes where webhooks go from now on (e.g. once the receiver's port is known).
     void set_webhooks(webhook_settings settings);
     /// Switches the rate-limit scopes on (they are off by default), counting from now.
+    /// Configurations made by client_config() afterwards get a matching rate budget.
     void enable_rate_limits(rate_limits limits);
 
     /// Changes the lifetime of tokens issued from now on.

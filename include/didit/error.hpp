@@ -18,7 +18,7 @@ enum class error {
     forbidden,             ///< the API answered 403
     not_found,             ///< the API answered 404
     rate_limited,          ///< the API answered 429 (see diagnostics::retry_after)
-    server_error,          ///< the API answered 5xx
+    server_error,          ///< the API answered 5xx other than 503
     unexpected_status,     ///< the API answered a status this operation does not expect
     token_rejected,        ///< the token endpoint refused the client credentials
     invalid_response,      ///< a response was malformed, truncated or missing fields
@@ -32,6 +32,8 @@ enum class error {
     outcome_unknown,       ///< the request was sent but no answer arrived: it may have taken effect
     connection_lost,       ///< the connection broke during an exchange that is safe to repeat
     unsupported_operation, ///< the configured API generation has no such operation; nothing sent
+    service_unavailable,   ///< the API answered 503: it processed nothing (see retry_after)
+    client_moved_from,     ///< the operation was started on a moved-from client; nothing sent
 };
 
 /// Groups of errors a caller typically branches on.
@@ -39,9 +41,13 @@ enum class condition {
     timeout = 1,      ///< any of the *_timeout errors
     unauthorized,     ///< credentials or token refused (unauthorized, token_rejected, forbidden)
     rate_limited,     ///< throttled: slow down and honour diagnostics::retry_after
-    server_error,     ///< the service failed (5xx)
+    server_error,     ///< the service failed (5xx, service_unavailable included)
     invalid_response, ///< the service answered something we cannot use
-    retryable,        ///< trying again later may succeed, and repeating is known to be safe
+    /// Trying again later may succeed and repeating is known to be safe, whatever the operation:
+    /// only failures the retry policy repeats for every operation (rate_limited,
+    /// service_unavailable, connect and handshake failures) and connection_lost (which only
+    /// operations that are safe to repeat report). A create's 500, 502 or 504 is not retryable.
+    retryable,
 };
 
 /// The enumerator's name, e.g. "outcome_unknown": for logs and machine-readable output.

@@ -18,9 +18,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <deque>
 #include <future>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -102,6 +104,9 @@ struct server::impl {
         for (auto it = faults_.begin(); it != faults_.end(); ++it) {
             if (it->where != where)
                 continue;
+            if (it->probability < 1.0 &&
+                std::uniform_real_distribution<double>{0.0, 1.0}(fault_dice_) >= it->probability)
+                return std::nullopt; // this request is spared
             auto taken = *it;
             if (--it->times == 0)
                 faults_.erase(it);
@@ -147,6 +152,7 @@ struct server::impl {
             auto request = parser.release();
             auto to = detail::service::classify(request);
             service_.count_arrival(request, to.where);
+            token_flight flight{*this, to.where == endpoint::token};
             auto misbehave = take_fault(to.where);
             using kind = fault::kind;
             auto is = [&](kind k) { return misbehave && misbehave->what == k; };
@@ -185,6 +191,26 @@ struct server::impl {
         }
     }
 
+    /// Counts a token request as open from arrival until this coroutine moves on.
+    struct token_flight {
+        token_flight(impl& self, bool counts) : self(self), counts(counts) {
+            if (!counts)
+                return;
+            auto open = ++self.token_requests_open_;
+            auto peak = self.token_requests_peak_.load();
+            while (open > peak && !self.token_requests_peak_.compare_exchange_weak(peak, open)) {
+            }
+        }
+        token_flight(const token_flight&) = delete;
+        token_flight& operator=(const token_flight&) = delete;
+        ~token_flight() {
+            if (counts)
+                --self.token_requests_open_;
+        }
+        impl& self;
+        bool counts;
+    };
+
     static detail::http_response faulty_response(const detail::http_request& request,
                                                  const fault& f) {
         detail::http_response response{static_cast<http::status>(f.status), request.version()};
@@ -218,6 +244,9 @@ struct server::impl {
     std::set<std::shared_ptr<live_connection>> live_; ///< touched only on the emulator's thread
     std::mutex faults_mutex_;
     std::deque<fault> faults_;
+    std::mt19937 fault_dice_{options_.fault_seed}; ///< guarded by faults_mutex_
+    std::atomic<std::uint64_t> token_requests_open_{0};
+    std::atomic<std::uint64_t> token_requests_peak_{0};
     std::thread thread_;
 };
 
@@ -247,6 +276,16 @@ didit::config server::client_config(api_generation generation) const {
     cfg.auth_url = url();
     cfg.api_url = url();
     cfg.ca_pem = certificate_pem();
+    cfg.rate_limits = didit::rate_limits::off();
+    if (auto limits = impl_->service_.rate_limits_in_force()) {
+        cfg.rate_limits = {.enabled = true,
+                           .window = limits->window,
+                           .create_session = limits->create_session,
+                           .retrieve_decision = limits->retrieve_decision,
+                           .generate_pdf = limits->generate_pdf,
+                           .generic_get = limits->generic_get,
+                           .generic_write = limits->generic_write};
+    }
     return cfg;
 }
 
@@ -255,6 +294,7 @@ counters server::stats() const {
     seen.webhook_attempts = impl_->webhooks_.attempts.load();
     seen.webhooks_delivered = impl_->webhooks_.delivered.load();
     seen.webhooks_abandoned = impl_->webhooks_.abandoned.load();
+    seen.token_requests_peak_in_flight = impl_->token_requests_peak_.load();
     return seen;
 }
 

@@ -137,8 +137,19 @@ http_response service::handle(const http_request& request, const route& to) {
         return detail_response(request, http::status::not_found, "Not found.");
     if (auto refusal = check_credentials(request, to.generation))
         return std::move(*refusal);
-    if (auto refusal = throttle(request, to))
+    rate_note note;
+    if (auto refusal = throttle(request, to, note))
         return std::move(*refusal);
+    auto response = answer(request, to);
+    if (note.limit != 0) {
+        response.set("X-RateLimit-Limit", std::to_string(note.limit));
+        response.set("X-RateLimit-Remaining", std::to_string(note.remaining));
+        response.set("X-RateLimit-Reset", std::to_string(note.reset_epoch));
+    }
+    return response;
+}
+
+http_response service::answer(const http_request& request, const route& to) {
     switch (to.where) {
     case endpoint::create_session:
         return to.generation == api_generation::v3 ? create_workflow_session(request)
@@ -165,7 +176,8 @@ std::optional<http_response> service::check_credentials(const http_request& requ
     return generation == api_generation::v3 ? check_api_key(request) : check_bearer(request);
 }
 
-std::optional<http_response> service::throttle(const http_request& request, const route& to) {
+std::optional<http_response> service::throttle(const http_request& request, const route& to,
+                                               rate_note& note) {
     if (!limits_)
         return std::nullopt;
     // Per identifier: the API key, else the bearer token's holder (one client here).
@@ -184,7 +196,10 @@ std::optional<http_response> service::throttle(const http_request& request, cons
                         read ? limits_->generic_get : limits_->generic_write);
 
     auto now = clock::now();
-    constexpr auto window = std::chrono::seconds{60};
+    const auto window = std::chrono::duration_cast<clock::duration>(limits_->window);
+    auto epoch_seconds = [](clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    };
     for (const auto& [scope, limit] : scopes) {
         auto& times = windows_[scope + "|" + caller];
         while (!times.empty() && now - times.front() >= window)
@@ -194,20 +209,28 @@ std::optional<http_response> service::throttle(const http_request& request, cons
         ++counters_.throttled;
         auto reset = times.front() + window;
         auto wait = std::chrono::ceil<std::chrono::seconds>(reset - now).count();
-        auto reset_epoch =
-            std::chrono::duration_cast<std::chrono::seconds>(reset.time_since_epoch()).count();
         auto response = detail_response(request, http::status::too_many_requests,
                                         "Request was throttled. Expected available in " +
                                             std::to_string(wait) + " seconds.");
         response.set("X-RateLimit-Limit", std::to_string(limit));
         response.set("X-RateLimit-Remaining", "0");
-        response.set("X-RateLimit-Reset", std::to_string(reset_epoch));
+        response.set("X-RateLimit-Reset", std::to_string(epoch_seconds(reset)));
         response.set(http::field::retry_after, std::to_string(wait));
         return response;
     }
     for (const auto& [scope, limit] : scopes)
         windows_[scope + "|" + caller].push_back(now);
+    // Every answer carries the figures of the request's first (its endpoint's) scope.
+    const auto& [scope, limit] = scopes.front();
+    const auto& times = windows_[scope + "|" + caller];
+    note = {limit, static_cast<unsigned>(limit - times.size()),
+            epoch_seconds(times.front() + window)};
     return std::nullopt;
+}
+
+std::optional<rate_limits> service::rate_limits_in_force() const {
+    std::lock_guard lock{mutex_};
+    return limits_;
 }
 
 void service::enable_rate_limits(rate_limits limits) {
@@ -611,22 +634,47 @@ http_response service::create_workflow_session(const http_request& request) {
 
     created.generation = api_generation::v3;
     created.metadata = metadata;
-    store(created);
+    // Idempotent by vendor_data (API reference 2.2): the person's unfinished session on the
+    // same workflow is returned again, with the new callback and metadata.
+    auto* session = created.vendor_data.empty()
+                        ? nullptr
+                        : find_unfinished(created.workflow_id, created.vendor_data);
+    if (session != nullptr) {
+        session->callback = created.callback;
+        session->metadata = created.metadata;
+        ++counters_.sessions_reused;
+    } else {
+        store(created);
+        session = &sessions_[created.session_id];
+    }
     auto vendor_data =
-        created.vendor_data.empty() ? json::value{} : json::value(created.vendor_data);
-    auto callback = created.callback.empty() ? json::value{} : json::value(created.callback);
+        session->vendor_data.empty() ? json::value{} : json::value(session->vendor_data);
+    auto callback = session->callback.empty() ? json::value{} : json::value(session->callback);
     return json_response(request, http::status::created,
-                         {{"session_id", created.session_id},
-                          {"session_number", created.session_number},
-                          {"session_token", created.session_token},
-                          {"url", created.session_url},
+                         {{"session_id", session->session_id},
+                          {"session_number", session->session_number},
+                          {"session_token", session->session_token},
+                          {"url", session->session_url},
                           {"vendor_data", vendor_data},
-                          {"metadata", metadata},
-                          {"status", created.status},
-                          {"workflow_id", created.workflow_id},
+                          {"metadata", session->metadata},
+                          {"status", session->status},
+                          {"workflow_id", session->workflow_id},
                           {"workflow_version", 1},
                           {"callback", callback},
                           {"session_kind", "user"}});
+}
+
+session_record* service::find_unfinished(std::string_view workflow_id,
+                                         std::string_view vendor_data) {
+    for (auto& [id, session] : sessions_) {
+        if (session.deleted || session.generation != api_generation::v3 ||
+            session.workflow_id != workflow_id || session.vendor_data != vendor_data)
+            continue;
+        if (is_one_of(session.status,
+                      {"Not Started", "In Progress", "Resubmitted", "Awaiting User"}))
+            return &session;
+    }
+    return nullptr;
 }
 
 counters service::stats() const {

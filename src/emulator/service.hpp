@@ -48,6 +48,7 @@ public:
     void expire_tokens();
     void set_token_lifetime(std::chrono::seconds lifetime);
     void enable_rate_limits(rate_limits limits);
+    std::optional<rate_limits> rate_limits_in_force() const;
 
 private:
     using clock = std::chrono::system_clock;
@@ -63,9 +64,20 @@ private:
     /// The generation's credential check: empty when accepted, else the 401 to send.
     std::optional<http_response> check_credentials(const http_request& request,
                                                    api_generation generation);
+    /// What an answer says about the first scope of its request (X-RateLimit-*).
+    struct rate_note {
+        unsigned limit = 0; ///< 0: no rate limits
+        unsigned remaining = 0;
+        long long reset_epoch = 0;
+    };
     /// The 429 to send when a scope of `to` is exhausted for this caller; counts the request
-    /// against its scopes otherwise.
-    std::optional<http_response> throttle(const http_request& request, const route& to);
+    /// against its scopes otherwise, and says so in `note`.
+    std::optional<http_response> throttle(const http_request& request, const route& to,
+                                          rate_note& note);
+    /// The answer of the endpoint, once credentials and rate limits let the request through.
+    http_response answer(const http_request& request, const route& to);
+    /// The unfinished v3 session of `vendor_data` on `workflow_id`, or null.
+    session_record* find_unfinished(std::string_view workflow_id, std::string_view vendor_data);
     /// Gives `created` its id, token, URL, number and time and keeps it.
     void store(session_record& created);
     /// The live session with that id, or null.

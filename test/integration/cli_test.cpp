@@ -134,11 +134,15 @@ BOOST_AUTO_TEST_CASE(decision_prints_the_service_decision) {
 BOOST_AUTO_TEST_CASE(list_one_page_or_all_of_them) {
     didit::emulator::server emulator;
     scratch dir;
-    for (int i = 0; i < 5; ++i)
-        BOOST_REQUIRE(run_cli(dir, emulator, v3_settings,
-                              "create --callback https://example.com/done --vendor-data lister"
-                              " --workflow-id 11111111-2222-3333-4444-555555555555")
-                          .status == 0);
+    for (int i = 0; i < 5; ++i) {
+        auto created = run_cli(dir, emulator, v3_settings,
+                               "create --callback https://example.com/done --vendor-data lister"
+                               " --workflow-id 11111111-2222-3333-4444-555555555555");
+        BOOST_REQUIRE(created.status == 0);
+        // Finished, so that the next create for the same person makes a new session.
+        auto id = boost::json::parse(created.out).at("session_id").as_string();
+        BOOST_REQUIRE(emulator.finish_session(id, "Approved"));
+    }
     auto first = run_cli(dir, emulator, v3_settings, "list --vendor-data lister --limit 2");
     BOOST_TEST(first.status == 0, first.err);
     auto page = boost::json::parse(first.out);

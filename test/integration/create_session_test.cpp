@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(failure_throws_system_error_with_the_code) {
 }
 
 BOOST_AUTO_TEST_CASE(as_tuple_reports_errors_without_exceptions) {
-    fixture f;
+    // A Retry-After longer than the request timeout leaves fails the call at once.
+    fixture f{{}, [](didit::config& cfg) { cfg.request_timeout = std::chrono::seconds{5}; }};
     f.emulator.inject(
         {.what = didit::emulator::fault::kind::respond,
          .status = 429,

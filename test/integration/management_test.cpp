@@ -156,8 +156,10 @@ BOOST_AUTO_TEST_CASE(a_pdf_over_the_limit_or_not_a_pdf_is_refused) {
                        .body = "%PDF-" + std::string(10000, 'x')});
     auto big = run(f, [&](auto done) { f.client->generate_pdf("abc", done); });
     BOOST_TEST((big == error::response_too_large));
+    // A read is retried after an unreadable answer; every attempt gets one here.
     f.emulator.inject({.what = fault::kind::respond,
                        .where = didit::emulator::endpoint::generate_pdf,
+                       .times = f.cfg.retry.max_attempts,
                        .status = 200,
                        .body = R"({"not":"a pdf"})"});
     auto json = run(f, [&](auto done) { f.client->generate_pdf("abc", done); });

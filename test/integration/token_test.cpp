@@ -81,24 +81,29 @@ BOOST_AUTO_TEST_CASE(a_late_401_does_not_discard_a_newer_token) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_token_endpoint_fails_all_waiters_then_recovers) {
+    // The refresh retries inside its single flight; once every attempt failed, every waiter
+    // fails with that flight's error.
     fixture f;
+    auto attempts = f.cfg.retry.max_attempts;
     f.emulator.inject({.what = fault::kind::respond,
                        .where = didit::emulator::endpoint::token,
+                       .times = attempts,
                        .status = 503,
                        .body = R"({"detail":"token service down"})"});
     auto outs = f.create_concurrently(100);
     for (const auto& o : outs) {
-        BOOST_TEST((o.ec == error::server_error));
+        BOOST_TEST((o.ec == error::service_unavailable));
         BOOST_TEST(o.diag.http_status == 503);
         BOOST_TEST(o.diag.detail == "token service down");
         BOOST_TEST(o.diag.message.find("token") != std::string::npos);
     }
-    BOOST_TEST(f.emulator.stats().token_requests == 1u); // no stampede
+    BOOST_TEST(f.emulator.stats().token_requests == attempts); // one flight, no stampede
+    BOOST_TEST(f.emulator.stats().token_requests_peak_in_flight == 1u);
     BOOST_TEST(f.emulator.stats().create_session_requests == 0u);
 
     auto next = f.create();
     BOOST_TEST(!next.ec, next.ec.message()); // not poisoned
-    BOOST_TEST(f.emulator.stats().token_requests == 2u);
+    BOOST_TEST(f.emulator.stats().token_requests == attempts + 1);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_credentials_are_reported_without_the_secret) {
@@ -116,6 +121,8 @@ BOOST_AUTO_TEST_CASE(a_malformed_token_response_is_invalid) {
     fixture f;
     f.emulator.inject({.what = fault::kind::respond,
                        .where = didit::emulator::endpoint::token,
+                       .times = f.cfg.retry.max_attempts, // a token request is retried
+
                        .status = 200,
                        .body = R"({"access_token":"abc"})"});
     auto out = f.create();

@@ -237,7 +237,8 @@ BOOST_AUTO_TEST_CASE(cancelling_an_in_flight_request_discards_its_connection) {
     run_until(f.io, [&] { return f.emulator.stats().create_session_requests == 2; });
     cancel.emit(boost::asio::cancellation_type::terminal);
     f.run_until_done(outs);
-    BOOST_TEST((outs[0].ec == boost::asio::error::operation_aborted));
+    // The create was sent: it may have happened.
+    BOOST_TEST((outs[0].ec == error::outcome_unknown));
     BOOST_TEST(outs[0].diag.request_sent);
     BOOST_TEST(!f.create(2).ec);
     BOOST_TEST(f.emulator.stats().connections_accepted == 2u);

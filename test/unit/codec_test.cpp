@@ -190,7 +190,8 @@ BOOST_AUTO_TEST_CASE(statuses_map_to_errors) {
     BOOST_TEST((error_for_api_status(403) == error::forbidden));
     BOOST_TEST((error_for_api_status(404) == error::not_found));
     BOOST_TEST((error_for_api_status(429) == error::rate_limited));
-    BOOST_TEST((error_for_api_status(503) == error::server_error));
+    BOOST_TEST((error_for_api_status(503) == error::service_unavailable));
+    BOOST_TEST((error_for_api_status(502) == error::server_error));
     BOOST_TEST((error_for_api_status(302) == error::unexpected_status));
     BOOST_TEST((error_for_token_status(401) == error::token_rejected));
     BOOST_TEST((error_for_token_status(400) == error::token_rejected));
@@ -205,7 +206,7 @@ BOOST_AUTO_TEST_CASE(request_head_is_complete) {
     std::string out = "leftover";
     format_request(
         out, "api.example:8443",
-        {"POST", "/v1/session/", "Authorization: Bearer t\r\n", "application/json", "{}", false});
+        {"POST", "/v1/session/", "Authorization: Bearer t\r\n", "application/json", "{}"});
     BOOST_TEST(out == "POST /v1/session/ HTTP/1.1\r\nHost: api.example:8443\r\n"
                       "User-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n"
                       "Authorization: Bearer t\r\nContent-Type: application/json\r\n"
