@@ -32,9 +32,9 @@ std::optional<clock::duration> until_reset(std::string_view reset) {
     auto [end, ec] = std::from_chars(reset.data(), reset.data() + reset.size(), epoch);
     if (reset.empty() || ec != std::errc{} || end != reset.data() + reset.size())
         return std::nullopt;
-    auto now = std::chrono::system_clock::now().time_since_epoch();
-    auto left = std::chrono::seconds{epoch} - duration_cast<std::chrono::seconds>(now);
-    return duration_cast<clock::duration>(std::max(left, std::chrono::seconds{0}));
+    auto left =
+        std::chrono::sys_seconds{std::chrono::seconds{epoch}} - std::chrono::system_clock::now();
+    return duration_cast<clock::duration>(std::max(left, decltype(left){0}));
 }
 
 rate_feedback feedback_of(const incoming_response& response) {

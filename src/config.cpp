@@ -61,6 +61,16 @@ void config::validate() const {
         throw config_error("didit::config: max_response_bytes must be at least 1024");
     if (max_pdf_bytes < 1024)
         throw config_error("didit::config: max_pdf_bytes must be at least 1024");
+    if (retry.max_attempts == 0)
+        throw config_error("didit::config: retry.max_attempts must be at least 1 (1: no retries)");
+    require_non_negative("retry.initial_backoff", retry.initial_backoff);
+    require_non_negative("retry.max_backoff", retry.max_backoff);
+    require_non_negative("retry.attempt_timeout", retry.attempt_timeout);
+    if (retry.max_backoff < retry.initial_backoff)
+        throw config_error("didit::config: retry.max_backoff must not be below "
+                           "retry.initial_backoff");
+    if (rate_limits.enabled && rate_limits.window.count() <= 0)
+        throw config_error("didit::config: rate_limits.window must be positive");
 }
 
 config config::from_env() {

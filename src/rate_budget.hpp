@@ -41,11 +41,11 @@ inline request_scopes scopes_for(std::optional<rate_scope> endpoint, bool read) 
 
 /// What a response said about the budget, from X-RateLimit-* and Retry-After.
 struct rate_feedback {
-    std::optional<unsigned> limit;
-    std::optional<unsigned> remaining;
-    std::optional<clock::duration> reset_in;    ///< until X-RateLimit-Reset, from now
-    std::optional<clock::duration> retry_after; ///< a 429's Retry-After
-    bool throttled = false;                     ///< the response was a 429
+    std::optional<unsigned> limit{};
+    std::optional<unsigned> remaining{};
+    std::optional<clock::duration> reset_in{};    ///< until X-RateLimit-Reset, from now
+    std::optional<clock::duration> retry_after{}; ///< a 429's Retry-After
+    bool throttled = false;                       ///< the response was a 429
 };
 
 class rate_budget {

@@ -46,7 +46,7 @@ struct retry_situation {
     unsigned failed_attempts = 0; ///< failed attempts so far that count against max_attempts
     unsigned retries_so_far = 0;  ///< retries of any kind before this decision
     /// How long the service asked to wait (Retry-After, else X-RateLimit-Reset for a 429).
-    std::optional<clock::duration> server_wait;
+    std::optional<clock::duration> server_wait{};
     clock::duration time_left = clock::duration::max(); ///< before request_timeout
     double jitter = 0;                                  ///< uniformly random in [0, 1)
 };

@@ -86,6 +86,25 @@ BOOST_AUTO_TEST_CASE(each_invalid_field_is_named) {
     cfg = valid();
     cfg.max_connections_per_origin = 0;
     BOOST_TEST(rejection(cfg).find("max_connections_per_origin") != std::string::npos);
+
+    cfg = valid();
+    cfg.retry.max_attempts = 0;
+    BOOST_TEST(rejection(cfg).find("retry.max_attempts") != std::string::npos);
+
+    cfg = valid();
+    cfg.retry.initial_backoff = 10s;
+    cfg.retry.max_backoff = 1s;
+    BOOST_TEST(rejection(cfg).find("retry.max_backoff") != std::string::npos);
+
+    cfg = valid();
+    cfg.retry.attempt_timeout = -1s;
+    BOOST_TEST(rejection(cfg).find("retry.attempt_timeout") != std::string::npos);
+
+    cfg = valid();
+    cfg.rate_limits.window = 0s;
+    BOOST_TEST(rejection(cfg).find("rate_limits.window") != std::string::npos);
+    cfg.rate_limits = rate_limits::off(); // a switched-off budget needs no window
+    BOOST_CHECK_NO_THROW(cfg.validate());
 }
 
 BOOST_AUTO_TEST_CASE(errors_never_show_the_secret) {

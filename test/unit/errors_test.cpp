@@ -33,6 +33,10 @@ BOOST_AUTO_TEST_CASE(conditions_group_errors) {
 
 BOOST_AUTO_TEST_CASE(retryable_never_includes_what_may_have_taken_effect) {
     BOOST_TEST((error_code{error::rate_limited} == condition::retryable));
+    BOOST_TEST((error_code{error::service_unavailable} == condition::retryable));
+    BOOST_TEST((error_code{error::service_unavailable} == condition::server_error));
+    // A 500, 502 or 504 may come after the work was done: not safe to repeat a create.
+    BOOST_TEST((error_code{error::server_error} != condition::retryable));
     BOOST_TEST((error_code{error::connect_failed} == condition::retryable));
     BOOST_TEST((error_code{error::connection_lost} == condition::retryable));
     BOOST_TEST((error_code{error::outcome_unknown} != condition::retryable));

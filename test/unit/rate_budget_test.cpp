@@ -1,0 +1,95 @@
+#include "local_rate_budget.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace didit;
+using namespace didit::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto start = clock::time_point{} + 1000h;
+const auto creates = scopes_for(rate_scope::create_session, /*read=*/false);
+const auto reads = scopes_for(std::nullopt, /*read=*/true);
+
+rate_limits small() {
+    return {.window = 1s,
+            .create_session = 3,
+            .retrieve_decision = 100,
+            .generate_pdf = 100,
+            .generic_get = 100,
+            .generic_write = 100};
+}
+
+/// Takes slots until the budget refuses; returns how many it granted.
+unsigned take_all(local_rate_budget& budget, const request_scopes& scopes, clock::time_point at) {
+    unsigned taken = 0;
+    while (budget.try_take(scopes, at) == at)
+        ++taken;
+    return taken;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(local_rate_budget_window)
+
+BOOST_AUTO_TEST_CASE(a_full_scope_says_when_it_has_room_again) {
+    local_rate_budget budget{small()};
+    BOOST_TEST(take_all(budget, creates, start) == 3u);
+    auto when = budget.try_take(creates, start + 100ms);
+    BOOST_REQUIRE(when.has_value());
+    // The window plus a margin for the time a request takes to reach the service.
+    BOOST_TEST((*when > start + 1s));
+    BOOST_TEST((*when <= start + 1100ms));
+    BOOST_TEST((budget.try_take(creates, *when) == *when)); // room again then
+}
+
+BOOST_AUTO_TEST_CASE(scopes_are_counted_apart) {
+    local_rate_budget budget{small()};
+    BOOST_TEST(take_all(budget, creates, start) == 3u);
+    BOOST_TEST((budget.try_take(reads, start) == start)); // reads are another scope
+}
+
+BOOST_AUTO_TEST_CASE(a_request_counts_against_its_generic_scope_too) {
+    auto limits = small();
+    limits.create_session = 100;
+    limits.generic_write = 2;
+    local_rate_budget budget{limits};
+    BOOST_TEST(take_all(budget, creates, start) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_smaller_limit_from_the_service_wins) {
+    local_rate_budget budget{small()};
+    budget.observe(creates, {.limit = 2}, start);
+    BOOST_TEST(budget.limit(rate_scope::create_session) == 2u);
+    BOOST_TEST(take_all(budget, creates, start) == 2u);
+    budget.observe(creates, {.limit = 50}, start); // never more than configured
+    BOOST_TEST(budget.limit(rate_scope::create_session) == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_429_holds_the_scope_for_its_retry_after) {
+    local_rate_budget budget{small()};
+    budget.observe(creates, {.retry_after = 2s, .throttled = true}, start);
+    BOOST_TEST((budget.try_take(creates, start) == start + 2s));
+    BOOST_TEST((budget.try_take(creates, start + 2s) == start + 2s));
+}
+
+BOOST_AUTO_TEST_CASE(the_service_s_remaining_count_covers_a_shared_key) {
+    local_rate_budget budget{small()};
+    // Other holders of the key left room for one more request before the reset.
+    budget.observe(creates, {.remaining = 1, .reset_in = 500ms}, start);
+    BOOST_TEST(take_all(budget, creates, start) == 1u);
+    BOOST_TEST((budget.try_take(creates, start) == start + 500ms));
+    BOOST_TEST((budget.try_take(creates, start + 500ms) == start + 500ms)); // reset passed
+}
+
+BOOST_AUTO_TEST_CASE(a_zero_limit_leaves_a_scope_unlimited) {
+    auto limits = small();
+    limits.create_session = 0;
+    limits.generic_write = 0;
+    local_rate_budget budget{limits};
+    for (int i = 0; i < 1000; ++i)
+        BOOST_REQUIRE((budget.try_take(creates, start) == start));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
