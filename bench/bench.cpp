@@ -1,12 +1,14 @@
 // didit-bench: many create_session calls through one client; throughput, latency, errors.
 //
-//   didit-bench [--requests N] [--concurrency C] [--rate R] [--json]
+//   didit-bench [--requests N] [--concurrency C] [--rate R] [--workflow-id W] [--json]
 //
 // Closed loop by default: C calls in flight, each starting the next when it ends. With
 // --rate R, calls start on a fixed schedule of R per second whatever is in flight (open loop),
 // and latency is measured from the scheduled start, so a slow server cannot hide its delay
-// (no coordinated omission). Configured by the DIDIT_* variables, or, when DIDIT_CLIENT_ID is
-// not set, against an emulator started in this process.
+// (no coordinated omission). Configured by the DIDIT_* variables, or, when neither
+// DIDIT_CLIENT_ID nor DIDIT_API_KEY is set, against an emulator started in this process.
+// --workflow-id selects v3 (create_workflow_session; needs DIDIT_API_KEY when not on the
+// embedded emulator); every call carries its own vendor_data.
 
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
@@ -27,7 +29,10 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <sys/resource.h>
 
 namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
@@ -39,11 +44,14 @@ struct options {
     std::size_t concurrency = 64;
     double rate = 0; ///< 0: closed loop
     bool json = false;
+    std::string workflow_id; ///< non-empty: v3 creates
 };
 
+constexpr const char* usage_text =
+    "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--workflow-id W] [--json]\n";
+
 int usage(const std::string& problem) {
-    std::cerr << "didit-bench: " << problem << "\n"
-              << "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--json]\n";
+    std::cerr << "didit-bench: " << problem << "\n" << usage_text;
     return 2;
 }
 
@@ -55,11 +63,20 @@ std::optional<options> parse(int argc, char** argv, int& status) {
             opts.json = true;
             continue;
         }
+        if (flag == "--help" || flag == "-h") {
+            std::cout << usage_text;
+            status = 0;
+            return std::nullopt;
+        }
         if (i + 1 >= argc) {
             status = usage("missing value for " + std::string{flag});
             return std::nullopt;
         }
         std::string_view value = argv[++i];
+        if (flag == "--workflow-id") {
+            opts.workflow_id = value;
+            continue;
+        }
         double number = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
         if (ec != std::errc{} || end != value.data() + value.size() || number <= 0) {
@@ -130,9 +147,19 @@ private:
     asio::awaitable<void> one_call(std::size_t index, clock_type::time_point start) {
         // vendor_data is unique per call so a server can tell a duplicate from a new request.
         std::string vendor_data = "bench-" + run_id_ + "-" + std::to_string(index);
-        auto [ec, s] = co_await client_.create_session(
-            {.callback = "https://example.com/kyc/done", .vendor_data = vendor_data},
-            asio::as_tuple(asio::use_awaitable));
+        constexpr std::string_view callback = "https://example.com/kyc/done";
+        didit::error_code ec;
+        // Plain statements: GCC 12 mishandles co_await inside a conditional expression.
+        if (opts_.workflow_id.empty()) {
+            didit::session_request request{.callback = callback, .vendor_data = vendor_data};
+            std::tie(ec, std::ignore) =
+                co_await client_.create_session(request, asio::as_tuple(asio::use_awaitable));
+        } else {
+            didit::workflow_session_request request{
+                .workflow_id = opts_.workflow_id, .vendor_data = vendor_data, .callback = callback};
+            std::tie(ec, std::ignore) = co_await client_.create_workflow_session(
+                request, asio::as_tuple(asio::use_awaitable));
+        }
         record(ec, start);
     }
 
@@ -164,6 +191,16 @@ private:
     clock_type::time_point started_, finished_;
 };
 
+/// User and system CPU time of this process so far.
+double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double percentile(std::vector<double>& sorted, double p) {
     if (sorted.empty())
         return 0;
@@ -181,6 +218,12 @@ int main(int argc, char** argv) {
     try {
         std::optional<didit::emulator::server> emulator;
         auto cfg = didit::emulator::config_from_env_or_emulator(emulator);
+        bool v3 = !opts->workflow_id.empty();
+        if (emulator && v3)
+            cfg = emulator->client_config(didit::api_generation::v3);
+        if (v3 != (cfg.generation() == didit::api_generation::v3))
+            return usage(v3 ? "--workflow-id needs DIDIT_API_KEY (v3)"
+                            : "DIDIT_API_KEY selects v3: give --workflow-id");
         cfg.max_connections_per_origin = std::max<std::size_t>(
             cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
         asio::io_context io{1};
@@ -207,6 +250,12 @@ int main(int argc, char** argv) {
             {"max_ms", lat.empty() ? 0.0 : lat.back()},
             {"token_requests", stats.token_requests},
             {"connections_opened", stats.connections_opened},
+            {"attempts", stats.attempts},
+            {"retries", stats.retries},
+            {"rate_limited_received", stats.rate_limited_received},
+            {"budget_waits", stats.budget_waits},
+            {"cpu_s", cpu_seconds()},
+            {"generation", v3 ? "v3" : "v1"},
             {"mode", opts->rate > 0 ? "open-loop" : "closed-loop"},
             {"concurrency", opts->concurrency},
             {"target", emulator ? "in-process emulator" : "DIDIT_API_URL"},
@@ -218,7 +267,11 @@ int main(int argc, char** argv) {
                   << summary["p99_ms"].as_double() << " / " << summary["max_ms"].as_double()
                   << " ms\n"
                   << "token requests:     " << stats.token_requests << "\n"
-                  << "connections opened: " << stats.connections_opened << "\n";
+                  << "connections opened: " << stats.connections_opened << "\n"
+                  << "attempts / retries: " << stats.attempts << " / " << stats.retries << "\n"
+                  << "429s received:      " << stats.rate_limited_received << "\n"
+                  << "cpu:                " << summary["cpu_s"].as_double() << " s (this process"
+                  << (emulator ? ", emulator included)" : ")") << "\n";
         for (const auto& [kind, count] : res.failures)
             std::cout << "errors " << kind << ": " << count << "\n";
         if (opts->json)

@@ -20,7 +20,7 @@ done
 url=$(sed -n 's/.*listening on //p' "$work/emulator.log")
 
 instructions() {
-    DIDIT_CLIENT_ID=emulator-client DIDIT_CLIENT_SECRET=emulator-secret \
+    DIDIT_CLIENT_ID=emulator-client DIDIT_CLIENT_SECRET=emulator-secret DIDIT_RATE_LIMITS=off \
         DIDIT_AUTH_URL=$url DIDIT_API_URL=$url DIDIT_CA_FILE=$work/ca.pem \
         valgrind --tool=callgrind --callgrind-out-file="$work/cg.$1" \
         "$build/bench/didit-bench" --requests "$1" --concurrency "$concurrency" >/dev/null 2>&1

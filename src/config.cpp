@@ -98,6 +98,10 @@ config config::from_env() {
     if (auto url = env("DIDIT_API_URL"); !url.empty())
         cfg.api_url = std::move(url);
     cfg.ca_file = env("DIDIT_CA_FILE");
+    if (auto budget = env("DIDIT_RATE_LIMITS"); budget == "off")
+        cfg.rate_limits = rate_limits::off();
+    else if (!budget.empty() && budget != "on")
+        throw config_error("didit::config::from_env: DIDIT_RATE_LIMITS must be \"on\" or \"off\"");
     cfg.validate();
     return cfg;
 }

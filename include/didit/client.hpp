@@ -100,7 +100,7 @@ concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T
 struct client_stats {
     std::uint64_t token_requests = 0;        ///< requests sent to the token endpoint
     std::uint64_t connections_opened = 0;    ///< TLS connections established
-    std::uint64_t attempts = 0;              ///< requests sent by calls, retries included
+    std::uint64_t attempts = 0;              ///< requests sent, retries and token requests included
     std::uint64_t retries = 0;               ///< attempts repeated by the retry policy
     std::uint64_t rate_limited_received = 0; ///< 429 answers seen on the wire
     std::uint64_t budget_waits = 0;          ///< times a call waited for the rate budget

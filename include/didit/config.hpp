@@ -103,8 +103,9 @@ struct config {
     }
 
     /// Reads DIDIT_API_KEY (selects v3), or else DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET (v1);
-    /// and DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE (optional). Throws config_error naming
-    /// every missing variable.
+    /// and DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE, DIDIT_RATE_LIMITS ("off" switches the
+    /// client's rate budget off, e.g. against an emulator without limits) (optional). Throws
+    /// config_error naming every missing variable.
     static config from_env();
 
     /// Throws config_error naming the first invalid field.

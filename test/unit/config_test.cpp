@@ -31,9 +31,9 @@ std::string rejection(const config& cfg) {
 }
 
 struct scoped_env {
-    static constexpr const char* variables[] = {"DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET",
-                                                "DIDIT_API_KEY",   "DIDIT_AUTH_URL",
-                                                "DIDIT_API_URL",   "DIDIT_CA_FILE"};
+    static constexpr const char* variables[] = {
+        "DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_API_KEY",    "DIDIT_AUTH_URL",
+        "DIDIT_API_URL",   "DIDIT_CA_FILE",       "DIDIT_RATE_LIMITS"};
 
     explicit scoped_env(std::initializer_list<std::pair<const char*, const char*>> values) {
         for (auto name : variables)
@@ -152,6 +152,14 @@ BOOST_AUTO_TEST_CASE(from_env_reads_every_variable) {
     BOOST_TEST(cfg.auth_url == "https://auth.example");
     BOOST_TEST(cfg.api_url == "https://api.example/prefix");
     BOOST_TEST(cfg.ca_file.empty());
+    BOOST_TEST(cfg.rate_limits.enabled); // on by default
+}
+
+BOOST_AUTO_TEST_CASE(from_env_switches_the_rate_budget_off_only_when_asked) {
+    scoped_env off{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_RATE_LIMITS", "off"}};
+    BOOST_TEST(!config::from_env().rate_limits.enabled);
+    scoped_env wrong{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_RATE_LIMITS", "none"}};
+    BOOST_CHECK_THROW(config::from_env(), config_error);
 }
 
 BOOST_AUTO_TEST_CASE(an_api_key_selects_v3_without_client_credentials) {
