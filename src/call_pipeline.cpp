@@ -129,7 +129,6 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
             if (checked.first) {
                 facts.failure = checked.first;
                 facts.permanent = ctx.pool.last_failure_was_certificate();
-                ++diag.attempts;
             }
         }
         if (conn) {

@@ -116,7 +116,8 @@ class session_pager;
 ///
 /// Lifetime: operations keep the shared state alive, so destroying the client while
 /// operations are in flight is safe; they run to completion. An operation started on a
-/// moved-from client fails with error::client_moved_from.
+/// moved-from client fails with error::client_moved_from, completing on the handler's
+/// associated executor (such a client has none of its own to default to).
 ///
 /// Every operation below runs through the same pipeline: it waits for room in the rate budget
 /// (config.rate_limits), and repeats failed attempts under config.retry when the failure is
