@@ -32,6 +32,14 @@ inline std::string vendor(std::size_t n) {
 }
 inline constexpr std::string_view callback_url = "https://example.com/kyc/done";
 
+/// `cfg` switched to the v3 generation with the emulator's API key.
+inline didit::config as_v3(didit::config cfg) {
+    cfg.api_key = didit::emulator::options{}.api_key;
+    cfg.client_id.clear();
+    cfg.client_secret.clear();
+    return cfg;
+}
+
 struct fixture {
     explicit fixture(didit::emulator::options opts = {},
                      const std::function<void(didit::config&)>& adjust = {})

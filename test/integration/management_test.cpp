@@ -20,13 +20,6 @@ template <class Start> didit::error_code run(fixture& f, Start start) {
     return outs[0].ec;
 }
 
-didit::config as_v3(didit::config cfg) {
-    cfg.api_key = didit::emulator::options{}.api_key;
-    cfg.client_id.clear();
-    cfg.client_secret.clear();
-    return cfg;
-}
-
 std::string create_v3(fixture& f) {
     std::string id;
     run(f, [&](auto done) {

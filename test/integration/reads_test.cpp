@@ -20,13 +20,6 @@ namespace {
 
 constexpr std::string_view workflow = "11111111-2222-3333-4444-555555555555";
 
-didit::config as_v3(didit::config cfg) {
-    cfg.api_key = didit::emulator::options{}.api_key;
-    cfg.client_id.clear();
-    cfg.client_secret.clear();
-    return cfg;
-}
-
 /// Runs `body` as a coroutine on the fixture's io_context until it returns; rethrows what it
 /// throws (a failed co_await throws system_error).
 template <class Body> void await_in(fixture& f, Body body) {

@@ -20,13 +20,6 @@ namespace {
 
 constexpr std::string_view workflow = "11111111-2222-3333-4444-555555555555";
 
-didit::config as_v3(didit::config cfg) {
-    cfg.api_key = didit::emulator::options{}.api_key;
-    cfg.client_id.clear();
-    cfg.client_secret.clear();
-    return cfg;
-}
-
 /// Starts a v3 create for vendor(n) (or none, when `with_vendor_data` is false).
 void start_v3(fixture& f, outcome& out, std::size_t n, bool with_vendor_data = true) {
     auto who = vendor(n);

@@ -27,18 +27,10 @@ constexpr std::string_view workflow = "11111111-2222-3333-4444-555555555555";
 struct v3_fixture : fixture {
     explicit v3_fixture(const std::function<void(didit::config&)>& adjust = {})
         : fixture({}, [&](didit::config& cfg) {
-              cfg = emulator_config_v3(cfg);
+              cfg = as_v3(cfg);
               if (adjust)
                   adjust(cfg);
           }) {}
-
-    /// The v3 configuration of the same emulator: the API key instead of client credentials.
-    static didit::config emulator_config_v3(didit::config cfg) {
-        cfg.api_key = didit::emulator::options{}.api_key;
-        cfg.client_id.clear();
-        cfg.client_secret.clear();
-        return cfg;
-    }
 
     outcome create_workflow(const didit::workflow_session_request& request) {
         return didit_test_v3::create_workflow(*this, request);
