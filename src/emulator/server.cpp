@@ -106,7 +106,7 @@ struct server::impl {
                 continue;
             if (it->probability < 1.0 &&
                 std::uniform_real_distribution<double>{0.0, 1.0}(fault_dice_) >= it->probability)
-                return std::nullopt; // this request is spared
+                continue; // spared by this fault; a later one may still apply
             auto taken = *it;
             if (--it->times == 0)
                 faults_.erase(it);

@@ -73,3 +73,55 @@ BOOST_AUTO_TEST_CASE(token_expiry_under_multithreaded_load) {
         t.join();
     BOOST_TEST(emulator.stats().token_requests == 2u);
 }
+
+BOOST_AUTO_TEST_CASE(retries_and_cancel_under_four_threads) {
+    using fault = didit::emulator::fault;
+    didit::emulator::server emulator;
+    boost::asio::io_context io{4};
+    auto work = boost::asio::make_work_guard(io);
+    didit::client client{io.get_executor(), as_v3(emulator.client_config())};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] { io.run(); });
+
+    // v3 creates with vendor_data heal from refusals and from ambiguous failures alike.
+    emulator.inject({.what = fault::kind::respond, .times = 20, .status = 503});
+    emulator.inject({.what = fault::kind::drop_after_processing, .times = 10});
+    constexpr int calls = 200;
+    std::latch healed{calls};
+    std::atomic<int> succeeded{0};
+    for (int i = 0; i < calls; ++i) {
+        auto who = vendor(static_cast<std::size_t>(i));
+        client.create_workflow_session(
+            {.workflow_id = "11111111-2222-3333-4444-555555555555", .vendor_data = who},
+            [&](didit::error_code ec, didit::session) {
+                succeeded += ec ? 0 : 1;
+                healed.count_down();
+            });
+    }
+    healed.wait();
+    BOOST_TEST(succeeded.load() == calls);
+    BOOST_TEST(emulator.stats().sessions_created == static_cast<std::uint64_t>(calls));
+
+    // cancel() from another thread ends every call exactly once.
+    emulator.inject({.what = fault::kind::delay, .times = 16, .delay = std::chrono::seconds{10}});
+    std::latch cancelled{calls};
+    std::vector<std::atomic<int>> completions(calls);
+    for (int i = 0; i < calls; ++i) {
+        auto who = vendor(static_cast<std::size_t>(calls + i));
+        client.create_workflow_session(
+            {.workflow_id = "11111111-2222-3333-4444-555555555555", .vendor_data = who},
+            [&, i](didit::error_code, didit::session) {
+                ++completions[static_cast<std::size_t>(i)];
+                cancelled.count_down();
+            });
+    }
+    client.cancel();
+    cancelled.wait();
+    for (const auto& count : completions)
+        BOOST_TEST(count.load() == 1);
+    work.reset();
+    io.stop();
+    for (auto& t : threads)
+        t.join();
+}
