@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <charconv>
+#include <optional>
 
 namespace didit::detail {
 
@@ -104,10 +105,17 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
     incoming_response response;
     std::shared_ptr<const access_token> token;
     bool token_refreshed = false;
+    std::optional<budget_line::place> waiting; // in the budget line of the call's scope
     unsigned failed_attempts = 0;
     unsigned retries = 0;
 
     for (;;) {
+        if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
+            waiting.emplace(*ctx.line, call.scopes.primary(), co_await asio::this_coro::executor);
+        if (waiting) { // no overtaking the calls that waited longer
+            if (auto ec = co_await waiting->first())
+                co_return ec;
+        }
         if (ctx.tokens != nullptr) {
             token = ctx.tokens->usable_now(ctx.owner); // the common case needs no frame
             if (!token) {
@@ -139,6 +147,9 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
                     when = co_await ctx.budget->take(call.scopes, now);
                 if (*when > now) {
                     conn.keep_alive(); // unused: let the next call in line have it
+                    if (!waiting)      // first to find the budget full: first in line
+                        waiting.emplace(*ctx.line, call.scopes.primary(),
+                                        co_await asio::this_coro::executor);
                     auto wait = *when - now;
                     if (wait >= op.time_left(now)) {
                         diag.message = "the rate budget has no room before the request timeout";
@@ -150,6 +161,7 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
                         co_return ec;
                     continue;
                 }
+                waiting.reset(); // slot taken: the next in line may try
             }
             ++diag.attempts;
             ctx.counters.attempts.fetch_add(1, std::memory_order_relaxed);

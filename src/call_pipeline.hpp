@@ -2,6 +2,7 @@
 // The one path every call takes: credentials -> rate budget -> attempt on a pooled
 // connection -> classify -> retry or finish -> read the response. Used only on the strand.
 
+#include "budget_line.hpp"
 #include "connection_pool.hpp"
 #include "exchange.hpp"
 #include "operation.hpp"
@@ -43,6 +44,7 @@ struct call_context {
     connection_pool& pool;
     token_source* tokens = nullptr; ///< v1 API calls: the bearer token comes from here
     rate_budget* budget = nullptr;  ///< null: outside any budget
+    budget_line* line = nullptr;    ///< where calls wait for the budget; set with `budget`
     const retry_policy& policy;
     call_counters& counters;
     jitter_source& jitter;

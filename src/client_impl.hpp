@@ -44,6 +44,7 @@ public:
     jitter_source jitter;                ///< used on the strand
     operation_registry operations;       ///< the calls in flight, for cancel_all()
     std::unique_ptr<rate_budget> budget; ///< null when config.rate_limits is off
+    budget_line budget_waiters;
     connection_pool api_pool;
     std::unique_ptr<connection_pool> separate_auth_pool; ///< v1, when auth is another server
     std::unique_ptr<token_source> tokens;                ///< v1 only
@@ -61,6 +62,7 @@ public:
         return {.pool = api_pool,
                 .tokens = tokens.get(),
                 .budget = budget.get(),
+                .line = &budget_waiters,
                 .policy = cfg.retry,
                 .counters = counters,
                 .jitter = jitter,

@@ -279,6 +279,24 @@ BOOST_AUTO_TEST_CASE(a_budget_matching_the_service_draws_no_429) {
     BOOST_TEST(client.stats().budget_waits > 0u);
 }
 
+BOOST_AUTO_TEST_CASE(calls_waiting_for_budget_are_served_in_arrival_order) {
+    // One connection and two creates per half second: twelve calls leave over three seconds,
+    // and the service numbers them in the order they were made.
+    fixture f{{}, [](didit::config& cfg) {
+                  cfg = as_v3(cfg);
+                  cfg.max_connections_per_origin = 1;
+                  cfg.rate_limits = {.window = 500ms, .create_session = 2};
+              }};
+    std::vector<outcome> outs(12);
+    for (std::size_t i = 0; i < outs.size(); ++i)
+        start_v3(f, outs[i], i);
+    f.run_until_done(outs);
+    BOOST_TEST(count_succeeded(outs) == outs.size());
+    for (std::size_t i = 1; i < outs.size(); ++i)
+        BOOST_TEST(*outs[i].session.session_number > *outs[i - 1].session.session_number);
+    BOOST_TEST(f.client->stats().budget_waits >= 10u);
+}
+
 BOOST_AUTO_TEST_CASE(a_budget_with_no_room_before_the_timeout_fails_at_once) {
     fixture f{{}, [](didit::config& cfg) {
                   cfg.rate_limits = {.window = 60s, .create_session = 2};
