@@ -110,12 +110,14 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
     unsigned retries = 0;
 
     for (;;) {
+        // 1. Our turn for the rate budget, behind the calls that waited longer.
         if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
             waiting.emplace(*ctx.line, call.scopes.primary(), co_await asio::this_coro::executor);
         if (waiting) { // no overtaking the calls that waited longer
             if (auto ec = co_await waiting->first())
                 co_return ec;
         }
+        // 2. Credentials.
         if (ctx.tokens != nullptr) {
             token = ctx.tokens->usable_now(ctx.owner); // the common case needs no frame
             if (!token) {
@@ -127,6 +129,8 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
             request.credentials = token->credentials;
         }
 
+        // 3. A connection, then a slot in the budget (taken when the request can leave at
+        //    once, so that the service counts it when we do), then the attempt.
         attempt_facts facts;
         auto conn = ctx.pool.try_acquire();
         if (!conn || !conn->established) {
@@ -172,6 +176,8 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
                 co_return facts.failure; // op.in_flight stays set: the effect is unknown
         }
 
+        // 4. What the answer says: the budget learns from it, a refused token is replaced
+        //    once, a 2xx is read into the result.
         if (facts.status != 0) {
             if (budgeted)
                 ctx.budget->observe(call.scopes, feedback_of(response), clock::now());
@@ -201,6 +207,7 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
             }
         }
 
+        // 5. Classify, then retry or finish.
         auto meaning = classify_attempt(facts);
         op.in_flight = false;
         if (meaning == attempt_meaning::outcome_unknown)
