@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
                   << "  export DIDIT_API_URL=" << emulator.url() << "\n"
                   << "  export DIDIT_CA_FILE=" << cert_out << "\n"
                   << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
+                  << "  export DIDIT_RATE_LIMITS=off   # this emulator enforces no rate limits\n"
                   << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default;\n"
                   << "   for the v3 API set DIDIT_API_KEY to the --api-key given instead)\n";
         if (!opts.webhooks.url.empty())
