@@ -6,10 +6,13 @@ namespace didit::detail {
 
 namespace {
 
-/// Requests reach the service a little after they leave: count each start as lasting a bit
-/// longer than the window, so that the service's window never sees more than the limit.
+/// Requests reach the service a little after they leave, some later than others: count each
+/// start as lasting a bit longer than the window, so that the service's window never sees more
+/// than the limit. A twentieth of the window, at least a quarter second (a busy host or
+/// network can delay one request that much more than another), at most two seconds.
 clock::duration with_margin(clock::duration window) {
-    return window + std::min<clock::duration>(window / 20, std::chrono::seconds{2});
+    using namespace std::chrono_literals;
+    return window + std::clamp<clock::duration>(window / 20, 250ms, 2s);
 }
 
 } // namespace
