@@ -1,6 +1,7 @@
 // didit-bench: many create_session calls through one client; throughput, latency, errors.
 //
-//   didit-bench [--requests N] [--concurrency C] [--rate R] [--workflow-id W] [--json]
+//   didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]
+//               [--workflow-id W] [--json]
 //
 // Closed loop by default: C calls in flight, each starting the next when it ends. With
 // --rate R, calls start on a fixed schedule of R per second whatever is in flight (open loop),
@@ -8,7 +9,9 @@
 // (no coordinated omission). Configured by the DIDIT_* variables, or, when neither
 // DIDIT_CLIENT_ID nor DIDIT_API_KEY is set, against an emulator started in this process.
 // --workflow-id selects v3 (create_workflow_session; needs DIDIT_API_KEY when not on the
-// embedded emulator); every call carries its own vendor_data.
+// embedded emulator); every call carries its own vendor_data. --threads runs the io_context on
+// T threads; --work-ms makes each calling coroutine block its thread for M ms after each
+// completion, like a handler doing blocking work.
 
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
@@ -16,19 +19,24 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -45,10 +53,13 @@ struct options {
     double rate = 0; ///< 0: closed loop
     bool json = false;
     std::string workflow_id; ///< non-empty: v3 creates
+    std::size_t threads = 1;
+    double work_ms = 0; ///< blocking work per completion
 };
 
 constexpr const char* usage_text =
-    "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--workflow-id W] [--json]\n";
+    "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]\n"
+    "                   [--workflow-id W] [--json]\n";
 
 int usage(const std::string& problem) {
     std::cerr << "didit-bench: " << problem << "\n" << usage_text;
@@ -89,6 +100,10 @@ std::optional<options> parse(int argc, char** argv, int& status) {
             opts.concurrency = static_cast<std::size_t>(number);
         else if (flag == "--rate")
             opts.rate = number;
+        else if (flag == "--threads")
+            opts.threads = std::max<std::size_t>(1, static_cast<std::size_t>(number));
+        else if (flag == "--work-ms")
+            opts.work_ms = number;
         else {
             status = usage("unknown option " + std::string{flag});
             return std::nullopt;
@@ -126,9 +141,19 @@ public:
         else
             for (std::size_t w = 0; w < std::min(opts_.concurrency, opts_.requests); ++w)
                 asio::co_spawn(io_, closed_loop_worker(), asio::detached);
-        while (results_.completed < opts_.requests)
-            io_.run_one();
+        auto work = asio::make_work_guard(io_);
+        std::vector<std::thread> threads;
+        for (std::size_t t = 0; t < opts_.threads; ++t)
+            threads.emplace_back([this] { io_.run(); });
+        {
+            std::unique_lock lock{mutex_};
+            all_done_.wait(lock, [this] { return results_.completed >= opts_.requests; });
+        }
         finished_ = clock_type::now();
+        work.reset();
+        io_.stop();
+        for (auto& t : threads)
+            t.join();
         return std::move(results_);
     }
 
@@ -136,12 +161,14 @@ public:
 
 private:
     void record(const didit::error_code& ec, clock_type::time_point start) {
+        auto latency = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+        std::lock_guard lock{mutex_};
         if (ec)
             ++results_.failures[kind_of(ec)];
         else
-            results_.latencies_ms.push_back(
-                std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
-        ++results_.completed;
+            results_.latencies_ms.push_back(latency);
+        if (++results_.completed == opts_.requests)
+            all_done_.notify_one();
     }
 
     asio::awaitable<void> one_call(std::size_t index, clock_type::time_point start) {
@@ -161,6 +188,8 @@ private:
                 request, asio::as_tuple(asio::use_awaitable));
         }
         record(ec, start);
+        if (opts_.work_ms > 0) // the caller's own blocking work, on this thread
+            std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(opts_.work_ms));
     }
 
     asio::awaitable<void> closed_loop_worker() {
@@ -186,8 +215,10 @@ private:
     didit::client& client_;
     options opts_;
     std::string run_id_;
+    std::mutex mutex_; ///< guards results_
+    std::condition_variable all_done_;
     results results_;
-    std::size_t next_ = 0;
+    std::atomic<std::size_t> next_{0};
     clock_type::time_point started_, finished_;
 };
 
@@ -199,6 +230,13 @@ double cpu_seconds() {
         return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// The most resident memory this process has had, in KiB.
+std::int64_t peak_rss_kib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
 }
 
 double percentile(std::vector<double>& sorted, double p) {
@@ -226,7 +264,7 @@ int main(int argc, char** argv) {
                             : "DIDIT_API_KEY selects v3: give --workflow-id");
         cfg.max_connections_per_origin = std::max<std::size_t>(
             cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
-        asio::io_context io{1};
+        asio::io_context io{static_cast<int>(opts->threads)};
         didit::client client{io.get_executor(), cfg};
         bench runner{io, client, *opts};
         auto res = runner.run();
@@ -255,6 +293,9 @@ int main(int argc, char** argv) {
             {"rate_limited_received", stats.rate_limited_received},
             {"budget_waits", stats.budget_waits},
             {"cpu_s", cpu_seconds()},
+            {"peak_rss_kib", peak_rss_kib()},
+            {"threads", opts->threads},
+            {"work_ms", opts->work_ms},
             {"generation", v3 ? "v3" : "v1"},
             {"mode", opts->rate > 0 ? "open-loop" : "closed-loop"},
             {"concurrency", opts->concurrency},
@@ -270,6 +311,7 @@ int main(int argc, char** argv) {
                   << "connections opened: " << stats.connections_opened << "\n"
                   << "attempts / retries: " << stats.attempts << " / " << stats.retries << "\n"
                   << "429s received:      " << stats.rate_limited_received << "\n"
+                  << "peak RSS:           " << peak_rss_kib() << " KiB\n"
                   << "cpu:                " << summary["cpu_s"].as_double() << " s (this process"
                   << (emulator ? ", emulator included)" : ")") << "\n";
         for (const auto& [kind, count] : res.failures)

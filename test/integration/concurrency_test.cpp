@@ -4,6 +4,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <atomic>
+#include <future>
 #include <latch>
 #include <thread>
 
@@ -120,6 +121,43 @@ BOOST_AUTO_TEST_CASE(retries_and_cancel_under_four_threads) {
     cancelled.wait();
     for (const auto& count : completions)
         BOOST_TEST(count.load() == 1);
+    work.reset();
+    io.stop();
+    for (auto& t : threads)
+        t.join();
+}
+
+BOOST_AUTO_TEST_CASE(a_blocked_completion_handler_holds_up_no_other_call) {
+    // Completions leave the client's strand before they run: a handler that blocks its thread
+    // must not keep the client from completing other calls on the io_context's other thread.
+    // Were the handler run inside the strand, the second call could not even start.
+    didit::emulator::server emulator;
+    boost::asio::io_context io{2};
+    auto work = boost::asio::make_work_guard(io);
+    didit::client client{io.get_executor(), emulator.client_config()};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t)
+        threads.emplace_back([&] { io.run(); });
+
+    std::promise<void> second_done;
+    std::latch finished{2};
+    bool second_completed_while_first_blocked = false;
+    client.create_session({.callback = callback_url}, [&](didit::error_code ec, didit::session) {
+        BOOST_TEST(!ec);
+        client.create_session({.callback = callback_url},
+                              [&](didit::error_code ec2, didit::session) {
+                                  BOOST_TEST(!ec2);
+                                  second_done.set_value();
+                                  finished.count_down();
+                              });
+        // Blocks this thread until the second call has completed on the other one.
+        second_completed_while_first_blocked =
+            second_done.get_future().wait_for(std::chrono::seconds{10}) ==
+            std::future_status::ready;
+        finished.count_down();
+    });
+    finished.wait();
+    BOOST_TEST(second_completed_while_first_blocked);
     work.reset();
     io.stop();
     for (auto& t : threads)
