@@ -10,18 +10,45 @@
 
 using namespace didit_test;
 
+namespace {
+
+/// An io_context run by `count` threads from construction until stop().
+class threaded_io {
+public:
+    explicit threaded_io(int count) : io(count), work_(boost::asio::make_work_guard(io)) {
+        for (int t = 0; t < count; ++t)
+            threads_.emplace_back([this] { io.run(); });
+    }
+    threaded_io(const threaded_io&) = delete;
+    threaded_io& operator=(const threaded_io&) = delete;
+    ~threaded_io() { stop(); }
+
+    void stop() {
+        work_.reset();
+        io.stop();
+        for (auto& t : threads_)
+            t.join();
+        threads_.clear();
+    }
+
+    boost::asio::io_context io;
+
+private:
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    std::vector<std::thread> threads_;
+};
+
+} // namespace
+
 BOOST_AUTO_TEST_CASE(one_client_driven_by_four_threads) {
     didit::emulator::server emulator;
-    boost::asio::io_context io{4};
-    auto work = boost::asio::make_work_guard(io);
+    threaded_io threads{4};
+    auto& io = threads.io;
     didit::client client{io.get_executor(), emulator.client_config()};
 
     constexpr int calls = 400;
     std::latch finished{calls};
     std::atomic<int> succeeded{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&] { io.run(); });
     // Start the calls from the io threads too, so initiation races with completion.
     for (int i = 0; i < calls; ++i) {
         boost::asio::post(io, [&, i] {
@@ -35,10 +62,7 @@ BOOST_AUTO_TEST_CASE(one_client_driven_by_four_threads) {
         });
     }
     finished.wait();
-    work.reset();
-    io.stop();
-    for (auto& t : threads)
-        t.join();
+    threads.stop();
     BOOST_TEST(succeeded.load() == calls);
     BOOST_TEST(emulator.stats().token_requests == 1u);
     BOOST_TEST(emulator.stats().sessions_created == static_cast<std::uint64_t>(calls));
@@ -46,12 +70,9 @@ BOOST_AUTO_TEST_CASE(one_client_driven_by_four_threads) {
 
 BOOST_AUTO_TEST_CASE(token_expiry_under_multithreaded_load) {
     didit::emulator::server emulator;
-    boost::asio::io_context io{2};
-    auto work = boost::asio::make_work_guard(io);
+    threaded_io threads{2};
+    auto& io = threads.io;
     didit::client client{io.get_executor(), emulator.client_config()};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 2; ++t)
-        threads.emplace_back([&] { io.run(); });
 
     auto run_batch = [&](int count) {
         std::latch finished{count};
@@ -68,22 +89,16 @@ BOOST_AUTO_TEST_CASE(token_expiry_under_multithreaded_load) {
     BOOST_TEST(run_batch(50) == 50);
     emulator.expire_tokens();
     BOOST_TEST(run_batch(300) == 300);
-    work.reset();
-    io.stop();
-    for (auto& t : threads)
-        t.join();
+    threads.stop();
     BOOST_TEST(emulator.stats().token_requests == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(retries_and_cancel_under_four_threads) {
     using fault = didit::emulator::fault;
     didit::emulator::server emulator;
-    boost::asio::io_context io{4};
-    auto work = boost::asio::make_work_guard(io);
+    threaded_io threads{4};
+    auto& io = threads.io;
     didit::client client{io.get_executor(), as_v3(emulator.client_config())};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&] { io.run(); });
 
     // v3 creates with vendor_data heal from refusals and from ambiguous failures alike.
     emulator.inject({.what = fault::kind::respond, .times = 20, .status = 503});
@@ -121,10 +136,7 @@ BOOST_AUTO_TEST_CASE(retries_and_cancel_under_four_threads) {
     cancelled.wait();
     for (const auto& count : completions)
         BOOST_TEST(count.load() == 1);
-    work.reset();
-    io.stop();
-    for (auto& t : threads)
-        t.join();
+    threads.stop();
 }
 
 BOOST_AUTO_TEST_CASE(a_blocked_completion_handler_holds_up_no_other_call) {
@@ -132,12 +144,9 @@ BOOST_AUTO_TEST_CASE(a_blocked_completion_handler_holds_up_no_other_call) {
     // must not keep the client from completing other calls on the io_context's other thread.
     // Were the handler run inside the strand, the second call could not even start.
     didit::emulator::server emulator;
-    boost::asio::io_context io{2};
-    auto work = boost::asio::make_work_guard(io);
+    threaded_io threads{2};
+    auto& io = threads.io;
     didit::client client{io.get_executor(), emulator.client_config()};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 2; ++t)
-        threads.emplace_back([&] { io.run(); });
 
     std::promise<void> second_done;
     std::latch finished{2};
@@ -158,8 +167,5 @@ BOOST_AUTO_TEST_CASE(a_blocked_completion_handler_holds_up_no_other_call) {
     });
     finished.wait();
     BOOST_TEST(second_completed_while_first_blocked);
-    work.reset();
-    io.stop();
-    for (auto& t : threads)
-        t.join();
+    threads.stop();
 }

@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(during_an_outage_one_connect_at_a_time_probes_the_server) {
     asio::io_context io;
     failing_listener down{io};
     didit::config cfg;
-    cfg.api_key = "key-for-a-server-that-is-down";
+    cfg.api_key = "offline-test-key";
     cfg.api_url = "https://127.0.0.1:" + std::to_string(down.port());
     cfg.rate_limits = didit::rate_limits::off();
     cfg.retry.max_attempts = 3;
