@@ -135,13 +135,11 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
         auto conn = ctx.pool.try_acquire();
         if (!conn || !conn->established) {
             auto checked = co_await ctx.pool.checkout(std::move(conn), diag);
-            if (checked.first == asio::error::operation_aborted)
-                co_return checked.first;
-            conn = std::move(checked.second);
-            if (checked.first) {
-                facts.failure = checked.first;
-                facts.permanent = ctx.pool.last_failure_was_certificate();
-            }
+            if (checked.failure == asio::error::operation_aborted)
+                co_return checked.failure;
+            conn = std::move(checked.conn);
+            facts.failure = checked.failure;
+            facts.permanent = checked.certificate_refused;
         }
         if (conn) {
             if (budgeted) {

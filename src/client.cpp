@@ -82,16 +82,6 @@ flow_result<session> read_created_session(incoming_response& response, diagnosti
     return {error_code{}, std::move(*created)};
 }
 
-void start_create(std::shared_ptr<client_impl> impl, encoded_request request, diagnostics* diag,
-                  session_handler handler) {
-    // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
-    // returns the unfinished session it already made (API reference 2.2).
-    call_shape shape{
-        .method = "POST", .repeatable = request.idempotent, .scope = rate_scope::create_session};
-    start_call<session>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                        &read_created_session);
-}
-
 } // namespace
 
 encoded_request encode_create_session(const client_impl* impl, const session_request& request) {
@@ -124,14 +114,20 @@ encoded_request encode_create_workflow_session(const client_impl* impl,
     return encoded;
 }
 
+/// Both generations: the encoded request already holds the path and the body.
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, session_handler handler) {
-    start_create(std::move(impl), std::move(request), diag, std::move(handler));
+    // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
+    // returns the unfinished session it already made (API reference 2.2).
+    call_shape shape{
+        .method = "POST", .repeatable = request.idempotent, .scope = rate_scope::create_session};
+    start_call<session>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+                        &read_created_session);
 }
 
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
                                    diagnostics* diag, session_handler handler) {
-    start_create(std::move(impl), std::move(request), diag, std::move(handler));
+    start_create_session(std::move(impl), std::move(request), diag, std::move(handler));
 }
 
 } // namespace detail

@@ -31,7 +31,7 @@ struct connection_pool::waiter {
     std::list<waiter*>::iterator position;
     bool queued = true;
     lease granted;
-    error_code failure;
+    checkout_result failed; ///< the probe connect's outcome, when it failed
     diagnostics failure_diag;
 };
 
@@ -72,34 +72,36 @@ connection_pool::lease connection_pool::take() {
     return lease{this, std::move(conn)};
 }
 
-asio::awaitable<std::pair<error_code, connection_pool::lease>>
-connection_pool::checkout(lease taken, diagnostics& diag) {
+asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(lease taken,
+                                                                            diagnostics& diag) {
     if (!taken) {
         waiter in_line{*this, strand_};
         co_await in_line.wake.async_wait(as_tuple(use_awaitable));
         if (in_line.queued) // woken by cancellation, not served
-            co_return std::pair{error_code{asio::error::operation_aborted}, lease{}};
-        if (in_line.failure) {
+            co_return checkout_result{.failure = asio::error::operation_aborted};
+        if (in_line.failed.failure) {
             diag.message = in_line.failure_diag.message;
-            co_return std::pair{in_line.failure, lease{}};
+            co_return std::move(in_line.failed);
         }
         taken = std::move(in_line.granted);
     }
     if (taken->established)
-        co_return std::pair{error_code{}, std::move(taken)};
+        co_return checkout_result{.conn = std::move(taken)};
 
-    auto ec = co_await establish(*taken, diag);
+    checkout_result outcome;
+    outcome.failure = co_await establish(*taken, diag, outcome.certificate_refused);
     connect_finished(*taken);
-    if (ec) {
-        if (ec != asio::error::operation_aborted) {
+    if (outcome.failure) {
+        if (outcome.failure != asio::error::operation_aborted) {
             failing_ = true;
-            fail_waiters(ec, diag);
+            fail_waiters(outcome, diag);
         }
-        co_return std::pair{ec, lease{}}; // `taken` is discarded, freeing its slot
+        co_return outcome; // `taken` is discarded, freeing its slot
     }
     failing_ = false;
     serve_waiters(); // the probe succeeded: the line may connect in parallel again
-    co_return std::pair{error_code{}, std::move(taken)};
+    outcome.conn = std::move(taken);
+    co_return outcome;
 }
 
 void connection_pool::connect_finished(connection& conn) {
@@ -109,9 +111,9 @@ void connection_pool::connect_finished(connection& conn) {
     }
 }
 
-asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnostics& diag) {
+asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnostics& diag,
+                                                       bool& certificate_refused) {
     auto& tcp = conn.stream.next_layer();
-    certificate_refused_ = false;
     if (!endpoints_) {
         asio::ip::tcp::resolver resolver{strand_};
         auto [ec, results] =
@@ -155,7 +157,7 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
             co_return error::handshake_timeout;
         }
         auto why = verification_failure(conn.stream.native_handle());
-        certificate_refused_ = !why.empty();
+        certificate_refused = !why.empty();
         diag.message = why.empty() ? "TLS handshake failed: " + handshake_ec.message()
                                    : "the server's certificate was rejected: " + std::string{why};
         co_return error::tls_failed;
@@ -179,12 +181,13 @@ void connection_pool::serve_waiters() {
     }
 }
 
-void connection_pool::fail_waiters(error_code ec, const diagnostics& diag) {
+void connection_pool::fail_waiters(const checkout_result& outcome, const diagnostics& diag) {
     while (!waiters_.empty()) {
         auto* next = waiters_.front();
         waiters_.pop_front();
         next->queued = false;
-        next->failure = ec;
+        next->failed.failure = outcome.failure;
+        next->failed.certificate_refused = outcome.certificate_refused;
         next->failure_diag.message = diag.message;
         next->wake.cancel();
     }

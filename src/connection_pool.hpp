@@ -82,19 +82,22 @@ public:
     /// connect is in flight during an outage.
     lease try_acquire();
 
+    struct checkout_result {
+        error_code failure{};
+        lease conn{};                     ///< established, unless `failure`
+        bool certificate_refused = false; ///< the failure was the server's certificate
+    };
+
     /// An established connection: `taken` if it is one (from try_acquire), else after waiting
     /// in line for a slot and connecting it. Fails with the connect error (diagnostics filled),
     /// with the error of the probe connect it waited for, or with operation_aborted when the
     /// calling coroutine is cancelled (it then leaves the line).
-    boost::asio::awaitable<std::pair<error_code, lease>> checkout(lease taken, diagnostics& diag);
+    boost::asio::awaitable<checkout_result> checkout(lease taken, diagnostics& diag);
 
     /// Closes every idle connection and stops the idle timer, so the pool holds no work.
     void close_idle();
 
     const origin& server() const { return server_; }
-
-    /// Whether the certificate of the server was refused by the last failed connect.
-    bool last_failure_was_certificate() const { return certificate_refused_; }
 
 private:
     struct waiter;
@@ -106,8 +109,11 @@ private:
     /// Hands freed slots to queued calls, first come first served.
     void serve_waiters();
     /// Fails every queued call with the outcome of the connect they waited behind.
-    void fail_waiters(error_code ec, const diagnostics& diag);
-    boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag);
+    void fail_waiters(const checkout_result& outcome, const diagnostics& diag);
+    /// Connects and handshakes; sets `certificate_refused` when the server's certificate was
+    /// the reason it failed.
+    boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag,
+                                                 bool& certificate_refused);
     bool expired(const connection& conn, clock::time_point now) const;
     void arm_idle_sweep();
     void close_expired();
@@ -120,8 +126,7 @@ private:
     std::size_t open_ = 0;                          ///< idle + on loan
     std::size_t connecting_ = 0;                    ///< handed out and not yet connected
     bool failing_ = false;                          ///< the last connect failed
-    bool certificate_refused_ = false;
-    std::list<waiter*> waiters_; ///< in arrival order
+    std::list<waiter*> waiters_;                    ///< in arrival order
     boost::asio::steady_timer idle_sweep_;
     bool sweep_armed_ = false;
     std::weak_ptr<void> owner_;

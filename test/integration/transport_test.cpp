@@ -114,6 +114,8 @@ BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_rejected) {
     auto out = f.create();
     BOOST_TEST((out.ec == error::tls_failed));
     BOOST_TEST(out.diag.message.find("certificate") != std::string::npos, out.diag.message);
+    BOOST_TEST(out.diag.retries.empty()); // a refused certificate is not worth a retry
+    BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
     BOOST_TEST(f.emulator.stats().token_requests == 0u);
 }
 
