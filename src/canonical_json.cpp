@@ -17,6 +17,17 @@ using boost::system::error_code;
 
 namespace {
 
+/// The double a number token spells, rounded correctly (Boost 1.81's parser may be off by an
+/// ulp); `parser_reading` when out of range, where Python's float() gives inf or zero.
+double exact_double(std::string_view token, double parser_reading) {
+    double exact = parser_reading;
+    // from_chars takes no leading '+' (JSON has none) and handles '-', digits, '.', 'e'.
+    auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), exact);
+    if (ec != std::errc{} || end != token.data() + token.size())
+        return parser_reading;
+    return exact;
+}
+
 /// Builds the value as Boost.JSON's own parser does, except that doubles are re-read from
 /// their text with std::from_chars, which rounds correctly.
 class exact_handler {
@@ -72,13 +83,8 @@ public:
     }
     bool on_double(double d, json::string_view s, error_code&) {
         number_.append(s.data(), s.size());
-        double exact = d;
-        // from_chars takes no leading '+' (JSON has none) and handles '-', digits, '.', 'e'.
-        auto [end, ec] = std::from_chars(number_.data(), number_.data() + number_.size(), exact);
-        if (ec != std::errc{} || end != number_.data() + number_.size())
-            exact = d; // out of range: keep the parser's reading (inf is not valid JSON anyway)
+        stack.push_double(exact_double(number_, d));
         number_.clear();
-        stack.push_double(exact);
         return true;
     }
     bool on_bool(bool b, error_code&) {
@@ -145,16 +151,146 @@ void write_string(std::string_view text, std::string& out, ascii_escaping escapi
     out.push_back('"');
 }
 
-void write_double(double value, std::string& out) {
-    char text[400];
-    if (std::trunc(value) == value) { // integral: the service sent it as an int
-        auto [end, ec] =
-            std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 0);
-        std::string_view digits{text, static_cast<std::size_t>(end - text)};
-        out.append(digits == "-0" ? "0" : digits);
-        return;
+/// Writes the canonical form as the parser reports the document, without building it: each
+/// open container is a frame, and an object's members are sorted when it closes.
+class canonical_handler {
+public:
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    canonical_handler(std::string& out, ascii_escaping escaping) : out_(out), escaping_(escaping) {}
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code&) {
+        frames_.push_back({true});
+        return true;
     }
-    out.append(python_float_repr(value));
+    bool on_object_end(std::size_t, error_code&) {
+        auto members = std::move(frames_.back().members);
+        frames_.pop_back();
+        // Python keeps the last of duplicate keys; a stable sort keeps them in arrival order.
+        std::stable_sort(members.begin(), members.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string text = "{";
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (i + 1 < members.size() && members[i + 1].first == members[i].first)
+                continue;
+            if (text.size() > 1)
+                text.push_back(',');
+            write_string(members[i].first, text, escaping_);
+            text.push_back(':');
+            text.append(members[i].second);
+        }
+        text.push_back('}');
+        emit(std::move(text));
+        return true;
+    }
+    bool on_array_begin(error_code&) {
+        frames_.push_back({false, "[", {}});
+        return true;
+    }
+    bool on_array_end(std::size_t, error_code&) {
+        auto text = std::move(frames_.back().items);
+        frames_.pop_back();
+        text.push_back(']');
+        emit(std::move(text));
+        return true;
+    }
+    bool on_key_part(json::string_view s, std::size_t, error_code&) {
+        chars_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, error_code&) {
+        chars_.append(s.data(), s.size());
+        frames_.back().members.emplace_back(std::move(chars_), std::string{});
+        chars_.clear();
+        return true;
+    }
+    bool on_string_part(json::string_view s, std::size_t, error_code&) {
+        chars_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_string(json::string_view s, std::size_t, error_code&) {
+        chars_.append(s.data(), s.size());
+        std::string text;
+        write_string(chars_, text, escaping_);
+        chars_.clear();
+        emit(std::move(text));
+        return true;
+    }
+    bool on_number_part(json::string_view s, error_code&) {
+        number_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_int64(std::int64_t i, json::string_view, error_code&) {
+        number_.clear();
+        emit(std::to_string(i)); // "-0" is 0, as Python's int("-0")
+        return true;
+    }
+    bool on_uint64(std::uint64_t u, json::string_view, error_code&) {
+        number_.clear();
+        emit(std::to_string(u));
+        return true;
+    }
+    bool on_double(double d, json::string_view s, error_code&) {
+        number_.append(s.data(), s.size());
+        std::string text;
+        if (number_.find_first_of(".eE") == std::string::npos)
+            text = number_; // an integer beyond 64 bits: Python keeps every digit
+        else
+            append_python_number(exact_double(number_, d), text);
+        number_.clear();
+        emit(std::move(text));
+        return true;
+    }
+    bool on_bool(bool b, error_code&) {
+        emit(b ? "true" : "false");
+        return true;
+    }
+    bool on_null(error_code&) {
+        emit("null");
+        return true;
+    }
+    bool on_comment_part(json::string_view, error_code&) { return true; }
+    bool on_comment(json::string_view, error_code&) { return true; }
+
+private:
+    struct frame {
+        bool is_object = false;
+        std::string items{};                                        // an array's text so far
+        std::vector<std::pair<std::string, std::string>> members{}; // an object's key and text
+    };
+
+    void emit(std::string text) {
+        if (frames_.empty()) {
+            out_.append(text);
+            return;
+        }
+        auto& top = frames_.back();
+        if (top.is_object) {
+            top.members.back().second = std::move(text);
+            return;
+        }
+        if (top.items.size() > 1)
+            top.items.push_back(',');
+        top.items.append(text);
+    }
+
+    std::string& out_;
+    ascii_escaping escaping_;
+    std::vector<frame> frames_;
+    std::string chars_;
+    std::string number_;
+};
+
+bool describe_failure(error_code ec, std::size_t max_depth, std::string& why) {
+    why = ec == json::error::too_deep
+              ? "nested deeper than " + std::to_string(max_depth) + " levels"
+              : "not valid JSON: " + ec.message();
+    return false;
 }
 
 } // namespace
@@ -167,14 +303,38 @@ bool parse_exact(std::string_view text, json::value& out, std::string& why, std:
     auto used = parser.write_some(false, text.data(), text.size(), ec);
     if (!ec && used != text.size())
         ec = json::error::extra_data;
-    if (ec) {
-        why = ec == json::error::too_deep
-                  ? "nested deeper than " + std::to_string(max_depth) + " levels"
-                  : "not valid JSON: " + ec.message();
-        return false;
-    }
+    if (ec)
+        return describe_failure(ec, max_depth, why);
     out = parser.handler().stack.release();
     return true;
+}
+
+bool write_canonical(std::string_view text, std::string& out, ascii_escaping escaping,
+                     std::string& why, std::size_t max_depth) {
+    json::parse_options options;
+    options.max_depth = max_depth;
+    json::basic_parser<canonical_handler> parser{options, out, escaping};
+    error_code ec;
+    auto used = parser.write_some(false, text.data(), text.size(), ec);
+    if (!ec && used != text.size())
+        ec = json::error::extra_data;
+    return ec ? describe_failure(ec, max_depth, why) : true;
+}
+
+void append_python_number(double value, std::string& out) {
+    if (std::isinf(value)) { // float('1e400'): json.dumps writes Infinity
+        out.append(value < 0 ? "-Infinity" : "Infinity");
+        return;
+    }
+    if (std::trunc(value) == value) { // integral: the service sent it as an int
+        char text[400];
+        auto [end, ec] =
+            std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 0);
+        std::string_view digits{text, static_cast<std::size_t>(end - text)};
+        out.append(digits == "-0" ? "0" : digits);
+        return;
+    }
+    out.append(python_float_repr(value));
 }
 
 std::string python_float_repr(double value) {
@@ -216,59 +376,6 @@ std::string python_float_repr(double value) {
     if (magnitude.size() < 2)
         out.push_back('0');
     return out.append(magnitude);
-}
-
-void write_canonical(const json::value& value, std::string& out, ascii_escaping escaping) {
-    switch (value.kind()) {
-    case json::kind::null:
-        out.append("null");
-        return;
-    case json::kind::bool_:
-        out.append(value.get_bool() ? "true" : "false");
-        return;
-    case json::kind::int64:
-        out.append(std::to_string(value.get_int64()));
-        return;
-    case json::kind::uint64:
-        out.append(std::to_string(value.get_uint64()));
-        return;
-    case json::kind::double_:
-        write_double(value.get_double(), out);
-        return;
-    case json::kind::string:
-        write_string(value.get_string(), out, escaping);
-        return;
-    case json::kind::array: {
-        out.push_back('[');
-        bool first = true;
-        for (const auto& item : value.get_array()) {
-            if (!first)
-                out.push_back(',');
-            first = false;
-            write_canonical(item, out, escaping);
-        }
-        out.push_back(']');
-        return;
-    }
-    case json::kind::object: {
-        // UTF-8 byte order is code point order, which is how Python sorts str keys.
-        std::vector<const json::key_value_pair*> fields;
-        for (const auto& field : value.get_object())
-            fields.push_back(&field);
-        std::sort(fields.begin(), fields.end(),
-                  [](const auto* a, const auto* b) { return a->key() < b->key(); });
-        out.push_back('{');
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i != 0)
-                out.push_back(',');
-            write_string(fields[i]->key(), out, escaping);
-            out.push_back(':');
-            write_canonical(fields[i]->value(), out, escaping);
-        }
-        out.push_back('}');
-        return;
-    }
-    }
 }
 
 } // namespace didit::detail

@@ -61,7 +61,7 @@ std::string python_str(const json::object& payload, std::string_view key) {
         return value->get_bool() ? "True" : "False";
     case json::kind::double_: {
         std::string text;
-        detail::write_canonical(*value, text, detail::ascii_escaping::none);
+        detail::append_python_number(value->get_double(), text);
         return text;
     }
     default:
@@ -145,16 +145,18 @@ namespace {
 
 /// The first signature present that matches: X-Signature over the bytes as received, else
 /// X-Signature-V2 over the canonical form, else (when allowed) X-Signature-Simple.
-std::optional<webhook_signature> matching_signature(std::string_view body,
-                                                    const json::value& parsed,
-                                                    const webhook_headers& headers,
-                                                    std::string_view secret, bool allow_simple) {
+std::optional<webhook_signature>
+matching_signature(std::string_view body, const json::value& parsed, const webhook_headers& headers,
+                   std::string_view secret, bool allow_simple, std::size_t max_depth) {
     if (!headers.signature.empty() && signature_matches(headers.signature, secret, body))
         return webhook_signature::raw;
     if (!headers.signature_v2.empty()) {
+        // From the body's own tokens, not `parsed`: an integer beyond 64 bits keeps its digits.
         std::string canonical;
-        detail::write_canonical(parsed, canonical, detail::ascii_escaping::none);
-        if (signature_matches(headers.signature_v2, secret, canonical))
+        std::string unused_why; // the body parsed above, so it canonicalises too
+        if (detail::write_canonical(body, canonical, detail::ascii_escaping::none, unused_why,
+                                    max_depth) &&
+            signature_matches(headers.signature_v2, secret, canonical))
             return webhook_signature::canonical;
     }
     const auto& payload = parsed.get_object();
@@ -223,7 +225,8 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
     if (!parsed.is_object())
         return refuse(webhook_error::malformed_body, "the body is not a JSON object", diag);
 
-    auto verified_by = matching_signature(body, parsed, headers, secret, allow_simple);
+    auto verified_by =
+        matching_signature(body, parsed, headers, secret, allow_simple, options.max_depth);
     if (!verified_by)
         return refuse(webhook_error::bad_signature,
                       "checked: " + std::string{headers.signature.empty() ? "" : "X-Signature "} +

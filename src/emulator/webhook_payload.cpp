@@ -1,16 +1,14 @@
 #include "webhook_payload.hpp"
 
-#include "canonical_json.hpp"
 #include "decisions.hpp"
 #include "hmac.hpp"
+#include "python_json.hpp"
 
 namespace didit::emulator::detail {
 
 namespace json = boost::json;
-using didit::detail::ascii_escaping;
 using didit::detail::hmac_sha256;
 using didit::detail::to_hex;
-using didit::detail::write_canonical;
 
 namespace {
 
@@ -52,13 +50,11 @@ signed_delivery webhook_delivery(const session_record& session, std::int64_t now
     signed_delivery out;
     out.session_id = session.session_id;
     out.timestamp = std::to_string(now_seconds);
-    write_canonical(content, out.body, ascii_escaping::all);
+    out.body = python_dumps(content, true);
     out.signature = to_hex(hmac_sha256(secret, out.body));
     if (session.generation == api_generation::v1)
         return out; // the seed era signed the raw body only
-    std::string unescaped;
-    write_canonical(content, unescaped, ascii_escaping::none);
-    out.signature_v2 = to_hex(hmac_sha256(secret, unescaped));
+    out.signature_v2 = to_hex(hmac_sha256(secret, python_dumps(content, false)));
     out.signature_simple =
         to_hex(hmac_sha256(secret, out.timestamp + ":" + session.session_id + ":" + session.status +
                                        ":status.updated"));
