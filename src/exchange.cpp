@@ -19,8 +19,6 @@ using asio::use_awaitable;
 
 namespace {
 
-constexpr std::size_t max_header_bytes = 16 * 1024;
-
 /// The failure of a write or read after the request may have left.
 error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, diagnostics& diag) {
     if (ec == asio::error::operation_aborted)
@@ -89,9 +87,8 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
     op.in_flight = true;
     auto [write_ec, written] = co_await asio::async_write(
         conn->stream, asio::buffer(conn->write_buffer), as_tuple(use_awaitable));
-    http::response_parser<http::string_body> parser;
-    parser.header_limit(max_header_bytes);
-    parser.body_limit(options.max_response_bytes);
+    response_parser parser;
+    limit_response(parser, options.max_response_bytes);
     error_code ec = write_ec;
     if (!ec) {
         auto [read_ec, read] = co_await http::async_read(conn->stream, conn->read_buffer, parser,
@@ -113,18 +110,8 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
     if (options.attempt_timeout.count() > 0)
         tcp.expires_never();
 
-    auto& message = parser.get();
-    response.status = message.result_int();
-    response.retry_after = message[http::field::retry_after];
-    response.content_type = message[http::field::content_type];
-    response.content_disposition = message[http::field::content_disposition];
-    if (options.read_rate_headers) {
-        response.rate_limit = message["X-RateLimit-Limit"];
-        response.rate_remaining = message["X-RateLimit-Remaining"];
-        response.rate_reset = message["X-RateLimit-Reset"];
-    }
-    bool keep_alive = message.keep_alive();
-    response.body = std::move(message.body());
+    bool keep_alive = parser.get().keep_alive();
+    take_response(parser, options.read_rate_headers, response);
     ++conn->exchanges;
     if (keep_alive)
         conn.keep_alive();

@@ -4,6 +4,7 @@
 
 #include "connection_pool.hpp"
 #include "operation.hpp"
+#include "response_reading.hpp"
 #include "retry_decision.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -19,18 +20,6 @@ struct outgoing_request {
     std::string_view credentials;  ///< whole header line(s) with CRLF, e.g. the API key; a secret
     std::string_view content_type; ///< "" when there is no body
     std::string_view body;
-};
-
-struct incoming_response {
-    unsigned status = 0;
-    std::string body;
-    std::string retry_after;
-    std::string content_type;
-    std::string content_disposition;
-    // X-RateLimit-*, read only when the caller asks for them.
-    std::string rate_limit;
-    std::string rate_remaining;
-    std::string rate_reset;
 };
 
 struct exchange_options {

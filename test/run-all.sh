@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian 12 machine: installs the packages, builds twice
-# (plain, then with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test on both.
-# DIDIT_TSAN=1 adds a ThreadSanitizer build of the multi-threaded tests.
+# The whole test suite, from a fresh Debian 12 machine: installs the packages, builds and runs
+# every test plain and with AddressSanitizer + UndefinedBehaviorSanitizer, runs the multi-
+# threaded tests under ThreadSanitizer, then each fuzzer for DIDIT_FUZZ_SECONDS (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
@@ -20,9 +20,10 @@ run_variant build-tests -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant build-sanitize -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=address,undefined
-if [[ ${DIDIT_TSAN:-0} == 1 ]]; then
-    echo "== ThreadSanitizer (multi-threaded tests) =="
-    cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=thread
-    cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests embedding_server_tests
-    TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R 'concurrency|token|embedding' --output-on-failure
-fi
+echo "== ThreadSanitizer (multi-threaded tests) =="
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=thread
+cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests embedding_server_tests
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -j "$jobs" \
+    -R '^(concurrency|token|embedding_server)_tests$' --output-on-failure
+echo "== fuzzing =="
+bash test/fuzz/run.sh "${DIDIT_FUZZ_SECONDS:-30}"

@@ -1,0 +1,49 @@
+// config::from_env with hostile environment values. Input: lines NAME=VALUE for the
+// variables the client reads. A bad value is a config_error naming the field; anything else
+// escaping is a finding, and the secrets never appear in the message.
+#include <didit/config.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace {
+
+// Not DIDIT_CA_FILE: opening a path the fuzzer names (a FIFO, a device) could block forever.
+constexpr std::array<const char*, 6> variables{"DIDIT_API_KEY",       "DIDIT_CLIENT_ID",
+                                               "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
+                                               "DIDIT_API_URL",       "DIDIT_RATE_LIMITS"};
+// Secrets start with this, so that finding them in a message is unambiguous.
+constexpr std::string_view secret_mark = "Zq9sEcReT";
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    for (const char* name : variables)
+        unsetenv(name);
+    std::string_view rest{reinterpret_cast<const char*>(data), size};
+    while (!rest.empty()) {
+        auto end = rest.find('\n');
+        auto line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (line.empty() || line.find('\0') != std::string_view::npos)
+            continue;
+        const char* name = variables[static_cast<unsigned char>(line[0]) % variables.size()];
+        std::string value{line.substr(1)};
+        if (name == variables[0] || name == variables[2])
+            value.insert(0, secret_mark);
+        setenv(name, value.c_str(), 1);
+    }
+    try {
+        auto config = didit::config::from_env();
+        (void)config;
+    } catch (const didit::config_error& e) {
+        std::string_view message = e.what();
+        if (message.find(secret_mark) != std::string_view::npos ||
+            message.find("didit::config") != 0)
+            __builtin_trap();
+    }
+    return 0;
+}

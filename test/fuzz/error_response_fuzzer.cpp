@@ -1,0 +1,21 @@
+// A failing answer: its status, detail and Retry-After become an error and diagnostics, which
+// must stay bounded and printable whatever the server sends.
+#include "response_bytes.hpp"
+#include "response_mapping.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    auto response = didit::fuzz::read_response(data, size);
+    if (!response)
+        return 0;
+    (void)didit::detail::error_for_api_status(response->status);
+    (void)didit::detail::error_for_token_status(response->status);
+    (void)didit::detail::parse_retry_after(response->retry_after);
+    didit::diagnostics diag;
+    didit::detail::describe_failure(response->status, response->body, response->retry_after, diag);
+    didit::fuzz::require_printable(diag.message);
+    auto detail = didit::detail::extract_detail(response->body);
+    didit::fuzz::require_printable(detail);
+    if (detail.size() > 1024)
+        __builtin_trap();
+    return 0;
+}
