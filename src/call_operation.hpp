@@ -54,6 +54,7 @@ struct call_shape {
     bool absent_means_done = false;     ///< a delete: 404 after an ambiguous attempt is success
     std::optional<rate_scope> scope{};  ///< the endpoint's own rate scope, if it has one
     std::size_t max_response_bytes = 0; ///< 0: config.max_response_bytes
+    std::string_view accept = "application/json";
 };
 
 /// Adapts an operation's `interpret(response, diag) -> flow_result<T>` to the pipeline.
@@ -85,7 +86,8 @@ boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> im
     }
     call_spec call{
         .request = {shape.method, request.target, impl->api_key_credentials,
-                    request.body.empty() ? std::string_view{} : "application/json", request.body},
+                    request.body.empty() ? std::string_view{} : "application/json", request.body,
+                    shape.accept},
         .repeatable = shape.repeatable,
         .absent_means_done = shape.absent_means_done,
         .scopes = scopes_for(shape.scope, shape.method == "GET"),

@@ -64,7 +64,8 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     auto length_end = std::to_chars(std::begin(length), std::end(length), request.body.size()).ptr;
     out.clear();
     out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");
-    out.append(host).append("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n");
+    out.append(host).append("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ");
+    out.append(request.accept).append("\r\n");
     out.append(request.credentials);
     if (!request.content_type.empty())
         out.append("Content-Type: ").append(request.content_type).append("\r\n");

@@ -20,6 +20,7 @@ struct outgoing_request {
     std::string_view credentials;  ///< whole header line(s) with CRLF, e.g. the API key; a secret
     std::string_view content_type; ///< "" when there is no body
     std::string_view body;
+    std::string_view accept = "application/json"; ///< what the answer may be
 };
 
 struct exchange_options {

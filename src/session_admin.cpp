@@ -86,7 +86,8 @@ void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request reque
                              {.method = "GET",
                               .repeatable = true,
                               .scope = rate_scope::generate_pdf,
-                              .max_response_bytes = limit},
+                              .max_response_bytes = limit,
+                              .accept = "application/pdf"},
                              diag, std::move(handler), &take_pdf);
 }
 

@@ -32,6 +32,11 @@ struct options {
     std::string client_secret = "emulator-secret";
     std::string api_key = "emulator-api-key"; ///< accepted in `x-api-key` by the v3 routes
     std::chrono::seconds token_lifetime{86400};
+    /// A token's `exp - iat` is this many times its `expires_in`. The reference's example has
+    /// 10 (864000 against 86400): a client must go by expires_in.
+    unsigned token_exp_multiple = 1;
+    /// Sessions of this workflow are KYB (`session_kind: "business"`); all others are KYC.
+    std::string business_workflow_id = "b0b0b0b0-0000-4000-8000-00000000b2b0";
     /// Names and addresses the generated certificate is valid for.
     std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
     /// Seeds the generator that decides which requests a fault with probability < 1 hits.

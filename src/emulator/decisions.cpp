@@ -139,7 +139,7 @@ json::object v3_decision(const session_record& session) {
         {"session_number", session.session_number},
         {"session_url", session.session_url},
         {"status", session.status},
-        {"session_kind", "user"},
+        {"session_kind", session.session_kind},
         {"environment", "live"},
         {"workflow_id", session.workflow_id},
         {"features",
@@ -148,8 +148,8 @@ json::object v3_decision(const session_record& session) {
          session.vendor_data.empty() ? json::value{} : json::value(session.vendor_data)},
         {"metadata", session.metadata},
         {"callback", session.callback.empty() ? json::value{} : json::value(session.callback)},
-        {"expected_details", nullptr},
-        {"contact_details", nullptr},
+        {"expected_details", session.expected_details},
+        {"contact_details", session.contact_details},
         {"created_at", session.created_at},
         {"reviews", reviews_of(session)},
         {"id_verifications", checks(session, "feature_ocr", id_document(session, outcomes.id))},
@@ -235,6 +235,20 @@ json::object decision_json(const session_record& session, api_generation generat
 
 json::object list_row_json(const session_record& session) {
     bool done = finished(session);
+    if (session.session_kind == "business") // a KYB row (API reference 2.5)
+        return {{"session_id", session.session_id},
+                {"session_kind", "business"},
+                {"session_number", session.session_number},
+                {"session_url", session.session_url},
+                {"status", session.status},
+                {"vendor_data",
+                 session.vendor_data.empty() ? json::value{} : json::value(session.vendor_data)},
+                {"workflow_type", "kyb"},
+                {"workflow_label", "Business verification"},
+                {"company_name", done ? json::value("Emulated Holdings Ltd") : json::value{}},
+                {"registration_number", done ? json::value("HRB 123456") : json::value{}},
+                {"country", done ? json::value("DEU") : json::value{}},
+                {"created_at", session.created_at}};
     auto outcomes = outcomes_of(session);
     auto feature = [&](std::string_view name, std::string_view status) {
         return json::object{{"feature", name}, {"status", done ? status : "Not Finished"}};

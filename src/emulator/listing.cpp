@@ -83,6 +83,12 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
         return false;
     }
     auto kind = param(params, "session_kind");
+    if (kind.empty())
+        kind = "user";
+    if (kind != "user" && kind != "business" && kind != "all") {
+        page = {{"session_kind", json::array{"\"" + kind + "\" is not a valid choice."}}};
+        return false;
+    }
     auto vendor_data = param(params, "vendor_data");
     auto wanted = statuses_of(param(params, "status"));
     auto workflow_id = param(params, "workflow_id");
@@ -91,9 +97,12 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
     auto date_from = param(params, "date_from");
     auto date_to = param(params, "date_to");
 
-    std::vector<const session_record*> matching;
+    // With session_kind=all, the KYC and the KYB sessions are paged side by side: one page
+    // holds up to `limit` of each (API reference 2.5).
+    std::vector<const session_record*> users;
+    std::vector<const session_record*> businesses;
     for (const auto* s : sessions) {
-        bool keep = kind != "business" && (vendor_data.empty() || s->vendor_data == vendor_data) &&
+        bool keep = (vendor_data.empty() || s->vendor_data == vendor_data) &&
                     (wanted.empty() || status_matches(wanted, s->status)) &&
                     (workflow_id.empty() || s->workflow_id == workflow_id) &&
                     (search.empty() || search_matches(*s, search)) &&
@@ -101,22 +110,35 @@ bool list_page(const std::vector<const session_record*>& sessions, std::string_v
                     (date_from.empty() || s->created_at >= date_from) &&
                     (date_to.empty() || s->created_at.substr(0, date_to.size()) <= date_to);
         if (keep)
-            matching.push_back(s);
+            (s->session_kind == "business" ? businesses : users).push_back(s);
     }
-    std::sort(matching.begin(), matching.end(), [](const auto* a, const auto* b) {
-        return a->session_number > b->session_number; // newest first
-    });
+    auto newest_first = [](const auto* a, const auto* b) {
+        return a->session_number > b->session_number;
+    };
+    std::sort(users.begin(), users.end(), newest_first);
+    std::sort(businesses.begin(), businesses.end(), newest_first);
+    if (businesses.size() > 100) // the service counts (and pages) at most 100 KYB sessions
+        businesses.resize(100);
+    if (kind == "user")
+        businesses.clear();
+    if (kind == "business")
+        users.clear();
 
-    // At most 1000 rows a page (the reference names no cap; this one keeps the arithmetic
-    // bounded); an offset past the end gives none.
+    // At most 1000 rows of a kind a page (the reference names no cap; this one keeps the
+    // arithmetic bounded); an offset past the end gives none.
     const std::uint64_t size = std::min<std::uint64_t>(*limit, 1000);
-    const std::uint64_t start = std::min<std::uint64_t>(*offset, matching.size());
-    const std::uint64_t end = start + std::min<std::uint64_t>(size, matching.size() - start);
     json::array results;
-    for (auto i = start; i < end; ++i)
-        results.push_back(list_row_json(*matching[i]));
-    page = {{"count", matching.size()},
-            {"next", end < matching.size() ? page_link(origin, target, end) : json::value{}},
+    std::uint64_t longest = std::max(users.size(), businesses.size());
+    for (const auto* kind_rows : {&users, &businesses}) {
+        const std::uint64_t start = std::min<std::uint64_t>(*offset, kind_rows->size());
+        const std::uint64_t end = start + std::min<std::uint64_t>(size, kind_rows->size() - start);
+        for (auto i = start; i < end; ++i)
+            results.push_back(list_row_json(*(*kind_rows)[i]));
+    }
+    const std::uint64_t start = std::min<std::uint64_t>(*offset, longest);
+    const std::uint64_t end = start + std::min<std::uint64_t>(size, longest - start);
+    page = {{"count", users.size() + businesses.size()},
+            {"next", end < longest ? page_link(origin, target, end) : json::value{}},
             {"previous", *offset > 0 ? page_link(origin, target, start > size ? start - size : 0)
                                      : json::value{}},
             {"results", std::move(results)}};

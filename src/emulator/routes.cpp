@@ -43,10 +43,17 @@ route parse_route(http::verb method, std::string_view target) {
         return r;
     }
     if (method == http::verb::get) {
-        auto path = target.substr(0, target.find('?'));
-        if (path == "/v3/sessions/" || path == "/v3/sessions") {
+        auto query_at = target.find('?');
+        auto path = target.substr(0, query_at);
+        if (path == "/v3/sessions/") {
             r.where = endpoint::list_sessions;
             r.generation = api_generation::v3;
+            return r;
+        }
+        if (path == "/v3/sessions") {
+            r.redirect_to = "/v3/sessions/";
+            if (query_at != std::string_view::npos)
+                r.redirect_to += target.substr(query_at);
             return r;
         }
     }
@@ -58,11 +65,15 @@ route parse_route(http::verb method, std::string_view target) {
         r.where = endpoint::update_status;
     else if (method == http::verb::delete_ && rest == "delete/")
         r.where = endpoint::delete_session;
-    else if (method == http::verb::get && (rest == "generate-pdf/" || rest == "generate-pdf"))
+    else if (method == http::verb::get && rest == "generate-pdf/")
         r.where = endpoint::generate_pdf;
-    else if (method == http::verb::get && (rest == "decision/" || rest == "decision"))
+    else if (method == http::verb::get && rest == "decision/")
         r.where = endpoint::decision;
-    else
+    else if (method == http::verb::get && !v1 && rest == "generate-pdf") {
+        // API reference 2.7: redirected, and the redirect drops the API key.
+        r.redirect_to = std::string{target} + "/";
+        return r;
+    } else
         return r;
     r.session_id = id;
     return r;

@@ -2,6 +2,7 @@
 
 #include "decisions.hpp"
 #include "listing.hpp"
+#include "negotiation.hpp"
 #include "random_ids.hpp"
 
 #include <boost/json/parse.hpp>
@@ -102,6 +103,37 @@ bool is_uuid(std::string_view text) {
     return true;
 }
 
+/// The UI languages of API reference 2.2.
+constexpr std::array<std::string_view, 52> valid_languages{
+    "en", "ar", "bg", "bn", "bs", "ca", "cnr", "cs", "da", "de", "el",    "es", "et",
+    "fa", "fi", "fr", "he", "hi", "hr", "hu",  "hy", "id", "it", "ja",    "ka", "kk",
+    "ko", "ky", "lt", "lv", "mk", "mn", "ms",  "nl", "no", "pl", "pt-BR", "pt", "ro",
+    "ru", "sk", "sl", "so", "sq", "sr", "sv",  "th", "tr", "uk", "uz",    "vi", "zh-CN"};
+constexpr std::array<std::string_view, 2> more_languages{"zh-TW", "zh"};
+
+bool is_language(std::string_view code) {
+    for (auto known : valid_languages)
+        if (code == known)
+            return true;
+    return code == more_languages[0] || code == more_languages[1];
+}
+
+/// The endpoints whose request has a JSON body.
+bool takes_json(endpoint where) {
+    return where == endpoint::create_session || where == endpoint::update_status ||
+           where == endpoint::batch_delete;
+}
+
+http_response moved_permanently(const http_request& request, std::string_view path) {
+    http_response response{http::status::moved_permanently, request.version()};
+    response.set(http::field::server, "didit-emulator");
+    response.set(http::field::location,
+                 "https://" + std::string{request[http::field::host]} + std::string{path});
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
 constexpr std::array<std::string_view, 8> valid_features{
     "OCR",        "OCR + NFC",        "OCR + AML",        "OCR + NFC + AML",
     "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML",
@@ -131,15 +163,28 @@ route service::classify(const http_request& request) {
 
 http_response service::handle(const http_request& request, const route& to) {
     std::lock_guard lock{mutex_};
+    if (!to.redirect_to.empty()) // Django redirects before any authentication
+        return moved_permanently(request, to.redirect_to);
     if (to.where == endpoint::token)
         return issue_token(request);
     if (to.where == endpoint::other)
         return detail_response(request, http::status::not_found, "Not found.");
+    // DRF negotiates the answer's type before it authenticates.
+    auto answer_type = to.where == endpoint::generate_pdf ? "application/pdf" : "application/json";
+    if (!accepts(request[http::field::accept], answer_type))
+        return detail_response(request, http::status::not_acceptable,
+                               "Could not satisfy the request Accept header.");
     if (auto refusal = check_credentials(request, to.generation))
         return std::move(*refusal);
     rate_note note;
     if (auto refusal = throttle(request, to, note))
         return std::move(*refusal);
+    if (takes_json(to.where) &&
+        !media_type_is(request[http::field::content_type], "application/json"))
+        return detail_response(request, http::status::unsupported_media_type,
+                               "Unsupported media type \"" +
+                                   std::string{request[http::field::content_type]} +
+                                   "\" in request.");
     auto response = answer(request, to);
     if (note.limit != 0) {
         response.set("X-RateLimit-Limit", std::to_string(note.limit));
@@ -295,8 +340,9 @@ http_response service::update_status(const http_request& request, const route& t
         return json_response(request, http::status::bad_request,
                              {{"new_status", json::array{why}}});
     }
-    if (!is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired",
-                                     "Abandoned", "Resubmitted"}))
+    // The precondition is v3's (API reference 2.4); v1's update-status (1.4) names none.
+    if (v3 && !is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired",
+                                           "Abandoned", "Resubmitted"}))
         return detail_response(request, http::status::bad_request,
                                "Cannot update the status of a session that is " + session->status +
                                    ".");
@@ -341,7 +387,9 @@ http_response service::generate_pdf(const http_request& request, const route& to
     auto* session = find_session(to.session_id);
     if (session == nullptr)
         return detail_response(request, http::status::not_found, "Not found.");
-    if (!is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired"}))
+    // The eligible statuses are v3's (API reference 2.7); v1's PDF (1.5) names none.
+    bool v3 = to.generation == api_generation::v3;
+    if (v3 && !is_one_of(session->status, {"Approved", "Declined", "In Review", "Kyc Expired"}))
         return detail_response(request, http::status::forbidden,
                                "The PDF report is available once the session is finished.");
     http_response response{http::status::ok, request.version()};
@@ -373,13 +421,28 @@ http_response service::batch_delete(const http_request& request) {
     if (numbers == nullptr || !numbers->is_array() || numbers->get_array().empty())
         return json_response(request, http::status::bad_request,
                              {{"session_numbers", json::array{"This list may not be empty."}}});
-    for (const auto& number : numbers->get_array())
-        if (!number.is_string())
-            return json_response(request, http::status::bad_request,
-                                 {{"session_numbers", json::array{"A valid string is required."}}});
-    for (const auto& number : numbers->get_array())
+    // Integers, as Didit's own client and the reference's curl example send them, or digit
+    // strings, as the field table has them; nothing else.
+    std::vector<std::string> wanted;
+    for (const auto& number : numbers->get_array()) {
+        std::string digits;
+        if (number.is_int64() && number.get_int64() >= 0)
+            digits = std::to_string(number.get_int64());
+        else if (number.is_uint64())
+            digits = std::to_string(number.get_uint64());
+        else if (number.is_string() && !number.get_string().empty() &&
+                 number.get_string().find_first_not_of("0123456789") == json::string::npos)
+            digits = number.get_string();
+        if (digits.empty())
+            return json_response(
+                request, http::status::bad_request,
+                {{"session_numbers", json::array{"A valid integer is required."}}});
+        wanted.push_back(
+            digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1)));
+    }
+    for (const auto& number : wanted)
         for (auto& [id, session] : sessions_)
-            if (std::to_string(session.session_number) == number.get_string())
+            if (std::to_string(session.session_number) == number)
                 session.deleted = true;
     return no_content(request);
 }
@@ -490,6 +553,11 @@ http_response service::issue_token(const http_request& request) {
         return json_response(
             request, http::status::unauthorized,
             {{"error", "invalid_client"}, {"error_description", "Client authentication failed."}});
+    if (!media_type_is(request[http::field::content_type], "application/x-www-form-urlencoded"))
+        return json_response(
+            request, http::status::bad_request,
+            {{"error", "invalid_request"},
+             {"error_description", "Content-Type must be application/x-www-form-urlencoded."}});
     if (!form_has(request.body(), "grant_type=client_credentials"))
         return json_response(request, http::status::bad_request,
                              {{"error", "unsupported_grant_type"},
@@ -508,7 +576,7 @@ http_response service::issue_token(const http_request& request) {
                           {"client_id", options_.client_id},
                           {"organization_id", random_uuid()},
                           {"expires_in", lifetime},
-                          {"exp", iat + lifetime},
+                          {"exp", iat + lifetime * options_.token_exp_multiple},
                           {"access_token", token}});
 }
 
@@ -613,7 +681,8 @@ http_response service::create_workflow_session(const http_request& request) {
     auto method = optional_string("callback_method");
     if (!method.empty() && method != "initiator" && method != "completer" && method != "both")
         errors["callback_method"] = json::array{"\"" + method + "\" is not a valid choice."};
-    optional_string("language");
+    if (auto language = optional_string("language"); !language.empty() && !is_language(language))
+        errors["language"] = json::array{"\"" + language + "\" is not a valid choice."};
     optional_string("portrait_image");
     json::value metadata;
     boost::system::error_code ignored;
@@ -634,6 +703,12 @@ http_response service::create_workflow_session(const http_request& request) {
 
     created.generation = api_generation::v3;
     created.metadata = metadata;
+    for (auto [name, kept] : {std::pair{"contact_details", &created.contact_details},
+                              std::pair{"expected_details", &created.expected_details}})
+        if (auto* given = fields.if_contains(name))
+            *kept = *given;
+    if (created.workflow_id == options_.business_workflow_id)
+        created.session_kind = "business";
     // Idempotent by vendor_data (API reference 2.2): the person's unfinished session on the
     // same workflow is returned again, with the new callback and metadata.
     auto* session = created.vendor_data.empty()
@@ -661,7 +736,7 @@ http_response service::create_workflow_session(const http_request& request) {
                           {"workflow_id", session->workflow_id},
                           {"workflow_version", 1},
                           {"callback", callback},
-                          {"session_kind", "user"}});
+                          {"session_kind", session->session_kind}});
 }
 
 session_record* service::find_unfinished(std::string_view workflow_id,

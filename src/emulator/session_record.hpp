@@ -31,7 +31,11 @@ struct session_record {
     std::string outcome;
     std::string workflow_id;     ///< v3 only
     boost::json::value metadata; ///< v3 only; null when not set
-    std::string created_at;      ///< ISO 8601
+    /// v3 only, as given at create (null when not): echoed in the decision.
+    boost::json::value contact_details;
+    boost::json::value expected_details;
+    std::string session_kind = "user"; ///< "business" for a KYB workflow's sessions
+    std::string created_at;            ///< ISO 8601
     std::int64_t session_number = 0;
     std::vector<review_record> reviews;
     bool deleted = false; ///< soft delete: kept, but invisible to the API
