@@ -17,9 +17,12 @@ namespace didit::emulator {
 
 /// Where and how the emulator sends webhooks.
 struct webhook_settings {
-    /// "http://host:port/path" (plain HTTP: receivers under test listen on loopback); empty:
-    /// no webhooks.
+    /// "https://host:port/path", as the service delivers, or "http://..." for a plain receiver
+    /// under test; empty: no webhooks.
     std::string url;
+    /// For https: the PEM certificates the receiver's certificate must chain to (the system's
+    /// trust store when empty). The name in the URL must match the certificate.
+    std::string ca_pem{};
     std::string secret = "emulator-webhook-secret"; ///< the HMAC key of the signatures
     unsigned attempts = 5; ///< first try included; retried on 5xx, 404 or no answer
     std::chrono::milliseconds retry_delay{100}; ///< before the first retry; doubles each time

@@ -4,6 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -12,6 +14,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
 namespace didit::emulator::detail {
@@ -65,26 +68,14 @@ asio::awaitable<void> webhook_sender::drain(std::string session_id) {
     queues_.erase(session_id);
 }
 
-asio::awaitable<unsigned> webhook_sender::post(const signed_delivery& delivery) {
-    auto url = boost::urls::parse_uri(settings_.url);
-    if (!url || url->scheme_id() != boost::urls::scheme::http)
-        co_return 0;
-    tcp::resolver resolver{io_};
-    auto port = url->has_port() ? std::string{url->port()} : std::string{"80"};
-    auto [resolve_ec, endpoints] =
-        co_await resolver.async_resolve(std::string{url->host()}, port, tuple);
-    if (resolve_ec)
-        co_return 0;
-    beast::tcp_stream stream{io_};
-    stream.expires_after(std::chrono::seconds{10});
-    auto [connect_ec, ignored] = co_await stream.async_connect(endpoints, tuple);
-    if (connect_ec)
-        co_return 0;
+namespace {
 
+http::request<http::string_body> delivery_request(const boost::urls::url_view& url,
+                                                  const signed_delivery& delivery) {
     http::request<http::string_body> request{
         http::verb::post,
-        url->encoded_target().empty() ? std::string{"/"} : std::string{url->encoded_target()}, 11};
-    request.set(http::field::host, url->encoded_host_and_port());
+        url.encoded_target().empty() ? std::string{"/"} : std::string{url.encoded_target()}, 11};
+    request.set(http::field::host, url.encoded_host_and_port());
     request.set(http::field::user_agent, "DiditWebhook/2.0 +https://didit.me");
     request.set(http::field::content_type, "application/json");
     request.set("X-Signature", delivery.signature);
@@ -96,15 +87,69 @@ asio::awaitable<unsigned> webhook_sender::post(const signed_delivery& delivery) 
     request.keep_alive(false);
     request.body() = delivery.body;
     request.prepare_payload();
+    return request;
+}
+
+/// Sends `request` on `stream` and reads the answer's status; 0 when none came.
+template <class Stream>
+asio::awaitable<unsigned> post_and_read(Stream& stream,
+                                        const http::request<http::string_body>& request) {
     auto [write_ec, written] = co_await http::async_write(stream, request, tuple);
     if (write_ec)
         co_return 0;
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     auto [read_ec, read] = co_await http::async_read(stream, buffer, response, tuple);
-    beast::error_code closing;
-    stream.socket().shutdown(tcp::socket::shutdown_both, closing);
     co_return read_ec ? 0u : response.result_int();
+}
+
+} // namespace
+
+asio::awaitable<unsigned> webhook_sender::post(const signed_delivery& delivery) {
+    auto url = boost::urls::parse_uri(settings_.url);
+    bool https = url && url->scheme_id() == boost::urls::scheme::https;
+    if (!url || (!https && url->scheme_id() != boost::urls::scheme::http))
+        co_return 0;
+    tcp::resolver resolver{io_};
+    auto port = url->has_port() ? std::string{url->port()} : std::string{https ? "443" : "80"};
+    auto host = std::string{url->host()};
+    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, port, tuple);
+    if (resolve_ec)
+        co_return 0;
+    beast::tcp_stream tcp_stream{io_};
+    tcp_stream.expires_after(std::chrono::seconds{10});
+    auto [connect_ec, ignored] = co_await tcp_stream.async_connect(endpoints, tuple);
+    if (connect_ec)
+        co_return 0;
+    auto request = delivery_request(*url, delivery);
+    if (!https) {
+        auto status = co_await post_and_read(tcp_stream, request);
+        beast::error_code closing;
+        tcp_stream.socket().shutdown(tcp::socket::shutdown_both, closing);
+        co_return status;
+    }
+
+    // As the service: the receiver's certificate must chain to a trusted one and name the host.
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    boost::system::error_code trust_ec;
+    if (settings_.ca_pem.empty())
+        tls.set_default_verify_paths(trust_ec);
+    else
+        tls.add_certificate_authority(asio::buffer(settings_.ca_pem), trust_ec);
+    if (trust_ec)
+        co_return 0;
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    tls.set_verify_callback(asio::ssl::host_name_verification{host});
+    beast::ssl_stream<beast::tcp_stream> stream{std::move(tcp_stream), tls};
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str()))
+        co_return 0;
+    auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, tuple);
+    if (handshake_ec)
+        co_return 0;
+    auto status = co_await post_and_read(stream, request);
+    auto [shutdown_ec] = co_await stream.async_shutdown(tuple);
+    (void)shutdown_ec; // the receiver may close without a close_notify; the answer is in
+    co_return status;
 }
 
 } // namespace didit::emulator::detail

@@ -1,7 +1,9 @@
 #define BOOST_TEST_MODULE emulator webhooks
-// The emulator's webhooks, received by a plain HTTP endpoint in the test and checked with the
-// library's verifier: shape per generation, all signatures, retries as the service does them.
+// The emulator's webhooks, received by an HTTP or HTTPS endpoint in the test and checked with
+// the library's verifier: shape per generation, all signatures, retries as the service does
+// them, certificates checked as the service checks them.
 
+#include "emulator/certificate.hpp"
 #include "support.hpp"
 
 #include <didit/webhook.hpp>
@@ -10,11 +12,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <deque>
 #include <set>
@@ -28,17 +32,27 @@ namespace {
 constexpr std::string_view secret = "receiver-secret-4b1f";
 constexpr std::string_view workflow = "11111111-2222-3333-4444-555555555555";
 
-/// An HTTP endpoint on the test's io_context that keeps every request and answers with the
-/// next scripted status (200 when the script is empty).
+constexpr auto tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+/// An HTTP endpoint on the test's io_context (HTTPS with `identity`) that keeps every request
+/// and answers with the next scripted status (200 when the script is empty).
 class receiver {
 public:
-    explicit receiver(boost::asio::io_context& io) : acceptor_(io, {tcp::v4(), 0}) {
+    explicit receiver(boost::asio::io_context& io,
+                      const didit::emulator::detail::certificate* identity = nullptr)
+        : acceptor_(io, {tcp::v4(), 0}) {
+        if (identity) {
+            tls_.emplace(boost::asio::ssl::context::tls_server);
+            tls_->use_certificate_chain(boost::asio::buffer(identity->certificate_pem));
+            tls_->use_private_key(boost::asio::buffer(identity->private_key_pem),
+                                  boost::asio::ssl::context::pem);
+        }
         boost::asio::co_spawn(io, accept(), boost::asio::detached);
     }
 
     std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) +
-               "/webhooks/didit";
+        return (tls_ ? "https://localhost:" : "http://127.0.0.1:") +
+               std::to_string(acceptor_.local_endpoint().port()) + "/webhooks/didit";
     }
 
     std::vector<http::request<http::string_body>> received;
@@ -46,28 +60,40 @@ public:
 
 private:
     boost::asio::awaitable<void> accept() {
-        constexpr auto tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
         for (;;) {
             auto [ec, socket] = co_await acceptor_.async_accept(tuple);
             if (ec)
                 co_return;
-            boost::beast::flat_buffer buffer;
-            http::request<http::string_body> request;
-            auto [read_ec, n] = co_await http::async_read(socket, buffer, request, tuple);
-            if (read_ec)
+            if (!tls_) {
+                co_await serve(socket);
                 continue;
-            auto status = script.empty() ? http::status::ok : script.front();
-            if (!script.empty())
-                script.pop_front();
-            received.push_back(std::move(request));
-            http::response<http::string_body> response{status, 11};
-            response.keep_alive(false);
-            response.prepare_payload();
-            co_await http::async_write(socket, response, tuple);
+            }
+            boost::beast::ssl_stream<tcp::socket> stream{std::move(socket), *tls_};
+            auto [handshake_ec] =
+                co_await stream.async_handshake(boost::asio::ssl::stream_base::server, tuple);
+            if (!handshake_ec)
+                co_await serve(stream);
         }
     }
 
+    template <class Stream> boost::asio::awaitable<void> serve(Stream& stream) {
+        boost::beast::flat_buffer buffer;
+        http::request<http::string_body> request;
+        auto [read_ec, n] = co_await http::async_read(stream, buffer, request, tuple);
+        if (read_ec)
+            co_return;
+        auto status = script.empty() ? http::status::ok : script.front();
+        if (!script.empty())
+            script.pop_front();
+        received.push_back(std::move(request));
+        http::response<http::string_body> response{status, 11};
+        response.keep_alive(false);
+        response.prepare_payload();
+        co_await http::async_write(stream, response, tuple);
+    }
+
     tcp::acceptor acceptor_;
+    std::optional<boost::asio::ssl::context> tls_;
 };
 
 didit::webhook_headers headers_of(const http::request<http::string_body>& request) {
@@ -211,4 +237,40 @@ BOOST_AUTO_TEST_CASE(an_endpoint_that_keeps_failing_is_given_up) {
     client.create_session({.callback = callback_url}, [](didit::error_code, didit::session) {});
     run_until(io, [&] { return emulator.stats().webhooks_abandoned == 1; });
     BOOST_TEST(endpoint.received.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(deliveries_go_over_https_to_a_receiver_with_a_trusted_certificate) {
+    boost::asio::io_context io;
+    auto identity = didit::emulator::detail::make_self_signed_certificate({"localhost"});
+    receiver endpoint{io, &identity};
+    auto opts = with_webhooks_to(endpoint);
+    opts.webhooks.ca_pem = identity.certificate_pem;
+    didit::emulator::server emulator{opts};
+    didit::client client{io.get_executor(), as_v3(emulator.client_config())};
+    client.create_workflow_session({.workflow_id = workflow},
+                                   [](didit::error_code, didit::session) {});
+    run_until(io, [&] { return emulator.stats().webhooks_delivered == 1; });
+    BOOST_REQUIRE_EQUAL(endpoint.received.size(), 1u);
+    const auto& request = endpoint.received[0];
+    auto event = verified(
+        request, {.signature = request["X-Signature"], .signature_v2 = request["X-Signature-V2"]});
+    BOOST_TEST(event.webhook_type == "status.updated");
+    BOOST_TEST(emulator.stats().webhook_attempts == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_receiver_whose_certificate_is_not_trusted_gets_nothing) {
+    boost::asio::io_context io;
+    auto identity = didit::emulator::detail::make_self_signed_certificate({"localhost"});
+    auto stranger = didit::emulator::detail::make_self_signed_certificate({"localhost"});
+    receiver endpoint{io, &identity};
+    auto opts = with_webhooks_to(endpoint);
+    opts.webhooks.ca_pem = stranger.certificate_pem;
+    opts.webhooks.attempts = 2;
+    didit::emulator::server emulator{opts};
+    didit::client client{io.get_executor(), as_v3(emulator.client_config())};
+    client.create_workflow_session({.workflow_id = workflow},
+                                   [](didit::error_code, didit::session) {});
+    run_until(io, [&] { return emulator.stats().webhooks_abandoned == 1; });
+    BOOST_TEST(endpoint.received.empty());
+    BOOST_TEST(emulator.stats().webhook_attempts == 2u);
 }
