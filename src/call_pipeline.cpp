@@ -76,9 +76,12 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
                   const incoming_response& response, diagnostics& diag) {
     auto ec = final_error(facts, meaning, call.repeatable, status_error(call, facts.status));
     if (facts.status != 0 && !unreadable_success(facts)) {
-        describe_failure(facts.status, response.body, response.retry_after, diag);
+        describe_failure(facts.status, response, diag);
         if (call.token_endpoint)
-            diag.message = "the token endpoint answered HTTP " + std::to_string(facts.status);
+            diag.message = "the token endpoint answered HTTP " + std::to_string(facts.status) +
+                           (facts.status >= 300 && facts.status < 400
+                                ? ": " + redirect_note(response.location)
+                                : std::string{});
     } else if (unreadable_success(facts)) {
         diag.http_status = static_cast<int>(facts.status);
         if (ec == error::outcome_unknown)

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/parse.hpp>
 
 #include <charconv>
 
@@ -102,11 +103,21 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
     return std::chrono::seconds{seconds};
 }
 
-void describe_failure(unsigned status, std::string_view body, std::string_view retry_after,
-                      diagnostics& diag) {
+std::string redirect_note(std::string_view location) {
+    std::string where;
+    if (auto url = boost::urls::parse_uri_reference(location); url && url->has_authority())
+        append_bounded(where, url->encoded_host());
+    std::string note = "the service redirected the request to ";
+    note += where.empty() ? std::string{"another path on the same host"} : where;
+    return note + "; redirects are not followed, so the credentials were sent nowhere else";
+}
+
+void describe_failure(unsigned status, const incoming_response& response, diagnostics& diag) {
     diag.http_status = static_cast<int>(status);
-    diag.detail = extract_detail(body);
-    diag.retry_after = parse_retry_after(retry_after);
+    diag.detail = extract_detail(response.body);
+    diag.retry_after = parse_retry_after(response.retry_after);
+    if (status >= 300 && status < 400)
+        diag.message = redirect_note(response.location);
 }
 
 } // namespace didit::detail

@@ -1,6 +1,8 @@
 #pragma once
 // Pure mapping from an HTTP response (status, body, headers) to an error and diagnostics.
 
+#include "response_reading.hpp"
+
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 
@@ -24,8 +26,13 @@ std::string extract_detail(std::string_view body);
 /// Seconds of a `Retry-After` header given as delta-seconds; nullopt otherwise.
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value);
 
-/// Fills the diagnostics of a failing response.
-void describe_failure(unsigned status, std::string_view body, std::string_view retry_after,
-                      diagnostics& diag);
+/// What a redirect to `location` means for the caller, naming where it pointed (its host only,
+/// bounded and printable): redirects are never followed, so the credentials go nowhere else.
+std::string redirect_note(std::string_view location);
+
+/// Fills the diagnostics of a response that failed with `status`; for a redirect, `message`
+/// names its target. The status comes apart: it is known even when the response was too large
+/// to keep.
+void describe_failure(unsigned status, const incoming_response& response, diagnostics& diag);
 
 } // namespace didit::detail

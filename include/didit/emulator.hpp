@@ -112,6 +112,15 @@ struct fault {
         truncated_body,        ///< process, then send only half the body and close
         non_json_body,         ///< process, then answer with an HTML body
         close_after_response,  ///< process, answer with `Connection: close`, then close
+        // A hostile server: bytes no well-behaved service sends. None processes the request.
+        trickle_headers,          ///< the head one byte every 20 ms, never finished
+        endless_chunked_body,     ///< 200 with a chunked body that never ends
+        many_header_fields,       ///< 200 with 10,000 header fields
+        oversized_header_line,    ///< 200 with one 64 KiB header line
+        oversized_content_length, ///< 200 announcing a 1 TiB body, then a slow trickle of it
+        unsized_http10_body,      ///< HTTP/1.0 200 without a length, then the connection held open
+        bad_chunk_size,           ///< 200 chunked, with a chunk size that is not hexadecimal
+        redirect,                 ///< `status` if 3xx (else 301) with `Location: location`
     };
     kind what = kind::respond;
     endpoint where = endpoint::create_session;
@@ -121,6 +130,7 @@ struct fault {
     std::string body = R"({"detail":"Service temporarily unavailable."})";
     std::optional<unsigned> retry_after{};
     double probability = 1.0;
+    std::string location = "https://elsewhere.example/v1/session/"; ///< of a redirect
 };
 
 /// Runs on a thread of its own from construction to destruction. Every member function may be

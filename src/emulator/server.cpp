@@ -1,6 +1,7 @@
 #include <didit/emulator.hpp>
 
 #include "certificate.hpp"
+#include "hostile_wire.hpp"
 #include "random_ids.hpp"
 #include "service.hpp"
 #include "webhook_sender.hpp"
@@ -163,6 +164,10 @@ struct server::impl {
             }
             if (is(kind::close_on_arrival))
                 co_return;
+            if (misbehave && detail::is_hostile(misbehave->what)) {
+                co_await detail::write_hostile(conn.stream, *misbehave);
+                co_return;
+            }
             detail::http_response response;
             if (is(kind::respond))
                 response = faulty_response(request, *misbehave);

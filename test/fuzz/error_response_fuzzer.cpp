@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)didit::detail::error_for_token_status(response->status);
     (void)didit::detail::parse_retry_after(response->retry_after);
     didit::diagnostics diag;
-    didit::detail::describe_failure(response->status, response->body, response->retry_after, diag);
+    didit::detail::describe_failure(response->status, *response, diag);
     didit::fuzz::require_printable(diag.message);
     auto detail = didit::detail::extract_detail(response->body);
     didit::fuzz::require_printable(detail);

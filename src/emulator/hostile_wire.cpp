@@ -1,0 +1,115 @@
+#include "hostile_wire.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <string>
+
+namespace didit::emulator::detail {
+
+namespace asio = boost::asio;
+using kind = fault::kind;
+
+namespace {
+
+constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view body = R"({"session_id":"hostile"})";
+
+/// Writes `bytes`; false once the client is gone.
+asio::awaitable<bool> send(tls_stream& stream, std::string_view bytes) {
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), tuple);
+    co_return !ec;
+}
+
+asio::awaitable<void> pause(std::chrono::milliseconds how_long) {
+    asio::steady_timer timer{co_await asio::this_coro::executor, how_long};
+    co_await timer.async_wait(tuple);
+}
+
+/// Sends `bytes` one at a time, then keeps sending spaces of a never-ending header value.
+asio::awaitable<void> trickle(tls_stream& stream, std::string_view bytes) {
+    for (std::size_t i = 0;; ++i) {
+        auto next = i < bytes.size() ? bytes.substr(i, 1) : std::string_view{"a"};
+        if (!co_await send(stream, next))
+            co_return;
+        co_await pause(std::chrono::milliseconds{20});
+    }
+}
+
+std::string many_fields() {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    for (int i = 0; i < 10'000; ++i)
+        head += "X-Field-" + std::to_string(i) + ": v\r\n";
+    return head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string{body};
+}
+
+} // namespace
+
+bool is_hostile(kind what) {
+    switch (what) {
+    case kind::trickle_headers:
+    case kind::endless_chunked_body:
+    case kind::many_header_fields:
+    case kind::oversized_header_line:
+    case kind::oversized_content_length:
+    case kind::unsized_http10_body:
+    case kind::bad_chunk_size:
+    case kind::redirect:
+        return true;
+    default:
+        return false;
+    }
+}
+
+asio::awaitable<void> write_hostile(tls_stream& stream, const fault& f) {
+    switch (f.what) {
+    case kind::trickle_headers:
+        co_await trickle(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ");
+        co_return;
+    case kind::endless_chunked_body: {
+        if (!co_await send(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   "Transfer-Encoding: chunked\r\n\r\n"))
+            co_return;
+        std::string chunk = "2000\r\n" + std::string(0x2000, ' ') + "\r\n";
+        while (co_await send(stream, chunk)) {
+        }
+        co_return;
+    }
+    case kind::many_header_fields:
+        co_await send(stream, many_fields());
+        co_return;
+    case kind::oversized_header_line:
+        co_await send(stream, "HTTP/1.1 200 OK\r\nX-Long: " + std::string(64 * 1024, 'x') +
+                                  "\r\nContent-Length: 2\r\n\r\n{}");
+        co_return;
+    case kind::oversized_content_length:
+        if (!co_await send(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   "Content-Length: 1099511627776\r\n\r\n"))
+            co_return;
+        co_await trickle(stream, "{\"session_id\":");
+        co_return;
+    case kind::unsized_http10_body:
+        if (!co_await send(stream, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" +
+                                       std::string{body}))
+            co_return;
+        // The body ends when the connection closes, which this server never does.
+        for (;;)
+            co_await pause(std::chrono::seconds{1});
+    case kind::bad_chunk_size:
+        co_await send(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        co_return;
+    case kind::redirect:
+        co_await send(stream, "HTTP/1.1 " + std::to_string(f.status / 100 == 3 ? f.status : 301) +
+                                  " Moved\r\nLocation: " + f.location +
+                                  "\r\nContent-Length: 0\r\n\r\n");
+        co_return;
+    default:
+        co_return;
+    }
+}
+
+} // namespace didit::emulator::detail
