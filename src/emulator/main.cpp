@@ -2,7 +2,8 @@
 //
 //   didit-emulator [--port N] [--client-id ID] [--client-secret SECRET] [--api-key KEY]
 //                  [--token-lifetime SECONDS] [--cert-out FILE]
-//                  [--webhook-url http://HOST:PORT/PATH] [--webhook-secret SECRET]
+//                  [--webhook-url http(s)://HOST:PORT/PATH] [--webhook-ca FILE]
+//                  [--webhook-secret SECRET]
 
 #include <didit/emulator.hpp>
 
@@ -12,6 +13,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string_view>
 
 namespace {
@@ -22,7 +24,8 @@ int usage(std::string_view problem) {
         << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
         << "                      [--api-key KEY]\n"
         << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n"
-        << "                      [--webhook-url http://HOST:PORT/PATH] [--webhook-secret S]\n";
+        << "                      [--webhook-url http(s)://HOST:PORT/PATH] [--webhook-ca FILE]\n"
+        << "                      [--webhook-secret S]\n";
     return 2;
 }
 
@@ -59,9 +62,14 @@ int main(int argc, char** argv) {
         } else if (flag == "--api-key") {
             opts.api_key = value;
         } else if (flag == "--webhook-url") {
-            if (!value.starts_with("http://"))
-                return usage("--webhook-url takes an http:// URL");
+            if (!value.starts_with("http://") && !value.starts_with("https://"))
+                return usage("--webhook-url takes an http:// or https:// URL");
             opts.webhooks.url = value;
+        } else if (flag == "--webhook-ca") {
+            std::ifstream file{std::string{value}};
+            if (!file)
+                return usage("--webhook-ca names a file that cannot be read");
+            opts.webhooks.ca_pem.assign(std::istreambuf_iterator<char>{file}, {});
         } else if (flag == "--webhook-secret") {
             opts.webhooks.secret = value;
         } else if (flag == "--cert-out") {
