@@ -356,8 +356,9 @@ http_response service::update_status(const http_request& request, const route& t
             return json_response(request, http::status::bad_request,
                                  {{"nodes_to_resubmit", json::array{"This field is required."}}});
     }
+    // send_email is v3's; v1 has no such field and ignores it.
     if (auto* send = fields.if_contains("send_email");
-        send && send->is_bool() && send->get_bool()) {
+        v3 && send && send->is_bool() && send->get_bool()) {
         auto* address = fields.if_contains("email_address");
         if (address == nullptr || !address->is_string() || address->get_string().empty())
             return json_response(request, http::status::bad_request,
