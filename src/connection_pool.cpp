@@ -144,6 +144,7 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
         diag.message = "cannot set up TLS host verification";
         co_return error::tls_failed;
     }
+    tls_sessions_.attach(conn.stream.native_handle());
     if (settings_.handshake_timeout.count() > 0)
         tcp.expires_after(settings_.handshake_timeout);
     auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,

@@ -6,6 +6,7 @@
 
 #include "connection.hpp"
 #include "origin.hpp"
+#include "tls_session_cache.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
@@ -121,6 +122,7 @@ private:
     boost::asio::any_io_executor strand_;
     origin server_;
     boost::asio::ssl::context& tls_;
+    tls_session_cache tls_sessions_; ///< this origin's last session, for resuming
     pool_settings settings_;
     std::vector<std::unique_ptr<connection>> idle_; ///< oldest first
     std::size_t open_ = 0;                          ///< idle + on loan

@@ -67,7 +67,9 @@ enum class endpoint {
 
 struct counters {
     std::uint64_t connections_accepted = 0;
-    std::uint64_t token_requests = 0; ///< requests to the token endpoint
+    std::uint64_t tls_handshakes = 0;  ///< completed, full or resumed
+    std::uint64_t tls_resumptions = 0; ///< handshakes that resumed an earlier session
+    std::uint64_t token_requests = 0;  ///< requests to the token endpoint
     std::uint64_t tokens_issued = 0;
     std::uint64_t create_session_requests = 0; ///< requests to POST /v1/session/
     std::uint64_t sessions_created = 0;

@@ -140,6 +140,7 @@ struct server::impl {
                                                                    as_tuple(use_awaitable));
         if (handshake_ec)
             co_return;
+        service_.count_handshake(SSL_session_reused(conn.stream.native_handle()) == 1);
         boost::beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;

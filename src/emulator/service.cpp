@@ -763,6 +763,13 @@ void service::count_connection() {
     ++counters_.connections_accepted;
 }
 
+void service::count_handshake(bool resumed) {
+    std::lock_guard lock{mutex_};
+    ++counters_.tls_handshakes;
+    if (resumed)
+        ++counters_.tls_resumptions;
+}
+
 void service::expire_tokens() {
     std::lock_guard lock{mutex_};
     auto past = clock::now() - std::chrono::seconds{1};

@@ -45,6 +45,7 @@ public:
 
     counters stats() const;
     void count_connection();
+    void count_handshake(bool resumed);
     void expire_tokens();
     void set_token_lifetime(std::chrono::seconds lifetime);
     void enable_rate_limits(rate_limits limits);

@@ -228,3 +228,28 @@ BOOST_AUTO_TEST_CASE(a_moved_from_client_fails_clearly) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(a_new_connection_resumes_the_origins_last_tls_session) {
+    fixture f{{}, [](didit::config& cfg) { cfg = as_v3(cfg); }};
+    auto create = [&] {
+        didit::error_code ec;
+        bool done = false;
+        f.client->create_workflow_session({.workflow_id = "11111111-2222-4333-8444-555555555555"},
+                                          [&](didit::error_code e, didit::session) {
+                                              ec = e;
+                                              done = true;
+                                          });
+        run_until(f.io, [&] { return done; });
+        BOOST_TEST(!ec, ec.message());
+    };
+    create();
+    BOOST_TEST(f.emulator.stats().tls_handshakes == 1u);
+    BOOST_TEST(f.emulator.stats().tls_resumptions == 0u); // nothing to resume yet
+    f.emulator.close_idle_connections();
+    create();
+    create(); // on the kept-alive second connection: no handshake at all
+    auto stats = f.emulator.stats();
+    BOOST_TEST(stats.connections_accepted == 2u);
+    BOOST_TEST(stats.tls_handshakes == 2u);
+    BOOST_TEST(stats.tls_resumptions == 1u); // the second connection resumed the first's session
+}
