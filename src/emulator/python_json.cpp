@@ -28,19 +28,22 @@ std::string float_repr(double value) {
     for (char c : mantissa)
         if (c >= '0' && c <= '9')
             digits += c;
+    // Appends only: GCC 12 at -O3 misreports `"." + std::string` (its bug 105329).
+    std::string out = sign;
     if (exponent < -4 || exponent > 15) {
-        std::string out = sign + digits.substr(0, 1);
+        out.append(digits, 0, 1);
         if (digits.size() > 1)
-            out += "." + digits.substr(1);
+            out.append(".").append(digits, 1);
         char tail[16];
         std::snprintf(tail, sizeof tail, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-        return out + tail;
+        return out.append(tail);
     }
     if (exponent < 0)
-        return sign + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+        return out.append("0.").append(static_cast<std::size_t>(-exponent - 1), '0').append(digits);
     while (digits.size() < static_cast<std::size_t>(exponent) + 2)
         digits += '0';
-    return sign + digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
+    auto whole = static_cast<std::size_t>(exponent) + 1;
+    return out.append(digits, 0, whole).append(".").append(digits, whole);
 }
 
 std::string number(double value) {
