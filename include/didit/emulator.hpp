@@ -114,7 +114,8 @@ struct fault {
         truncated_body,        ///< process, then send only half the body and close
         non_json_body,         ///< process, then answer with an HTML body
         close_after_response,  ///< process, answer with `Connection: close`, then close
-        // A hostile server: bytes no well-behaved service sends. None processes the request.
+        // A hostile server: bytes no well-behaved service sends, and a redirect (a well-formed
+        // answer the client must not follow). None processes the request.
         trickle_headers,          ///< the head one byte every 20 ms, never finished
         endless_chunked_body,     ///< 200 with a chunked body that never ends
         many_header_fields,       ///< 200 with 10,000 header fields

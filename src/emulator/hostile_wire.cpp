@@ -57,7 +57,6 @@ bool is_hostile(kind what) {
     case kind::oversized_content_length:
     case kind::unsized_http10_body:
     case kind::bad_chunk_size:
-    case kind::redirect:
         return true;
     default:
         return false;
@@ -101,11 +100,6 @@ asio::awaitable<void> write_hostile(tls_stream& stream, const fault& f) {
     case kind::bad_chunk_size:
         co_await send(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                               "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
-        co_return;
-    case kind::redirect:
-        co_await send(stream, "HTTP/1.1 " + std::to_string(f.status / 100 == 3 ? f.status : 301) +
-                                  " Moved\r\nLocation: " + f.location +
-                                  "\r\nContent-Length: 0\r\n\r\n");
         co_return;
     default:
         co_return;

@@ -12,7 +12,9 @@ namespace didit::emulator::detail {
 
 using tls_stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
-/// Whether a fault of this kind answers with hostile bytes (write_hostile) instead of a response.
+/// Whether a fault of this kind answers with hostile bytes (write_hostile) instead of a
+/// response. A redirect is not among them: it is a well-formed answer on a kept-alive
+/// connection, as the service sends it.
 bool is_hostile(fault::kind what);
 
 /// Writes the hostile answer of `f`. Returns once the answer is over or the client has gone;

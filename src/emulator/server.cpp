@@ -172,6 +172,8 @@ struct server::impl {
             detail::http_response response;
             if (is(kind::respond))
                 response = faulty_response(request, *misbehave);
+            else if (is(kind::redirect))
+                response = redirect_response(request, *misbehave);
             else
                 response = service_.handle(request, to);
             if (is(kind::drop_after_processing))
@@ -225,6 +227,17 @@ struct server::impl {
         if (f.retry_after)
             response.set(http::field::retry_after, std::to_string(*f.retry_after));
         response.body() = f.body;
+        response.keep_alive(request.keep_alive());
+        response.prepare_payload();
+        return response;
+    }
+
+    static detail::http_response redirect_response(const detail::http_request& request,
+                                                   const fault& f) {
+        auto status = f.status / 100 == 3 ? f.status : 301u;
+        detail::http_response response{static_cast<http::status>(status), request.version()};
+        response.set(http::field::server, "didit-emulator");
+        response.set(http::field::location, f.location);
         response.keep_alive(request.keep_alive());
         response.prepare_payload();
         return response;
