@@ -30,11 +30,6 @@ void tls_session_cache::attach(SSL* ssl) {
         SSL_set_session(ssl, session_); // takes its own reference
 }
 
-bool tls_session_cache::holds_session() const {
-    std::lock_guard lock{mutex_};
-    return session_ != nullptr;
-}
-
 int tls_session_cache::on_new_session(SSL* ssl, SSL_SESSION* session) {
     auto* cache = static_cast<tls_session_cache*>(SSL_get_ex_data(ssl, cache_slot()));
     if (cache == nullptr)

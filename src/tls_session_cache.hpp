@@ -23,15 +23,12 @@ public:
     /// Before the handshake: ties `ssl` to this cache and offers the cached session, if any.
     void attach(SSL* ssl);
 
-    /// Whether a session is cached (for tests and diagnostics).
-    bool holds_session() const;
-
 private:
     static int on_new_session(SSL* ssl, SSL_SESSION* session);
     void store(SSL_SESSION* session);
 
     // Tickets arrive while a response is read, on whichever thread does that read.
-    mutable std::mutex mutex_;
+    std::mutex mutex_;
     SSL_SESSION* session_ = nullptr;
 };
 

@@ -17,7 +17,6 @@
 namespace {
 
 namespace http = boost::beast::http;
-using didit::error;
 using namespace didit_test;
 
 constexpr std::string_view json_type = "application/json";
