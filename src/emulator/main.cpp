@@ -18,14 +18,17 @@
 
 namespace {
 
+constexpr const char* usage_text =
+    "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
+    "                      [--api-key KEY]\n"
+    "                      [--token-lifetime SECONDS] [--cert-out FILE]\n"
+    "                      [--webhook-url http(s)://HOST:PORT/PATH] [--webhook-ca FILE]\n"
+    "                      [--webhook-secret S]\n"
+    "Serves Didit's v1 and v3 APIs over TLS on 127.0.0.1 and prints the variables a client\n"
+    "needs. The control endpoints under /__emulator/ are described in the README.\n";
+
 int usage(std::string_view problem) {
-    std::cerr
-        << "didit-emulator: " << problem << "\n"
-        << "usage: didit-emulator [--port N] [--client-id ID] [--client-secret SECRET]\n"
-        << "                      [--api-key KEY]\n"
-        << "                      [--token-lifetime SECONDS] [--cert-out FILE]\n"
-        << "                      [--webhook-url http(s)://HOST:PORT/PATH] [--webhook-ca FILE]\n"
-        << "                      [--webhook-secret S]\n";
+    std::cerr << "didit-emulator: " << problem << "\n" << usage_text;
     return 2;
 }
 
@@ -42,7 +45,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view flag = argv[i];
         if (flag == "--help" || flag == "-h")
-            return usage("a Didit emulator serving TLS on 127.0.0.1"), 0;
+            return std::cout << usage_text, 0;
         if (i + 1 >= argc)
             return usage(std::string{"missing value for "} + argv[i]);
         std::string_view value = argv[++i];
@@ -84,17 +87,28 @@ int main(int argc, char** argv) {
         if (cert_out.empty())
             cert_out = "didit-emulator-ca.pem";
         std::ofstream{cert_out} << emulator.certificate_pem();
+        // Every variable a client needs, the emulator's own test credentials included: they
+        // open nothing but this emulator.
         std::cout << "didit-emulator listening on " << emulator.url() << "\n"
+                  << "# didit-cpp, v1 (client credentials):\n"
                   << "  export DIDIT_AUTH_URL=" << emulator.url() << "\n"
                   << "  export DIDIT_API_URL=" << emulator.url() << "\n"
                   << "  export DIDIT_CA_FILE=" << cert_out << "\n"
                   << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
+                  << "  export DIDIT_CLIENT_SECRET=" << opts.client_secret << "\n"
                   << "  export DIDIT_RATE_LIMITS=off   # this emulator enforces no rate limits\n"
-                  << "  (DIDIT_CLIENT_SECRET: the --client-secret given, or the emulator default;\n"
-                  << "   for the v3 API set DIDIT_API_KEY to the --api-key given instead)\n";
+                  << "# didit-cpp, v3: the lines above, then\n"
+                  << "#  export DIDIT_API_KEY=" << opts.api_key << "\n"
+                  << "# Didit's official clients (v3; they also need the CA above trusted):\n"
+                  << "#  export DIDIT_API_KEY=" << opts.api_key << "\n"
+                  << "#  export DIDIT_BASE_URL=" << emulator.url() << "/v3\n"
+                  << "#  export NODE_EXTRA_CA_CERTS=" << cert_out << "\n";
         if (!opts.webhooks.url.empty())
-            std::cout << "  webhooks go to " << opts.webhooks.url
-                      << ", signed with the --webhook-secret given or the emulator default\n";
+            std::cout << "  webhooks go to " << opts.webhooks.url << ", signed with "
+                      << (opts.webhooks.secret == didit::emulator::webhook_settings{}.secret
+                              ? "the test secret " + opts.webhooks.secret
+                              : std::string{"the --webhook-secret given"})
+                      << "\n";
         std::cout << std::flush;
         boost::asio::io_context signals_context;
         boost::asio::signal_set signals{signals_context, SIGINT, SIGTERM};
