@@ -16,13 +16,14 @@
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
 
+#include "json_output.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -317,7 +318,7 @@ int main(int argc, char** argv) {
         for (const auto& [kind, count] : res.failures)
             std::cout << "errors " << kind << ": " << count << "\n";
         if (opts->json)
-            std::cout << boost::json::serialize(summary) << "\n";
+            std::cout << didit_cli::to_plain_json(summary) << "\n";
         return failed == 0 ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "didit-bench: " << e.what() << "\n";

@@ -1,7 +1,8 @@
 // didit: a command-line tool over the library, for the people who operate an integration.
 //
-//   didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]
-//   didit update-status ID --status approved|declined|resubmitted [--comment C]
+//   didit create --callback URL [--vendor-data V] [--features F]         (v1)
+//   didit create --workflow-id W [--callback URL] [--vendor-data V]       (v3)
+//   didit update-status ID --status Approved|Declined|Resubmitted [--comment C]  (any case)
 //                          [--node NODE ...]
 //   didit decision ID
 //   didit delete ID
@@ -16,6 +17,7 @@
 // with exit status 1, and usage errors with exit status 2.
 
 #include "command_line.hpp"
+#include "json_output.hpp"
 #include "webhook_verify.hpp"
 
 #include <didit/didit.hpp>
@@ -29,6 +31,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -42,9 +46,25 @@ using namespace didit_cli;
 
 namespace {
 
+/// The API's spellings of a review status, in any case.
+std::optional<didit::review_status> review_status_named(std::string_view name) {
+    auto is = [name](std::string_view spelling) {
+        return std::equal(name.begin(), name.end(), spelling.begin(), spelling.end(),
+                          [](char a, char b) { return std::tolower(a) == b; });
+    };
+    if (is("approved"))
+        return didit::review_status::approved;
+    if (is("declined"))
+        return didit::review_status::declined;
+    if (is("resubmitted"))
+        return didit::review_status::resubmitted;
+    return std::nullopt;
+}
+
 constexpr const char* usage_text =
-    "usage: didit create --callback URL [--vendor-data V] [--features F | --workflow-id W]\n"
-    "       didit update-status ID --status approved|declined|resubmitted [--comment C]\n"
+    "usage: didit create --callback URL [--vendor-data V] [--features F]           (v1)\n"
+    "       didit create --workflow-id W [--callback URL] [--vendor-data V]         (v3)\n"
+    "       didit update-status ID --status Approved|Declined|Resubmitted [--comment C]\n"
     "                              [--node NODE ...]\n"
     "       didit decision ID\n"
     "       didit delete ID\n"
@@ -125,15 +145,16 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
     outcome out;
     auto tuple = asio::as_tuple(asio::use_awaitable);
     if (line.command == "create") {
-        auto callback = line.required("callback");
         auto vendor = line.flag("vendor-data").value_or("");
         std::tuple<didit::error_code, didit::session> created;
         if (generation == didit::api_generation::v3) {
             auto workflow = line.required("workflow-id");
+            auto callback = line.flag("callback").value_or(""); // optional in v3
             created = co_await client.create_workflow_session(
                 {.workflow_id = workflow, .vendor_data = vendor, .callback = callback}, out.diag,
                 tuple);
         } else {
+            auto callback = line.required("callback");
             std::optional<didit::features> features;
             if (auto text = line.flag("features")) {
                 features = didit::parse_features(*text);
@@ -153,22 +174,16 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
             out.result["session_number"] = *s.session_number;
     } else if (line.command == "update-status") {
         auto status = line.required("status");
-        didit::review_status new_status;
-        if (status == "approved")
-            new_status = didit::review_status::approved;
-        else if (status == "declined")
-            new_status = didit::review_status::declined;
-        else if (status == "resubmitted")
-            new_status = didit::review_status::resubmitted;
-        else
-            throw usage_error{"--status must be approved, declined or resubmitted"};
+        auto new_status = review_status_named(status);
+        if (!new_status)
+            throw usage_error{"--status must be Approved, Declined or Resubmitted (any case)"};
         auto comment = line.flag("comment").value_or("");
         std::vector<std::string_view> nodes;
         for (auto [it, end] = line.flags.equal_range("node"); it != end; ++it)
             nodes.push_back(it->second);
         // A named request: GCC 12 cannot brace-initialise a vector member inside co_await.
         didit::status_update update{.session_id = line.argument,
-                                    .new_status = new_status,
+                                    .new_status = *new_status,
                                     .comment = comment,
                                     .nodes_to_resubmit = nodes};
         auto [ec] = co_await client.update_status(update, out.diag, tuple);
@@ -215,6 +230,10 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
 int main(int argc, char** argv) {
     try {
         auto line = parse(argc, argv);
+        if (line.command == "--help" || line.command == "-h" || line.command == "help") {
+            std::cout << usage_text;
+            return 0;
+        }
         if (line.command == "webhook-verify") // needs no API credentials
             return webhook_verify(line);
         bool needs_id = line.command == "decision" || line.command == "update-status" ||
@@ -237,10 +256,10 @@ int main(int argc, char** argv) {
         if (failure)
             std::rethrow_exception(failure);
         if (result->ec) {
-            std::cerr << json::serialize(describe(result->ec, result->diag)) << "\n";
+            std::cerr << to_plain_json(describe(result->ec, result->diag)) << "\n";
             return 1;
         }
-        std::cout << json::serialize(result->result) << "\n";
+        std::cout << to_plain_json(result->result) << "\n";
         return 0;
     } catch (const usage_error& e) {
         std::cerr << "didit: " << e.what << "\n" << usage_text;

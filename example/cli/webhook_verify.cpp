@@ -1,5 +1,7 @@
 #include "webhook_verify.hpp"
 
+#include "json_output.hpp"
+
 #include <didit/webhook.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -93,7 +95,7 @@ int webhook_verify(const command_line& line) {
             out["reason"] = diag.message;
         if (!secret)
             out["reason"] = "the variable " + variable + " is not set";
-        std::cerr << json::serialize(out) << "\n";
+        std::cerr << to_plain_json(out) << "\n";
         return 1;
     }
     const auto& event = *verified;
@@ -105,7 +107,7 @@ int webhook_verify(const command_line& line) {
                      {"event_id", event.event_id},
                      {"timestamp", event.timestamp},
                      {"payload", event.raw}};
-    std::cout << json::serialize(out) << "\n";
+    std::cout << to_plain_json(out) << "\n";
     return 0;
 }
 

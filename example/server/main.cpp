@@ -40,12 +40,21 @@ int main(int argc, char** argv) {
     example::server_settings settings;
     settings.port = 8080;
     unsigned long threads = std::max(2u, std::thread::hardware_concurrency());
-    for (int i = 1; i + 1 < argc; i += 2) {
+    constexpr const char* usage_text = "usage: didit-server [--port N] [--threads N]\n";
+    for (int i = 1; i < argc; i += 2) {
         std::string_view flag = argv[i];
+        if (flag == "--help" || flag == "-h") {
+            std::cout << usage_text;
+            return 0;
+        }
+        if (i + 1 == argc) {
+            std::cerr << "didit-server: missing value for " << flag << "\n" << usage_text;
+            return 2;
+        }
         unsigned long value = 0;
         if (!number(argv[i + 1], value) || (flag != "--port" && flag != "--threads") ||
             (flag == "--port" && value > 65535) || (flag == "--threads" && value == 0)) {
-            std::cerr << "usage: didit-server [--port N] [--threads N]\n";
+            std::cerr << usage_text;
             return 2;
         }
         if (flag == "--port")

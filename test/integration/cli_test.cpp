@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(create_review_export_delete) {
 
     BOOST_REQUIRE(emulator.finish_session(id, "In Review"));
     auto reviewed = run_cli(dir, emulator, v1_settings,
-                            "update-status " + id + " --status approved --comment ok");
+                            "update-status " + id + " --status Approved --comment ok");
     BOOST_TEST(reviewed.status == 0, reviewed.err);
     BOOST_TEST(emulator.session_status(id).value_or("gone") == "Approved");
 
@@ -104,15 +104,44 @@ BOOST_AUTO_TEST_CASE(create_review_export_delete) {
     BOOST_TEST(again.out.empty());
 }
 
-BOOST_AUTO_TEST_CASE(v3_create_uses_the_workflow) {
+BOOST_AUTO_TEST_CASE(v3_create_needs_only_the_workflow) {
     didit::emulator::server emulator;
     scratch dir;
     auto created = run_cli(dir, emulator, v3_settings,
-                           "create --callback https://example.com/done"
-                           " --workflow-id 11111111-2222-3333-4444-555555555555");
+                           "create --workflow-id 11111111-2222-3333-4444-555555555555");
     BOOST_TEST(created.status == 0, created.err);
     BOOST_TEST(created.out.find("session_number") != std::string::npos);
     BOOST_TEST(emulator.stats().requests_with_authorization == 0u);
+    auto with_callback = run_cli(dir, emulator, v3_settings,
+                                 "create --callback https://example.com/done"
+                                 " --workflow-id 11111111-2222-3333-4444-555555555555");
+    BOOST_TEST(with_callback.status == 0, with_callback.err);
+    BOOST_TEST(emulator.stats().sessions_created == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(status_takes_the_api_spellings_in_any_case) {
+    didit::emulator::server emulator;
+    scratch dir;
+    for (std::string spelling : {"Declined", "DECLINED", "declined"}) {
+        auto created =
+            run_cli(dir, emulator, v1_settings, "create --callback https://example.com/done");
+        auto id = field(created.out, "session_id");
+        BOOST_REQUIRE(emulator.finish_session(id, "In Review"));
+        auto reviewed =
+            run_cli(dir, emulator, v1_settings, "update-status " + id + " --status " + spelling);
+        BOOST_TEST(reviewed.status == 0, spelling << ": " << reviewed.err);
+        BOOST_TEST(emulator.session_status(id).value_or("gone") == "Declined");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(help_prints_usage_and_succeeds) {
+    scratch dir;
+    for (std::string flag : {"--help", "-h"}) {
+        auto help = run_captured(dir, DIDIT_CLI_PATH " " + flag);
+        BOOST_TEST(help.status == 0);
+        BOOST_TEST(help.out.starts_with("usage: didit "));
+        BOOST_TEST(help.err.empty());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(decision_prints_the_service_decision) {
@@ -126,6 +155,9 @@ BOOST_AUTO_TEST_CASE(decision_prints_the_service_decision) {
     BOOST_TEST(decided.status == 0, decided.err);
     BOOST_TEST(field(decided.out, "status") == "Approved");
     BOOST_TEST(boost::json::parse(decided.out).at("kyc").at("status").as_string() == "Approved");
+    // Scores print as the service wrote them, not in Boost.JSON's exponent form.
+    BOOST_TEST(decided.out.find("\"face_match_similarity\":96.15") != std::string::npos, decided.out);
+    BOOST_TEST(decided.out.find("E1") == std::string::npos);
     auto missing = run_cli(dir, emulator, v1_settings, "decision no-such-session");
     BOOST_TEST(missing.status == 1);
     BOOST_TEST(field(missing.err, "kind") == "not_found");
