@@ -23,37 +23,33 @@ namespace asio = boost::asio;
 /// v1 sessions name their features; v3 sessions name a workflow from the Console. (A plain
 /// function: both calls return the same awaitable type, and the request is copied before
 /// each call returns.)
-asio::awaitable<didit::session> create(didit::client& client, didit::api_generation generation,
-                                       didit::diagnostics& diag) {
+asio::awaitable<didit::session> create(didit::client& client, didit::api_generation generation) {
     if (generation == didit::api_generation::v1)
-        return client.create_session(
-            {
-                .callback = "https://example.com/kyc/done",
-                .features = didit::features::ocr_nfc_face,
-                .vendor_data = "user-8d7f5c1e",
-            },
-            diag);
-    const char* workflow = std::getenv("DIDIT_WORKFLOW_ID");
-    return client.create_workflow_session(
-        {
-            .workflow_id = workflow != nullptr ? workflow : "",
-            .vendor_data = "user-8d7f5c1e",
+        return client.create_session({
             .callback = "https://example.com/kyc/done",
-        },
-        diag);
+            .features = didit::features::ocr_nfc_face,
+            .vendor_data = "user-8d7f5c1e",
+        });
+    const char* workflow = std::getenv("DIDIT_WORKFLOW_ID");
+    return client.create_workflow_session({
+        .workflow_id = workflow != nullptr ? workflow : "",
+        .vendor_data = "user-8d7f5c1e",
+        .callback = "https://example.com/kyc/done",
+    });
 }
 
 asio::awaitable<void> verify_one_user(didit::config cfg) {
     auto generation = cfg.generation();
     didit::client client{co_await asio::this_coro::executor, std::move(cfg)};
-    didit::diagnostics diag;
     try {
-        didit::session s = co_await create(client, generation, diag);
+        didit::session s = co_await create(client, generation);
         boost::json::object out{
             {"session_id", s.session_id}, {"session_token", s.session_token}, {"url", s.url}};
         std::cout << boost::json::serialize(out) << "\n";
-    } catch (const boost::system::system_error& e) {
-        std::cerr << "create_session failed: " << e.code().message();
+    } catch (const didit::api_error& e) {
+        // what() is the error alone; the service's explanation is in the diagnostics.
+        std::cerr << "create_session failed: " << e.what();
+        const auto& diag = e.diagnostics();
         if (diag.http_status != 0)
             std::cerr << " (HTTP " << diag.http_status << ": " << diag.detail << ")";
         if (!diag.message.empty())

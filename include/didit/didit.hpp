@@ -1,6 +1,7 @@
 #pragma once
 // Everything a user of the Didit client needs.
 
+#include <didit/api_error.hpp>
 #include <didit/client.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>

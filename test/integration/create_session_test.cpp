@@ -49,26 +49,60 @@ BOOST_AUTO_TEST_CASE(co_await_with_a_braced_request) {
     BOOST_TEST(created->session_id.size() == 36u);
 }
 
-BOOST_AUTO_TEST_CASE(failure_throws_system_error_with_the_code) {
+BOOST_AUTO_TEST_CASE(failure_throws_api_error_with_the_server_detail) {
     fixture f;
-    f.emulator.inject(
-        {.what = didit::emulator::fault::kind::respond,
-         .status = 403,
-         .body = R"({"detail":"You do not have permission to perform this action."})"});
-    std::optional<didit::error_code> thrown;
+    const std::string detail = "Workspace 4711 has no verification credits left.";
+    f.emulator.inject({.what = didit::emulator::fault::kind::respond,
+                       .status = 403,
+                       .body = R"({"detail":")" + detail + R"("})"});
+    std::optional<didit::api_error> thrown;
     asio::co_spawn(
         f.io,
         [&]() -> asio::awaitable<void> {
             try {
                 co_await f.client->create_session({.callback = callback_url});
-            } catch (const boost::system::system_error& e) {
-                thrown = e.code();
+            } catch (const didit::api_error& e) {
+                thrown = e;
             }
         },
         asio::detached);
     while (!thrown)
         BOOST_REQUIRE(f.io.run_one() > 0);
-    BOOST_TEST((*thrown == error::forbidden));
+    BOOST_TEST((thrown->code() == error::forbidden));
+    BOOST_TEST(thrown->diagnostics().http_status == 403);
+    BOOST_TEST(thrown->diagnostics().detail == detail);
+    BOOST_TEST(thrown->diagnostics().attempts == 1u);
+    // what() is safe to log: the error's message, never the server's text.
+    BOOST_TEST(std::string{thrown->what()}.find("4711") == std::string::npos);
+    const boost::system::system_error& as_system_error = *thrown; // what older code catches
+    BOOST_TEST((as_system_error.code() == error::forbidden));
+}
+
+BOOST_AUTO_TEST_CASE(api_error_and_the_callers_diagnostics_agree) {
+    fixture f;
+    f.emulator.inject({.what = didit::emulator::fault::kind::respond,
+                       .where = didit::emulator::endpoint::delete_session,
+                       .status = 429,
+                       .body = R"({"detail":"Request was throttled."})",
+                       .retry_after = 120});
+    didit::diagnostics diag;
+    std::optional<didit::api_error> thrown;
+    asio::co_spawn(
+        f.io,
+        [&]() -> asio::awaitable<void> {
+            try {
+                co_await f.client->delete_session("5f8b2a4e-0000-4000-8000-000000000001", diag);
+            } catch (const didit::api_error& e) {
+                thrown = e;
+            }
+        },
+        asio::detached);
+    while (!thrown)
+        BOOST_REQUIRE(f.io.run_one() > 0);
+    BOOST_TEST((thrown->code() == error::rate_limited), thrown->code().message());
+    BOOST_TEST((thrown->diagnostics().retry_after == std::chrono::seconds{120}));
+    BOOST_TEST((diag.retry_after == std::chrono::seconds{120}));
+    BOOST_TEST(diag.detail == thrown->diagnostics().detail);
 }
 
 BOOST_AUTO_TEST_CASE(as_tuple_reports_errors_without_exceptions) {
