@@ -47,8 +47,16 @@ inline encoded_request session_call(const client_impl* impl, std::string_view se
     return request;
 }
 
+/// The route template of `impl`'s generation, for observers (v1 without a client).
+inline std::string_view route_for(const client_impl* impl, std::string_view v1,
+                                  std::string_view v3) {
+    return impl != nullptr && impl->generation == api_generation::v3 ? v3 : v1;
+}
+
 /// What kind of call an operation makes.
 struct call_shape {
+    std::string_view operation; ///< for observers, e.g. "create_session"
+    std::string_view route;     ///< for observers: the path template, e.g. "/v3/session/{id}/"
     std::string_view method;
     bool repeatable = false;            ///< safe to repeat after an ambiguous attempt
     bool absent_means_done = false;     ///< a delete: 404 after an ambiguous attempt is success
@@ -84,15 +92,17 @@ boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> im
         co_return flow_result<T>{
             request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
     }
-    call_spec call{
-        .request = {shape.method, request.target, impl->api_key_credentials,
-                    request.body.empty() ? std::string_view{} : "application/json", request.body,
-                    shape.accept},
-        .repeatable = shape.repeatable,
-        .absent_means_done = shape.absent_means_done,
-        .scopes = scopes_for(shape.scope, shape.method == "GET"),
-        .max_response_bytes = shape.max_response_bytes != 0 ? shape.max_response_bytes
-                                                            : impl->cfg.max_response_bytes};
+    call_spec call{.operation = shape.operation,
+                   .route = shape.route,
+                   .request = {shape.method, request.target, impl->api_key_credentials,
+                               request.body.empty() ? std::string_view{} : "application/json",
+                               request.body, shape.accept},
+                   .repeatable = shape.repeatable,
+                   .absent_means_done = shape.absent_means_done,
+                   .scopes = scopes_for(shape.scope, shape.method == "GET"),
+                   .max_response_bytes = shape.max_response_bytes != 0
+                                             ? shape.max_response_bytes
+                                             : impl->cfg.max_response_bytes};
     result_reader<T, Interpret> reader{interpret};
     auto ec = co_await perform_call(impl->api_context(impl), call, reader, op);
     co_return flow_result<T>{ec, ec ? T{} : std::move(reader.result)};

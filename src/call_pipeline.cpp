@@ -78,10 +78,10 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
     if (facts.status != 0 && !unreadable_success(facts)) {
         describe_failure(facts.status, response, diag);
         if (call.token_endpoint)
-            diag.message = "the token endpoint answered HTTP " + std::to_string(facts.status) +
-                           (facts.status >= 300 && facts.status < 400
-                                ? ": " + redirect_note(response.location)
-                                : std::string{});
+            diag.message =
+                "the token endpoint answered HTTP " + std::to_string(facts.status) +
+                (facts.status >= 300 && facts.status < 400 ? ": " + redirect_note(response.location)
+                                                           : std::string{});
     } else if (unreadable_success(facts)) {
         diag.http_status = static_cast<int>(facts.status);
         if (ec == error::outcome_unknown)
@@ -95,10 +95,14 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
     return ec;
 }
 
-} // namespace
+/// What an observed call learns for its `finished` event.
+struct call_trace {
+    bool reused_connection = false;
+};
 
-asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spec& call,
-                                         response_reader& reader, operation_state& op) {
+asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& call,
+                                     response_reader& reader, operation_state& op,
+                                     call_trace* trace) {
     auto& diag = op.diag;
     const bool budgeted = ctx.budget != nullptr && call.scopes.size != 0;
     const exchange_options options{call.max_response_bytes,
@@ -136,6 +140,8 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
         //    once, so that the service counts it when we do), then the attempt.
         attempt_facts facts;
         auto conn = ctx.pool.try_acquire();
+        if (trace != nullptr)
+            trace->reused_connection = conn && conn->established;
         if (!conn || !conn->established) {
             auto checked = co_await ctx.pool.checkout(std::move(conn), diag);
             if (checked.failure == asio::error::operation_aborted)
@@ -162,6 +168,9 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
                         co_return error::rate_limited;
                     }
                     ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
+                    if (ctx.watcher != nullptr)
+                        ctx.watcher->on_budget_wait(
+                            {call.operation, call.route, duration_cast<milliseconds>(wait)});
                     if (auto ec = co_await pause(wait))
                         co_return ec;
                     continue;
@@ -236,10 +245,44 @@ asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spe
             {reason, static_cast<int>(facts.status), duration_cast<milliseconds>(decision.delay)});
         ++retries;
         ctx.counters.retries.fetch_add(1, std::memory_order_relaxed);
+        if (ctx.watcher != nullptr)
+            ctx.watcher->on_retry({call.operation, call.route, reason,
+                                   static_cast<int>(facts.status), diag.attempts,
+                                   duration_cast<milliseconds>(decision.delay)});
         response.status = 0;
         if (auto ec = co_await pause(decision.delay))
             co_return ec;
     }
+}
+
+asio::awaitable<error_code> observed_call(const call_context& ctx, const call_spec& call,
+                                          response_reader& reader, operation_state& op) {
+    auto started = clock::now();
+    call_event event{.what = call_event::phase::started,
+                     .operation = call.operation,
+                     .method = call.request.method,
+                     .route = call.route};
+    ctx.watcher->on_call(event);
+    call_trace trace;
+    auto ec = co_await run_call(ctx, call, reader, op, &trace);
+    event.what = call_event::phase::finished;
+    event.http_status = op.diag.http_status;
+    event.error = ec;
+    event.attempts = op.diag.attempts;
+    event.duration = clock::now() - started;
+    event.reused_connection = trace.reused_connection;
+    ctx.watcher->on_call(event);
+    co_return ec;
+}
+
+} // namespace
+
+asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spec& call,
+                                         response_reader& reader, operation_state& op) {
+    // Unobserved calls pay for neither the clock nor a coroutine frame more.
+    if (ctx.watcher == nullptr)
+        return run_call(ctx, call, reader, op, nullptr);
+    return observed_call(ctx, call, reader, op);
 }
 
 } // namespace didit::detail

@@ -9,6 +9,7 @@
 #include "rate_budget.hpp"
 
 #include <didit/config.hpp>
+#include <didit/observer.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -50,12 +51,15 @@ struct call_context {
     jitter_source& jitter;
     std::shared_ptr<void> owner;                    ///< kept alive by token refreshes
     std::atomic<std::uint64_t>* requests = nullptr; ///< also counts each attempt, when set
+    didit::observer* watcher = nullptr;             ///< told what happens, when set
 };
 
 /// What one call sends and what kind of call it is.
 struct call_spec {
-    outgoing_request request; ///< credentials: fixed ones (API key, Basic); v1 fills the token
-    bool repeatable = false;  ///< safe to repeat after an ambiguous attempt
+    std::string_view operation; ///< for observers: "create_session"
+    std::string_view route;     ///< for observers: the path template, without ids
+    outgoing_request request;   ///< credentials: fixed ones (API key, Basic); v1 fills the token
+    bool repeatable = false;    ///< safe to repeat after an ambiguous attempt
     bool absent_means_done = false; ///< a delete: 404 after an ambiguous attempt is success
     bool token_endpoint = false;    ///< statuses mean what the token endpoint means by them
     request_scopes scopes{};        ///< empty: not counted against a rate budget

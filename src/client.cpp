@@ -119,8 +119,11 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request req
                           diagnostics* diag, session_handler handler) {
     // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
     // returns the unfinished session it already made (API reference 2.2).
-    call_shape shape{
-        .method = "POST", .repeatable = request.idempotent, .scope = rate_scope::create_session};
+    call_shape shape{.operation = "create_session",
+                     .route = route_for(impl.get(), "/v1/session/", "/v3/session/"),
+                     .method = "POST",
+                     .repeatable = request.idempotent,
+                     .scope = rate_scope::create_session};
     start_call<session>(std::move(impl), std::move(request), shape, diag, std::move(handler),
                         &read_created_session);
 }

@@ -22,8 +22,12 @@ boost::asio::any_io_executor make_client_strand(const boost::asio::any_io_execut
 }
 
 pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened) {
-    return {&opened, cfg.max_connections_per_origin, cfg.idle_timeout, cfg.connect_timeout,
-            cfg.handshake_timeout};
+    return {&opened,
+            cfg.max_connections_per_origin,
+            cfg.idle_timeout,
+            cfg.connect_timeout,
+            cfg.handshake_timeout,
+            cfg.observer.get()};
 }
 
 std::string api_key_credentials_for(const config& cfg) {
@@ -64,7 +68,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
         strand, separate_auth_pool ? *separate_auth_pool : api_pool,
         token_endpoint{auth.path_prefix + "/auth/v2/token/",
                        basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
-                       cfg.max_response_bytes, &token_requests},
+                       cfg.max_response_bytes, &token_requests, cfg.observer.get()},
         cfg.retry, counters, jitter, operations);
 }
 

@@ -66,7 +66,8 @@ public:
                 .policy = cfg.retry,
                 .counters = counters,
                 .jitter = jitter,
-                .owner = std::move(owner)};
+                .owner = std::move(owner),
+                .watcher = cfg.observer.get()};
     }
 
     /// Stops every call in flight (token refreshes included) and closes idle connections.

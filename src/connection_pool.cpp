@@ -37,12 +37,19 @@ struct connection_pool::waiter {
 
 connection_pool::connection_pool(const asio::any_io_executor& strand, origin server,
                                  asio::ssl::context& tls, pool_settings settings)
-    : strand_(strand), server_(std::move(server)), tls_(tls), settings_(settings),
-      idle_sweep_(strand) {}
+    : strand_(strand), server_(std::move(server)), server_label_(server_.host + ":" + server_.port),
+      tls_(tls), settings_(settings), idle_sweep_(strand) {}
 
 connection_pool::~connection_pool() {
     for (auto& conn : idle_)
-        conn->close();
+        close(*conn, connection_event::reason::client_closed);
+}
+
+void connection_pool::close(connection& conn, connection_event::reason why) {
+    if (conn.established && settings_.watcher != nullptr)
+        settings_.watcher->on_connection(
+            {.what = connection_event::phase::closed, .why = why, .server = server_label_});
+    conn.close();
 }
 
 connection_pool::lease connection_pool::try_acquire() {
@@ -56,8 +63,12 @@ connection_pool::lease connection_pool::take() {
     while (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
-        if (expired(*conn, now) || conn->peer_closed_or_spoke()) {
-            discard(std::move(conn));
+        if (expired(*conn, now)) {
+            discard(std::move(conn), connection_event::reason::idle_timeout);
+            continue;
+        }
+        if (conn->peer_closed_or_spoke()) {
+            discard(std::move(conn), connection_event::reason::peer_closed);
             continue;
         }
         return lease{this, std::move(conn)};
@@ -166,6 +177,11 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
     conn.established = true;
     if (settings_.connections_opened != nullptr)
         settings_.connections_opened->fetch_add(1, std::memory_order_relaxed);
+    if (settings_.watcher != nullptr)
+        settings_.watcher->on_connection(
+            {.what = connection_event::phase::opened,
+             .server = server_label_,
+             .resumed_tls = SSL_session_reused(conn.stream.native_handle()) == 1});
     co_return error_code{};
 }
 
@@ -201,16 +217,16 @@ void connection_pool::give_back(std::unique_ptr<connection> conn) {
     serve_waiters();
 }
 
-void connection_pool::discard(std::unique_ptr<connection> conn) {
+void connection_pool::discard(std::unique_ptr<connection> conn, connection_event::reason why) {
     connect_finished(*conn);
-    conn->close();
+    close(*conn, why);
     --open_;
     serve_waiters();
 }
 
 void connection_pool::close_idle() {
     for (auto& conn : idle_) {
-        conn->close();
+        close(*conn, connection_event::reason::client_closed);
         --open_;
     }
     idle_.clear();
@@ -244,7 +260,7 @@ void connection_pool::close_expired() {
     std::size_t kept = 0;
     for (auto& conn : idle_) {
         if (expired(*conn, now)) {
-            conn->close();
+            close(*conn, connection_event::reason::idle_timeout);
             --open_;
         } else {
             idle_[kept++] = std::move(conn);

@@ -10,6 +10,7 @@
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
+#include <didit/observer.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,6 +32,7 @@ struct pool_settings {
     clock::duration idle_timeout{};      ///< zero: idle connections never expire
     clock::duration connect_timeout{};   ///< zero: no limit
     clock::duration handshake_timeout{}; ///< zero: no limit
+    didit::observer* watcher = nullptr;  ///< told of opened and closed connections, when set
 };
 
 class connection_pool {
@@ -105,7 +107,10 @@ private:
 
     lease take();
     void give_back(std::unique_ptr<connection> conn);
-    void discard(std::unique_ptr<connection> conn);
+    void discard(std::unique_ptr<connection> conn,
+                 connection_event::reason why = connection_event::reason::not_reusable);
+    /// Closes an established connection and tells the observer why.
+    void close(connection& conn, connection_event::reason why);
     void connect_finished(connection& conn);
     /// Hands freed slots to queued calls, first come first served.
     void serve_waiters();
@@ -121,6 +126,7 @@ private:
 
     boost::asio::any_io_executor strand_;
     origin server_;
+    std::string server_label_; ///< "host:port", for observers
     boost::asio::ssl::context& tls_;
     tls_session_cache tls_sessions_; ///< this origin's last session, for resuming
     pool_settings settings_;

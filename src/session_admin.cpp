@@ -65,8 +65,12 @@ encoded_request encode_batch_deletion(const client_impl* impl, const batch_delet
 void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
                          diagnostics* diag, done_handler handler) {
     // Setting the same status again changes nothing: safe to repeat.
-    start_call<no_result>(std::move(impl), std::move(request),
-                          {.method = "PATCH", .repeatable = true}, diag, std::move(handler),
+    call_shape shape{.operation = "update_status",
+                     .route = route_for(impl.get(), "/v1/session/{id}/update-status/",
+                                        "/v3/session/{id}/update-status/"),
+                     .method = "PATCH",
+                     .repeatable = true};
+    start_call<no_result>(std::move(impl), std::move(request), shape, diag, std::move(handler),
                           &succeeded);
 }
 
@@ -74,27 +78,37 @@ void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request req
                           diagnostics* diag, done_handler handler) {
     // Repeatable: a repeat after an attempt that did delete it answers 404, which then means
     // done.
-    start_call<no_result>(std::move(impl), std::move(request),
-                          {.method = "DELETE", .repeatable = true, .absent_means_done = true}, diag,
-                          std::move(handler), &succeeded);
+    call_shape shape{
+        .operation = "delete_session",
+        .route = route_for(impl.get(), "/v1/session/{id}/delete/", "/v3/session/{id}/delete/"),
+        .method = "DELETE",
+        .repeatable = true,
+        .absent_means_done = true};
+    start_call<no_result>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+                          &succeeded);
 }
 
 void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
                         diagnostics* diag, pdf_handler handler) {
     auto limit = impl ? impl->cfg.max_pdf_bytes : 0;
-    start_call<pdf_document>(std::move(impl), std::move(request),
-                             {.method = "GET",
-                              .repeatable = true,
-                              .scope = rate_scope::generate_pdf,
-                              .max_response_bytes = limit,
-                              .accept = "application/pdf"},
-                             diag, std::move(handler), &take_pdf);
+    call_shape shape{.operation = "generate_pdf",
+                     .route = route_for(impl.get(), "/v1/session/{id}/generate-pdf/",
+                                        "/v3/session/{id}/generate-pdf/"),
+                     .method = "GET",
+                     .repeatable = true,
+                     .scope = rate_scope::generate_pdf,
+                     .max_response_bytes = limit,
+                     .accept = "application/pdf"};
+    start_call<pdf_document>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+                             &take_pdf);
 }
 
 void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, done_handler handler) {
-    start_call<no_result>(std::move(impl), std::move(request), {.method = "POST"}, diag,
-                          std::move(handler), &succeeded);
+    start_call<no_result>(
+        std::move(impl), std::move(request),
+        {.operation = "delete_sessions", .route = "/v3/sessions/delete/", .method = "POST"}, diag,
+        std::move(handler), &succeeded);
 }
 
 } // namespace didit::detail

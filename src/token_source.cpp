@@ -75,6 +75,12 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
                 ec = error::token_timeout;
                 state.diag.message = "the token request did not complete within token_timeout";
             }
+            if (endpoint_.watcher != nullptr)
+                endpoint_.watcher->on_token(
+                    {.what = ec ? token_event::phase::refresh_failed : token_event::phase::fetched,
+                     .error = ec,
+                     .lifetime = ec ? std::chrono::seconds{} : issued.expires_in,
+                     .duration = now - requested_at});
             if (!ec) {
                 current_ = std::make_shared<const access_token>(
                     access_token{std::move(issued.credentials),
@@ -111,7 +117,9 @@ public:
 
 asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<void> owner,
                                                                operation_state& op) {
-    call_spec call{.request = {"POST", endpoint_.target, endpoint_.credentials,
+    call_spec call{.operation = "token",
+                   .route = "/auth/v2/token/",
+                   .request = {"POST", endpoint_.target, endpoint_.credentials,
                                "application/x-www-form-urlencoded", token_request_body},
                    .repeatable = true,
                    .token_endpoint = true,
@@ -121,7 +129,8 @@ asio::awaitable<flow_result<issued_token>> token_source::fetch(std::shared_ptr<v
                          .counters = counters_,
                          .jitter = jitter_,
                          .owner = std::move(owner),
-                         .requests = endpoint_.requests_sent};
+                         .requests = endpoint_.requests_sent,
+                         .watcher = endpoint_.watcher};
     token_reader reader;
     auto ec = co_await perform_call(context, call, reader, op);
     co_return flow_result<issued_token>{ec, ec ? issued_token{} : std::move(reader.token)};

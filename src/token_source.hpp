@@ -33,6 +33,7 @@ struct token_endpoint {
     clock::duration timeout{}; ///< limit for one token request; zero: none
     std::size_t max_response_bytes = 0;
     std::atomic<std::uint64_t>* requests_sent = nullptr; ///< counted here when set
+    didit::observer* watcher = nullptr;                  ///< told of fetches, when set
 };
 
 class token_source {

@@ -3,10 +3,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace didit {
+
+class observer; // <didit/observer.hpp>
 
 /// Thrown when a configuration value is invalid; the message names the field, never its value
 /// when the field is secret.
@@ -97,6 +100,11 @@ struct config {
     didit::retry_policy retry{};
     /// The client's own rate budget; rate_limits::off() switches it off.
     didit::rate_limits rate_limits{};
+
+    /// Receives the client's events (calls, retries, budget waits, tokens, connections); see
+    /// <didit/observer.hpp>, and didit::logfmt_logger and didit::metrics for ready-made ones.
+    /// Null: no events, and no cost.
+    std::shared_ptr<didit::observer> observer{};
 
     api_generation generation() const noexcept {
         return api_key.empty() ? api_generation::v1 : api_generation::v3;

@@ -7,6 +7,9 @@
 #include <didit/decision.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
+#include <didit/logfmt_logger.hpp>
+#include <didit/metrics.hpp>
+#include <didit/observer.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>

@@ -1,0 +1,174 @@
+#include <didit/metrics.hpp>
+
+#include <charconv>
+
+namespace didit {
+namespace {
+
+void append_number(std::string& out, double value) {
+    char text[32];
+    auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+    out.append(text, ec == std::errc{} ? end : text);
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+    out += std::to_string(value);
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+/// Label values are our own names, but escape as the format requires all the same.
+void append_label(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append("=\"");
+    for (char c : value) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        if (c == '\n')
+            out.append("\\n");
+        else
+            out += c;
+    }
+    out += '"';
+}
+
+} // namespace
+
+void metrics::on_call(const call_event& event) {
+    if (event.what != call_event::phase::finished)
+        return;
+    std::string operation{event.operation};
+    double seconds = std::chrono::duration<double>(event.duration).count();
+    std::lock_guard lock{mutex_};
+    ++calls_[{operation, error_name(event.error)}];
+    auto& histogram = latencies_[operation];
+    for (std::size_t i = 0; i < latency_buckets.size(); ++i)
+        if (seconds <= latency_buckets[i]) {
+            ++histogram.at_most[i];
+            break;
+        }
+    ++histogram.count;
+    histogram.sum_seconds += seconds;
+}
+
+void metrics::on_retry(const retry_event& event) {
+    std::lock_guard lock{mutex_};
+    ++retries_[{std::string{event.operation}, error_name(event.reason)}];
+}
+
+void metrics::on_budget_wait(const budget_wait_event& event) {
+    std::lock_guard lock{mutex_};
+    ++budget_waits_[std::string{event.operation}];
+}
+
+void metrics::on_token(const token_event& event) {
+    std::lock_guard lock{mutex_};
+    ++token_fetches_[event.what == token_event::phase::fetched ? "ok" : error_name(event.error)];
+}
+
+void metrics::on_connection(const connection_event& event) {
+    std::lock_guard lock{mutex_};
+    if (event.what == connection_event::phase::opened) {
+        ++opened_;
+        ++open_;
+    } else {
+        ++closed_[std::string{to_string(event.why)}];
+        --open_;
+    }
+}
+
+std::int64_t metrics::open_connections() const {
+    std::lock_guard lock{mutex_};
+    return open_;
+}
+
+std::string metrics::prometheus_text() const {
+    std::lock_guard lock{mutex_};
+    std::string out;
+    header(out, "didit_calls_total", "counter", "Calls completed, by operation and outcome.");
+    for (const auto& [labels, count] : calls_) {
+        out.append("didit_calls_total{");
+        append_label(out, "operation", labels.first);
+        out += ',';
+        append_label(out, "outcome", labels.second);
+        out.append("} ");
+        append_number(out, count);
+        out += '\n';
+    }
+    header(out, "didit_call_duration_seconds", "histogram",
+           "Call latency, retries and waits included, by operation.");
+    for (const auto& [operation, histogram] : latencies_) {
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i <= latency_buckets.size(); ++i) {
+            out.append("didit_call_duration_seconds_bucket{");
+            append_label(out, "operation", operation);
+            out.append(",le=\"");
+            if (i < latency_buckets.size()) {
+                cumulative += histogram.at_most[i];
+                append_number(out, latency_buckets[i]);
+            } else {
+                cumulative = histogram.count;
+                out.append("+Inf");
+            }
+            out.append("\"} ");
+            append_number(out, cumulative);
+            out += '\n';
+        }
+        out.append("didit_call_duration_seconds_sum{");
+        append_label(out, "operation", operation);
+        out.append("} ");
+        append_number(out, histogram.sum_seconds);
+        out.append("\ndidit_call_duration_seconds_count{");
+        append_label(out, "operation", operation);
+        out.append("} ");
+        append_number(out, histogram.count);
+        out += '\n';
+    }
+    header(out, "didit_retries_total", "counter", "Attempts repeated, by operation and reason.");
+    for (const auto& [labels, count] : retries_) {
+        out.append("didit_retries_total{");
+        append_label(out, "operation", labels.first);
+        out += ',';
+        append_label(out, "reason", labels.second);
+        out.append("} ");
+        append_number(out, count);
+        out += '\n';
+    }
+    header(out, "didit_budget_waits_total", "counter",
+           "Times a call waited for the client's rate budget, by operation.");
+    for (const auto& [operation, count] : budget_waits_) {
+        out.append("didit_budget_waits_total{");
+        append_label(out, "operation", operation);
+        out.append("} ");
+        append_number(out, count);
+        out += '\n';
+    }
+    header(out, "didit_token_fetches_total", "counter", "v1 token requests, by outcome.");
+    for (const auto& [outcome, count] : token_fetches_) {
+        out.append("didit_token_fetches_total{");
+        append_label(out, "outcome", outcome);
+        out.append("} ");
+        append_number(out, count);
+        out += '\n';
+    }
+    header(out, "didit_connections_opened_total", "counter", "TLS connections established.");
+    out.append("didit_connections_opened_total ");
+    append_number(out, opened_);
+    out += '\n';
+    header(out, "didit_connections_closed_total", "counter",
+           "Established connections closed, by reason.");
+    for (const auto& [reason, count] : closed_) {
+        out.append("didit_connections_closed_total{");
+        append_label(out, "reason", reason);
+        out.append("} ");
+        append_number(out, count);
+        out += '\n';
+    }
+    header(out, "didit_connections_open", "gauge", "Established connections open now.");
+    out.append("didit_connections_open ").append(std::to_string(open_)).append("\n");
+    return out;
+}
+
+} // namespace didit
