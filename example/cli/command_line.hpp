@@ -33,7 +33,7 @@ struct command_line {
 
 /// Flags that take no value.
 inline bool is_switch(std::string_view flag) {
-    return flag == "--all" || flag == "--allow-simple";
+    return flag == "--all" || flag == "--allow-simple" || flag == "--verbose";
 }
 
 inline std::uint64_t number_flag(const command_line& line, const std::string& name) {
@@ -46,10 +46,14 @@ inline std::uint64_t number_flag(const command_line& line, const std::string& na
 }
 
 inline command_line parse(int argc, char** argv) {
-    if (argc < 2)
+    command_line line;
+    int first = 1;
+    for (; first < argc && is_switch(argv[first]); ++first) // `didit --verbose create ...`
+        line.flags.emplace(std::string{argv[first]}.substr(2), "");
+    if (first >= argc)
         throw usage_error{"missing subcommand"};
-    command_line line{argv[1], {}, {}};
-    for (int i = 2; i < argc; ++i) {
+    line.command = argv[first];
+    for (int i = first + 1; i < argc; ++i) {
         std::string word = argv[i];
         if (is_switch(word)) {
             line.flags.emplace(word.substr(2), "");

@@ -9,6 +9,7 @@
 //   didit pdf ID --out FILE
 //   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
 //   didit token
+//   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
 //   didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
 //                        -H 'X-Signature: ...' ... < body
 //
@@ -71,6 +72,7 @@ constexpr const char* usage_text =
     "       didit pdf ID --out FILE\n"
     "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
     "       didit token\n"
+    "       (any of these with --verbose: the client's events as logfmt lines on stderr)\n"
     "       didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S]\n"
     "                            [--now UNIX_SECONDS] -H 'Name: value' ... < body\n"
     "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
@@ -241,6 +243,8 @@ int main(int argc, char** argv) {
         if (needs_id && line.argument.empty())
             throw usage_error{line.command + " needs a session id"};
         auto cfg = didit::config::from_env();
+        if (line.flag("verbose")) // what the client does, as logfmt lines on stderr
+            cfg.observer = std::make_shared<didit::logfmt_logger>(std::cerr);
         auto generation = cfg.generation();
         asio::io_context io;
         std::optional<outcome> result;

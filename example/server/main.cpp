@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
             return 1;
         }
 
+        settings.metrics = std::make_shared<didit::metrics>();
+        cfg.observer = settings.metrics;
         boost::asio::io_context io{static_cast<int>(threads)};
         didit::client client{io.get_executor(), cfg};
         example::verification_server server{io, client, settings};

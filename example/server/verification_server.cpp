@@ -109,6 +109,8 @@ asio::awaitable<response> verification_server::dispatch(const request& in) {
     if (in.method() == http::verb::get && target.starts_with(verifications) &&
         target.size() > verifications.size() + 1 && target[verifications.size()] == '/')
         co_return report_status(in, target.substr(verifications.size() + 1));
+    if (in.method() == http::verb::get && target == "/metrics" && settings_.metrics)
+        co_return report_metrics(in);
     co_return answer(in, http::status::not_found, {{"error", "no such endpoint"}});
 }
 
@@ -166,6 +168,15 @@ response verification_server::report_status(const request& in, std::string_view 
     return answer(
         in, http::status::ok,
         {{"user_id", user}, {"session_id", found->session_id}, {"status", found->status}});
+}
+
+response verification_server::report_metrics(const request& in) const {
+    response out{http::status::ok, in.version()};
+    out.set(http::field::content_type, "text/plain; version=0.0.4");
+    out.keep_alive(in.keep_alive());
+    out.body() = settings_.metrics->prometheus_text();
+    out.prepare_payload();
+    return out;
 }
 
 } // namespace example

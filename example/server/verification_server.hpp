@@ -4,6 +4,7 @@
 //   POST /verifications        {"user_id": "..."}  -> 201 {"user_id", "session_id", "url"}
 //   POST /webhooks/didit       Didit's webhook     -> 200, or 401/400 when refused
 //   GET  /verifications/{user}                     -> 200 {"user_id", "session_id", "status"}
+//   GET  /metrics                                  -> 200 the client's metrics, for Prometheus
 //
 // Every connection runs on its own strand of the io_context, which may have many threads; the
 // client is shared by all of them.
@@ -20,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,8 @@ struct server_settings {
     std::string webhook_secret; ///< the application's webhook secret key
     std::string workflow_id;    ///< v3 clients: the workflow sessions are created for
     std::string callback_url = "https://example.com/verified";
+    /// The metrics the client reports to (its config.observer); GET /metrics serves them.
+    std::shared_ptr<didit::metrics> metrics{};
 };
 
 class verification_server {
@@ -61,6 +65,8 @@ private:
     response receive_webhook(const request& in);
     /// GET /verifications/{user}.
     response report_status(const request& in, std::string_view user) const;
+    /// GET /metrics.
+    response report_metrics(const request& in) const;
 
     boost::asio::io_context& io_;
     didit::client& client_;

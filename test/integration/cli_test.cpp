@@ -134,6 +134,24 @@ BOOST_AUTO_TEST_CASE(status_takes_the_api_spellings_in_any_case) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(verbose_logs_what_the_client_does_to_stderr) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto created =
+        run_cli(dir, emulator, v1_settings,
+                "--verbose create --callback https://example.com/done --vendor-data u-9");
+    BOOST_TEST(created.status == 0, created.err);
+    BOOST_TEST(!field(created.out, "session_id").empty()); // stdout stays the result alone
+    BOOST_TEST(created.err.find("event=token_fetched") != std::string::npos, created.err);
+    BOOST_TEST(created.err.find("event=call_finished operation=create_session method=POST "
+                                "route=/v1/session/ status=201 error=ok") != std::string::npos);
+    BOOST_TEST(created.err.find("emulator-secret") == std::string::npos);
+    BOOST_TEST(created.err.find("u-9") == std::string::npos);
+    auto quiet = run_cli(dir, emulator, v1_settings, "create --callback https://example.com/done");
+    BOOST_TEST(quiet.status == 0);
+    BOOST_TEST(quiet.err.empty());
+}
+
 BOOST_AUTO_TEST_CASE(help_prints_usage_and_succeeds) {
     scratch dir;
     for (std::string flag : {"--help", "-h"}) {
@@ -156,7 +174,8 @@ BOOST_AUTO_TEST_CASE(decision_prints_the_service_decision) {
     BOOST_TEST(field(decided.out, "status") == "Approved");
     BOOST_TEST(boost::json::parse(decided.out).at("kyc").at("status").as_string() == "Approved");
     // Scores print as the service wrote them, not in Boost.JSON's exponent form.
-    BOOST_TEST(decided.out.find("\"face_match_similarity\":96.15") != std::string::npos, decided.out);
+    BOOST_TEST(decided.out.find("\"face_match_similarity\":96.15") != std::string::npos,
+               decided.out);
     BOOST_TEST(decided.out.find("E1") == std::string::npos);
     auto missing = run_cli(dir, emulator, v1_settings, "decision no-such-session");
     BOOST_TEST(missing.status == 1);

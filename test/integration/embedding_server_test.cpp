@@ -34,10 +34,11 @@ constexpr auto tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 /// The backend, its client and the emulator, with the backend's io_context on four threads.
 struct backend {
     explicit backend(didit::api_generation generation)
-        : client(io.get_executor(), emulator.client_config(generation)),
+        : client(io.get_executor(), observed(emulator.client_config(generation), metrics)),
           server(io, client,
                  {.webhook_secret = didit::emulator::webhook_settings{}.secret,
-                  .workflow_id = "11111111-2222-3333-4444-555555555555"}) {
+                  .workflow_id = "11111111-2222-3333-4444-555555555555",
+                  .metrics = metrics}) {
         emulator.set_webhooks(
             {.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/webhooks/didit"});
         for (int i = 0; i < 4; ++i)
@@ -49,7 +50,13 @@ struct backend {
         io.stop();
     }
 
+    static didit::config observed(didit::config cfg, std::shared_ptr<didit::metrics> to) {
+        cfg.observer = std::move(to);
+        return cfg;
+    }
+
     didit::emulator::server emulator;
+    std::shared_ptr<didit::metrics> metrics = std::make_shared<didit::metrics>();
     boost::asio::io_context io{4};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{
         io.get_executor()};
@@ -61,6 +68,7 @@ struct backend {
 struct reply {
     unsigned status = 0;
     json::value body;
+    std::string text; ///< the body as it came
 };
 
 /// A user's HTTP client: one keep-alive connection to the backend.
@@ -81,7 +89,9 @@ public:
         co_await http::async_write(stream_, request, boost::asio::use_awaitable);
         http::response<http::string_body> response;
         co_await http::async_read(stream_, buffer_, response, boost::asio::use_awaitable);
-        co_return reply{response.result_int(), json::parse(response.body())};
+        boost::system::error_code not_json;
+        auto parsed = json::parse(response.body(), not_json);
+        co_return reply{response.result_int(), std::move(parsed), std::move(response.body())};
     }
 
 private:
@@ -160,6 +170,24 @@ void every_user_ends_with_the_decided_status(backend& b, std::size_t users) {
     BOOST_TEST(stats.sessions_created == users);
     BOOST_TEST(stats.webhook_attempts == 2 * users); // none was refused and retried
     BOOST_TEST(b.server.duplicate_webhooks() == 0u);
+
+    // The operator's view: every create counted, and no id or secret among the labels.
+    boost::asio::io_context io;
+    reply metrics;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            user_agent agent{io, b.server.port()};
+            metrics = co_await agent.call(http::verb::get, "/metrics");
+        },
+        [](std::exception_ptr e) { BOOST_TEST(!e); });
+    io.run();
+    BOOST_TEST(metrics.status == 200u);
+    BOOST_TEST(metrics.text.find("didit_calls_total{operation=\"create_session\",outcome=\"ok\"} " +
+                                 std::to_string(users) + "\n") != std::string::npos,
+               metrics.text);
+    BOOST_TEST(metrics.text.find(sessions[0]) == std::string::npos);
+    BOOST_TEST(metrics.text.find(vendor(0)) == std::string::npos);
 }
 
 } // namespace
