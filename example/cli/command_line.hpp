@@ -14,10 +14,11 @@ struct usage_error {
     std::string what;
 };
 
-/// The subcommand, its positional argument and its flags (a flag may repeat; -H is "header").
+/// The subcommand, its positional arguments and its flags (a flag may repeat; -H is "header").
 struct command_line {
     std::string command;
     std::string argument;
+    std::string second_argument; ///< `didit call METHOD PATH`: the path
     std::multimap<std::string, std::string> flags;
 
     std::optional<std::string> flag(const std::string& name) const {
@@ -67,6 +68,8 @@ inline command_line parse(int argc, char** argv) {
             line.flags.emplace(word.substr(2), argv[++i]);
         } else if (line.argument.empty()) {
             line.argument = word;
+        } else if (line.command == "call" && line.second_argument.empty()) {
+            line.second_argument = word;
         } else {
             throw usage_error{"unexpected argument " + word};
         }

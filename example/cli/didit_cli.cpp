@@ -9,6 +9,7 @@
 //   didit pdf ID --out FILE
 //   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
 //   didit token
+//   didit call METHOD PATH [--data JSON]
 //   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
 //   didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
 //                        -H 'X-Signature: ...' ... < body
@@ -29,6 +30,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -72,6 +74,7 @@ constexpr const char* usage_text =
     "       didit pdf ID --out FILE\n"
     "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
     "       didit token\n"
+    "       didit call METHOD PATH [--data JSON]   (any endpoint; prints the service's JSON)\n"
     "       (any of these with --verbose: the client's events as logfmt lines on stderr)\n"
     "       didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S]\n"
     "                            [--now UNIX_SECONDS] -H 'Name: value' ... < body\n"
@@ -99,6 +102,7 @@ struct outcome {
     didit::error_code ec;
     didit::diagnostics diag;
     json::object result;
+    std::optional<json::value> raw; ///< printed instead of result when set (`call`)
 };
 
 /// One page, or with --all every page, of the listing: the service's rows as they came.
@@ -216,6 +220,25 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
             out.result = std::move(decision.raw.as_object());
     } else if (line.command == "list") {
         out = co_await list(client, line);
+    } else if (line.command == "call") {
+        if (line.second_argument.empty())
+            throw usage_error{"call needs a method and a path, e.g. call GET /v3/workflows/"};
+        boost::system::error_code not_json;
+        std::optional<json::value> body;
+        if (auto data = line.flag("data")) {
+            body = json::parse(*data, not_json);
+            if (not_json)
+                throw usage_error{"--data must be JSON: " + not_json.message()};
+        }
+        std::tuple<didit::error_code, didit::api_response> answered;
+        if (body)
+            answered =
+                co_await client.call(line.argument, line.second_argument, *body, out.diag, tuple);
+        else
+            answered = co_await client.call(line.argument, line.second_argument, out.diag, tuple);
+        auto& [ec, response] = answered;
+        out.ec = ec;
+        out.raw = std::move(response.body);
     } else if (line.command == "token") {
         auto [ec] = co_await client.check_credentials(out.diag, tuple);
         out.ec = ec;
@@ -263,7 +286,8 @@ int main(int argc, char** argv) {
             std::cerr << to_plain_json(describe(result->ec, result->diag)) << "\n";
             return 1;
         }
-        std::cout << to_plain_json(result->result) << "\n";
+        std::cout << to_plain_json(result->raw ? *result->raw : json::value(result->result))
+                  << "\n";
         return 0;
     } catch (const usage_error& e) {
         std::cerr << "didit: " << e.what << "\n" << usage_text;

@@ -2,6 +2,7 @@
 // The Didit client: one per application, shared by every concurrent request.
 
 #include <didit/api_error.hpp>
+#include <didit/api_response.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>
 #include <didit/diagnostics.hpp>
@@ -36,6 +37,7 @@ struct encoded_request {
     std::string problem; ///< why it must not be sent; empty when it may
     error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
     bool idempotent = false; ///< the service makes repeating it harmless (v3 create + vendor_data)
+    std::string_view method{}; ///< client::call(): "GET", "POST", ...; a literal
 };
 using done_handler = boost::asio::any_completion_handler<void(error_code)>;
 using pdf_handler = boost::asio::any_completion_handler<void(error_code, pdf_document)>;
@@ -142,6 +144,16 @@ auto initiate(std::shared_ptr<client_impl> impl, start_function<Signature, Argum
 
 template <typename T>
 concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
+/// client::call()'s token: neither diagnostics nor something that would be a JSON body.
+template <typename T>
+concept call_completion_token =
+    completion_token_not_diagnostics<T> && !std::is_convertible_v<T, const boost::json::value&>;
+
+using api_response_handler = boost::asio::any_completion_handler<void(error_code, api_response)>;
+encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
+                                    std::string_view path, const boost::json::value* body);
+void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request request,
+                        diagnostics* diag, api_response_handler handler);
 } // namespace detail
 
 /// What a client has done so far; for monitoring and benchmarks.
@@ -395,6 +407,47 @@ public:
         return initiate<void(error_code)>(&detail::start_check_credentials,
                                           detail::encoded_request{}, &diag,
                                           std::forward<CompletionToken>(token));
+    }
+
+    /// Any endpoint of the API, for what the typed operations do not cover (API reference
+    /// 2.8: reviews, blocklists, workflows, webhook destinations, billing, ...), with the same
+    /// credentials, connection pool, rate budget and retry rules. `method` is GET, POST, PUT,
+    /// PATCH or DELETE (any case); `path` is relative to config.api_url, with its query, e.g.
+    /// "/v3/workflows/". GET and DELETE are repeated after an ambiguous failure; POST, PUT and
+    /// PATCH end outcome_unknown instead. Completion: `void(error_code, api_response)`; a
+    /// non-2xx status fails the call (see diagnostics), and a 2xx body that is not JSON is
+    /// error::invalid_response. Redirects are never followed.
+    template <detail::call_completion_token CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call,
+            detail::encode_generic_call(impl_.get(), method, path, nullptr), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, const boost::json::value& body,
+              CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call,
+            detail::encode_generic_call(impl_.get(), method, path, &body), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, diagnostics& diag,
+              CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call,
+            detail::encode_generic_call(impl_.get(), method, path, nullptr), &diag,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, const boost::json::value& body,
+              diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call,
+            detail::encode_generic_call(impl_.get(), method, path, &body), &diag,
+            std::forward<CompletionToken>(token));
     }
 
 private:

@@ -2,6 +2,7 @@
 // Everything a user of the Didit client needs.
 
 #include <didit/api_error.hpp>
+#include <didit/api_response.hpp>
 #include <didit/client.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>

@@ -152,6 +152,28 @@ BOOST_AUTO_TEST_CASE(verbose_logs_what_the_client_does_to_stderr) {
     BOOST_TEST(quiet.err.empty());
 }
 
+BOOST_AUTO_TEST_CASE(call_reaches_any_endpoint_and_prints_its_json) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto created = run_cli(
+        dir, emulator, v3_settings,
+        "call POST /v3/session/ --data "
+        "'{\"workflow_id\":\"11111111-2222-3333-4444-555555555555\",\"vendor_data\":\"u-5\"}'");
+    BOOST_TEST(created.status == 0, created.err);
+    auto id = field(created.out, "session_id");
+    BOOST_TEST(field(created.out, "vendor_data") == "u-5");
+    auto listed = run_cli(dir, emulator, v3_settings, "call get '/v3/sessions/?limit=1'");
+    BOOST_TEST(listed.status == 0, listed.err);
+    BOOST_TEST(boost::json::parse(listed.out).at("results").as_array().size() == 1u);
+    auto missing =
+        run_cli(dir, emulator, v3_settings, "call GET /v3/session/" + id + "x/decision/");
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(field(missing.err, "kind") == "not_found");
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "call GET").status == 2);
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "call POST /v3/session/ --data '{'").status ==
+               2);
+}
+
 BOOST_AUTO_TEST_CASE(help_prints_usage_and_succeeds) {
     scratch dir;
     for (std::string flag : {"--help", "-h"}) {
