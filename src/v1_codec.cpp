@@ -167,6 +167,16 @@ boost::system::result<session> parse_session(std::string_view body, diagnostics&
         created.status = status->get_string();
     if (auto* workflow = object->if_contains("workflow_id"); workflow && workflow->is_string())
         created.workflow_id = workflow->get_string();
+    if (auto* version = object->if_contains("workflow_version"); version && version->is_int64())
+        created.workflow_version = version->get_int64();
+    if (auto* vendor = object->if_contains("vendor_data"); vendor && vendor->is_string())
+        created.vendor_data = vendor->get_string();
+    if (auto* callback = object->if_contains("callback"); callback && callback->is_string())
+        created.callback = callback->get_string();
+    if (auto* metadata = object->if_contains("metadata"); metadata && metadata->is_object())
+        created.metadata = *metadata;
+    if (auto* kind = object->if_contains("session_kind"); kind && kind->is_string())
+        created.session_kind = kind->get_string();
     return created;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Verification sessions of the v1 API: what a caller asks for and what it gets back.
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,10 +86,15 @@ struct session {
     std::string session_token;
     /// Where to send the person to verify.
     std::string url;
-    /// v3 only (v1 responses do not carry them).
+    /// v3 only (v1 responses do not carry them); empty or null when the service left them out.
     std::optional<std::int64_t> session_number;
     std::string status;
     std::string workflow_id;
+    std::optional<std::int64_t> workflow_version;
+    std::string vendor_data;
+    std::string callback;
+    boost::json::value metadata; ///< the JSON object sent, as the service echoes it
+    std::string session_kind;    ///< "user" (KYC) or "business" (KYB)
 };
 
 } // namespace didit

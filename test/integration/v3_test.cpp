@@ -47,6 +47,9 @@ BOOST_AUTO_TEST_CASE(creates_a_workflow_session_with_the_api_key_only) {
     BOOST_TEST(out.session.session_number.has_value());
     BOOST_TEST(out.session.status == "Not Started");
     BOOST_TEST(out.session.workflow_id == workflow);
+    BOOST_TEST(out.session.vendor_data == "user-1");
+    BOOST_TEST(out.session.callback.empty()); // null: none was given
+    BOOST_TEST(out.session.metadata.is_null());
     auto seen = f.emulator.stats();
     BOOST_TEST(seen.token_requests == 0u);
     BOOST_TEST(seen.requests_with_api_key == 1u);
@@ -73,6 +76,13 @@ BOOST_AUTO_TEST_CASE(every_optional_field_is_accepted_by_the_service) {
         .portrait_image = "aGVsbG8=",
     });
     BOOST_TEST(!out.ec, out.ec.message() + " " + out.diag.detail);
+    // The result echoes what the service kept.
+    BOOST_TEST(out.session.vendor_data == "user-2");
+    BOOST_TEST(out.session.callback == "https://example.com/kyc/done");
+    BOOST_TEST(out.session.metadata.at("plan").as_string() == "pro");
+    BOOST_TEST(out.session.metadata.at("seats").as_int64() == 3);
+    BOOST_TEST(out.session.workflow_version.value_or(0) == 1);
+    BOOST_TEST(out.session.session_kind == "user");
 }
 
 BOOST_AUTO_TEST_CASE(the_v1_client_never_sends_an_api_key) {
