@@ -24,9 +24,12 @@ struct issued_token {
     std::chrono::seconds expires_in{};
 };
 
-/// Parses a 2xx token response. On failure returns error::invalid_response and says why in
-/// diag.message (naming the field, never its value).
-boost::system::result<issued_token> parse_token_response(std::string_view body, diagnostics& diag);
+/// Parses a 2xx token response: the lifetime is `expires_in`, or without it the time from `now`
+/// to `exp`. On failure returns error::invalid_response and says why in diag.message (naming
+/// the field, never its value).
+boost::system::result<issued_token>
+parse_token_response(std::string_view body, diagnostics& diag,
+                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 /// Why a request cannot be sent (names the field); empty when it is acceptable.
 std::string check_session_request(const session_request& request);

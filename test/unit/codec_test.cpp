@@ -129,6 +129,25 @@ BOOST_AUTO_TEST_CASE(token_response_gives_a_bearer_header_and_lifetime) {
     BOOST_TEST(as_float->expires_in.count() == 60);
 }
 
+BOOST_AUTO_TEST_CASE(a_token_response_with_exp_alone_lives_until_exp) {
+    diagnostics diag;
+    auto now = std::chrono::system_clock::time_point{std::chrono::seconds{1'800'000'000}};
+    auto parsed = parse_token_response(
+        R"({"access_token":"tok","iat":1800000000,"exp":1800003600})", diag, now);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->expires_in.count() == 3600);
+    // expires_in wins when both are there, as the reference's exp may be far later.
+    auto both = parse_token_response(R"({"access_token":"t","expires_in":60,"exp":1800864000})",
+                                     diag, now);
+    BOOST_REQUIRE(both.has_value());
+    BOOST_TEST(both->expires_in.count() == 60);
+    auto past = parse_token_response(R"({"access_token":"secret-token-value","exp":1799999999})",
+                                     diag, now);
+    BOOST_TEST(!past.has_value());
+    BOOST_TEST(diag.message.find("exp") != std::string::npos);
+    BOOST_TEST(diag.message.find("secret-token-value") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(bad_token_responses_are_invalid_and_never_echo_the_token) {
     const char* bodies[] = {
         R"({"expires_in":10})",
