@@ -1,5 +1,6 @@
 #include "list_codec.hpp"
 
+#include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
 namespace didit::detail {
@@ -32,6 +33,17 @@ std::string session_list_target(std::string_view path, const session_query& quer
     if (offset != 0)
         add("offset", std::to_string(offset));
     return std::string{target.buffer()};
+}
+
+std::optional<std::string> next_page_query(std::string_view next) {
+    auto link = boost::urls::parse_uri_reference(next);
+    if (!link || !link->has_query() || link->encoded_query().size() > 4096)
+        return std::nullopt;
+    auto offset = link->params().find("offset");
+    if (offset == link->params().end() || !(*offset).has_value || (*offset).value.empty() ||
+        (*offset).value.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    return std::string{link->encoded_query()};
 }
 
 } // namespace didit::detail

@@ -4,6 +4,7 @@
 #include <didit/session_list.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,10 @@ std::string check_session_query(const session_query& query);
 /// `path` followed by the set filters and limit, percent-encoded, and `offset` when not 0.
 std::string session_list_target(std::string_view path, const session_query& query,
                                 std::uint64_t offset);
+
+/// The query of a page's `next` link, to ask for the next page on our own origin and path:
+/// never its host, scheme or path. None when the link has no usable query (no offset, or not
+/// a valid URL), so the caller falls back to counting rows.
+std::optional<std::string> next_page_query(std::string_view next);
 
 } // namespace didit::detail

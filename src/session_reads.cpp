@@ -10,7 +10,9 @@
 namespace didit::detail {
 
 struct page_cursor {
+    std::string path;        ///< where listings are, prefix included
     std::string base_target; ///< path, filters and limit; the offset is appended per page
+    std::string next_query;  ///< the query of the last page's `next` link, when it had one
     std::string problem;     ///< why the query cannot be sent; empty when it can
     error refusal = error::invalid_request;
     // Written on the strand when a page arrives, read by the caller after it completed.
@@ -37,7 +39,13 @@ flow_result<session_page> read_page(const std::shared_ptr<page_cursor>& cursor,
     if (!parsed)
         return {parsed.error(), {}};
     if (cursor) {
-        cursor->offset += parsed->results.size();
+        // The service's own link says where the next page starts: a page may hold more rows
+        // than `limit` (session_kind=all pages both kinds side by side) or fewer (a capped
+        // limit). Only its query is used: the origin and path stay ours.
+        auto query = parsed->next ? next_page_query(*parsed->next) : std::nullopt;
+        cursor->next_query = query.value_or("");
+        if (!query)
+            cursor->offset += parsed->results.size();
         cursor->done = !parsed->next || parsed->results.empty();
     }
     return {error_code{}, std::move(*parsed)};
@@ -70,7 +78,8 @@ std::shared_ptr<page_cursor> make_page_cursor(const client_impl* impl, const ses
     } else {
         cursor->problem = check_session_query(query);
     }
-    cursor->base_target = session_list_target(impl->target("/v3/sessions/"), query, 0);
+    cursor->path = impl->target("/v3/sessions/");
+    cursor->base_target = session_list_target(cursor->path, query, 0);
     cursor->offset = query.offset;
     return cursor;
 }
@@ -88,6 +97,10 @@ page_request encode_next_page(const std::shared_ptr<page_cursor>& cursor) {
     if (cursor->done)
         return {refuse("the listing has no more pages"), cursor};
     encoded_request request;
+    if (!cursor->next_query.empty()) {
+        request.target.append(cursor->path).append("?").append(cursor->next_query);
+        return {std::move(request), cursor};
+    }
     request.target = cursor->base_target;
     if (cursor->offset != 0)
         request.target.append(cursor->base_target.find('?') == std::string::npos ? "?" : "&")

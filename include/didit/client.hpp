@@ -461,9 +461,11 @@ private:
     std::shared_ptr<detail::client_impl> impl_;
 };
 
-/// Walks a listing page by page; each next() asks for the page after the one it last
-/// received, so rows created meanwhile may shift a row onto two pages (the listing is newest
-/// first). One next() at a time. Keeps the client's shared state alive.
+/// Walks a listing page by page; each next() asks for the page the last one's `next` link
+/// names (its query only: the request stays on config.api_url's origin and path), so pages
+/// that hold more or fewer rows than `limit` (session_kind=all, a capped limit) neither skip
+/// nor repeat rows. Rows created meanwhile may still shift a row onto two pages (the listing
+/// is newest first). One next() at a time. Keeps the client's shared state alive.
 class session_pager {
 public:
     /// True once a page came back without a next page (or empty): next() has nothing to fetch.

@@ -282,6 +282,35 @@ BOOST_AUTO_TEST_CASE(the_pager_walks_every_page_newest_first) {
     BOOST_TEST(f.emulator.stats().list_requests == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(pages_of_both_kinds_are_walked_without_skipping_or_repeating) {
+    // session_kind=all pages KYC and KYB side by side: a page holds up to `limit` of each, so
+    // only the service's `next` link says where the next page starts.
+    didit::emulator::options opts;
+    fixture f{opts, [](didit::config& cfg) { cfg = as_v3(cfg); }};
+    await_in(f, [&]() -> awaitable<void> {
+        std::set<std::string> created;
+        for (int i = 0; i < 5; ++i)
+            created.insert(co_await create_v3(*f.client, "kyc-" + std::to_string(i)));
+        for (int i = 0; i < 3; ++i) {
+            auto s = co_await f.client->create_workflow_session(
+                {.workflow_id = opts.business_workflow_id,
+                 .vendor_data = "kyb-" + std::to_string(i)});
+            created.insert(s.session_id);
+        }
+        auto pages = f.client->sessions({.session_kind = "all", .limit = 2});
+        std::multiset<std::string> seen;
+        while (!pages.done()) {
+            auto page = co_await pages.next();
+            for (const auto& row : page.results)
+                seen.insert(row.session_id);
+        }
+        BOOST_TEST(seen.size() == created.size());                                // nothing twice
+        BOOST_TEST((std::set<std::string>{seen.begin(), seen.end()} == created)); // nothing skipped
+    });
+    // Pages of 2 KYC + 2 KYB, 2 + 1, then 1 KYC alone.
+    BOOST_TEST(f.emulator.stats().list_requests == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_limit_is_refused_before_any_traffic) {
     fixture f{{}, [](didit::config& cfg) { cfg = as_v3(cfg); }};
     await_in(f, [&]() -> awaitable<void> {

@@ -1,5 +1,6 @@
 #include "exchange.hpp"
 #include "json_text.hpp"
+#include "list_codec.hpp"
 #include "origin.hpp"
 #include "response_mapping.hpp"
 #include "v1_codec.hpp"
@@ -137,8 +138,8 @@ BOOST_AUTO_TEST_CASE(a_token_response_with_exp_alone_lives_until_exp) {
     BOOST_REQUIRE(parsed.has_value());
     BOOST_TEST(parsed->expires_in.count() == 3600);
     // expires_in wins when both are there, as the reference's exp may be far later.
-    auto both = parse_token_response(R"({"access_token":"t","expires_in":60,"exp":1800864000})",
-                                     diag, now);
+    auto both =
+        parse_token_response(R"({"access_token":"t","expires_in":60,"exp":1800864000})", diag, now);
     BOOST_REQUIRE(both.has_value());
     BOOST_TEST(both->expires_in.count() == 60);
     auto past = parse_token_response(R"({"access_token":"secret-token-value","exp":1799999999})",
@@ -308,6 +309,21 @@ BOOST_AUTO_TEST_CASE(language_codes_are_checked_loosely) {
         BOOST_TEST(check_workflow_session_request({.workflow_id = "w", .language = ok}).empty());
     for (auto bad : {"e", "english", "pt_BR", "pt-", "12"})
         BOOST_TEST(!check_workflow_session_request({.workflow_id = "w", .language = bad}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_next_page_is_asked_for_by_the_links_query_alone) {
+    BOOST_TEST(next_page_query("https://verification.didit.me/v3/sessions/?limit=2&offset=4")
+                   .value_or("") == "limit=2&offset=4");
+    // Another host or path in the link changes nothing but the query we send.
+    BOOST_TEST(
+        next_page_query("https://evil.example/steal/?offset=10&status=Approved%20x").value_or("") ==
+        "offset=10&status=Approved%20x");
+    BOOST_TEST(!next_page_query("https://verification.didit.me/v3/sessions/?limit=2"));
+    BOOST_TEST(!next_page_query("https://verification.didit.me/v3/sessions/"));
+    BOOST_TEST(!next_page_query("https://x/?offset=-1"));
+    BOOST_TEST(!next_page_query("https://x/?offset="));
+    BOOST_TEST(!next_page_query("https://x/?offset=1 2"));
+    BOOST_TEST(!next_page_query("not a url\r\n?offset=1"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
