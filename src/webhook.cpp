@@ -147,8 +147,15 @@ namespace {
 /// X-Signature-V2 over the canonical form, else (when allowed) X-Signature-Simple.
 std::optional<webhook_signature>
 matching_signature(std::string_view body, const json::value& parsed, const webhook_headers& headers,
-                   std::string_view secret, bool allow_simple, std::size_t max_depth) {
-    if (!headers.signature.empty() && signature_matches(headers.signature, secret, body))
+                   std::span<const std::string_view> secrets, bool allow_simple,
+                   std::size_t max_depth, std::size_t& secret_index) {
+    auto any_secret_signs = [&](std::string_view signature, std::string_view message) {
+        for (secret_index = 0; secret_index < secrets.size(); ++secret_index)
+            if (signature_matches(signature, secrets[secret_index], message))
+                return true;
+        return false;
+    };
+    if (!headers.signature.empty() && any_secret_signs(headers.signature, body))
         return webhook_signature::raw;
     if (!headers.signature_v2.empty()) {
         // From the body's own tokens, not `parsed`: an integer beyond 64 bits keeps its digits.
@@ -156,15 +163,15 @@ matching_signature(std::string_view body, const json::value& parsed, const webho
         std::string unused_why; // the body parsed above, so it canonicalises too
         if (detail::write_canonical(body, canonical, detail::ascii_escaping::none, unused_why,
                                     max_depth) &&
-            signature_matches(headers.signature_v2, secret, canonical))
+            any_secret_signs(headers.signature_v2, canonical))
             return webhook_signature::canonical;
     }
     const auto& payload = parsed.get_object();
-    if (allow_simple && signature_matches(headers.signature_simple, secret,
-                                          python_str(payload, "timestamp") + ":" +
-                                              python_str(payload, "session_id") + ":" +
-                                              python_str(payload, "status") + ":" +
-                                              python_str(payload, "webhook_type")))
+    if (allow_simple &&
+        any_secret_signs(headers.signature_simple, python_str(payload, "timestamp") + ":" +
+                                                       python_str(payload, "session_id") + ":" +
+                                                       python_str(payload, "status") + ":" +
+                                                       python_str(payload, "webhook_type")))
         return webhook_signature::simple;
     return std::nullopt;
 }
@@ -202,11 +209,17 @@ webhook_event read_event(const json::value& parsed, detail::read_problem& proble
 } // namespace
 
 boost::system::result<webhook_event>
-verify_webhook(std::string_view body, const webhook_headers& headers, std::string_view secret,
-               std::chrono::system_clock::time_point now, diagnostics& diag,
-               const webhook_options& options) {
-    if (secret.empty())
+verify_webhook(std::string_view body, const webhook_headers& headers,
+               std::span<const std::string_view> secrets, std::chrono::system_clock::time_point now,
+               diagnostics& diag, const webhook_options& options) {
+    if (secrets.empty())
         return refuse(webhook_error::empty_secret, "configure the webhook secret key", diag);
+    for (std::size_t i = 0; i < secrets.size(); ++i)
+        if (secrets[i].empty())
+            return refuse(webhook_error::empty_secret,
+                          "webhook secret " + std::to_string(i + 1) + " of " +
+                              std::to_string(secrets.size()) + " is empty",
+                          diag);
     bool allow_simple = options.allow_simple && !headers.signature_simple.empty();
     if (headers.signature.empty() && headers.signature_v2.empty() && !allow_simple)
         return refuse(webhook_error::missing_signature,
@@ -225,8 +238,9 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
     if (!parsed.is_object())
         return refuse(webhook_error::malformed_body, "the body is not a JSON object", diag);
 
-    auto verified_by =
-        matching_signature(body, parsed, headers, secret, allow_simple, options.max_depth);
+    std::size_t secret_index = 0;
+    auto verified_by = matching_signature(body, parsed, headers, secrets, allow_simple,
+                                          options.max_depth, secret_index);
     if (!verified_by)
         return refuse(webhook_error::bad_signature,
                       "checked: " + std::string{headers.signature.empty() ? "" : "X-Signature "} +
@@ -253,6 +267,7 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
         return refuse(webhook_error::malformed_body, "malformed payload: " + problem.message, diag);
     event.timestamp = *sent;
     event.verified_by = *verified_by;
+    event.secret_index = secret_index;
     event.fully_signed = *verified_by != webhook_signature::simple;
     event.raw = std::move(parsed);
     return event;
@@ -260,9 +275,36 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
 
 boost::system::result<webhook_event>
 verify_webhook(std::string_view body, const webhook_headers& headers, std::string_view secret,
+               std::chrono::system_clock::time_point now, diagnostics& diag,
+               const webhook_options& options) {
+    return verify_webhook(body, headers, std::span<const std::string_view>{&secret, 1}, now, diag,
+                          options);
+}
+
+boost::system::result<webhook_event>
+verify_webhook(std::string_view body, const webhook_headers& headers, std::string_view secret,
                std::chrono::system_clock::time_point now, const webhook_options& options) {
     diagnostics ignored;
     return verify_webhook(body, headers, secret, now, ignored, options);
+}
+
+boost::system::result<webhook_event> verify_webhook(std::string_view body,
+                                                    const webhook_headers& headers,
+                                                    std::initializer_list<std::string_view> secrets,
+                                                    std::chrono::system_clock::time_point now,
+                                                    diagnostics& diag,
+                                                    const webhook_options& options) {
+    return verify_webhook(body, headers, std::span{secrets.begin(), secrets.size()}, now, diag,
+                          options);
+}
+
+boost::system::result<webhook_event> verify_webhook(std::string_view body,
+                                                    const webhook_headers& headers,
+                                                    std::initializer_list<std::string_view> secrets,
+                                                    std::chrono::system_clock::time_point now,
+                                                    const webhook_options& options) {
+    diagnostics ignored;
+    return verify_webhook(body, headers, secrets, now, ignored, options);
 }
 
 webhook_replay_guard::webhook_replay_guard(std::size_t capacity)

@@ -11,7 +11,7 @@
 //   didit token
 //   didit call METHOD PATH [--data JSON]
 //   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
-//   didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
+//   didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR] [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
 //                        -H 'X-Signature: ...' ... < body
 //
 // Configured by the DIDIT_* variables (DIDIT_API_KEY selects v3). Results go to stdout as
@@ -76,7 +76,8 @@ constexpr const char* usage_text =
     "       didit token\n"
     "       didit call METHOD PATH [--data JSON]   (any endpoint; prints the service's JSON)\n"
     "       (any of these with --verbose: the client's events as logfmt lines on stderr)\n"
-    "       didit webhook-verify --secret-env VAR [--allow-simple] [--tolerance S]\n"
+    "       didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]\n"
+    "                            [--tolerance S]\n"
     "                            [--now UNIX_SECONDS] -H 'Name: value' ... < body\n"
     "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
     "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE.\n";

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
+#include <string_view>
+#include <vector>
 
 namespace didit_cli {
 
@@ -73,8 +75,16 @@ std::string_view signature_name(didit::webhook_signature which) {
 } // namespace
 
 int webhook_verify(const command_line& line) {
-    auto variable = line.required("secret-env");
-    const char* secret = std::getenv(variable.c_str());
+    // --secret-env may repeat, newest secret first, while a rotated secret spreads.
+    line.required("secret-env");
+    std::vector<std::string_view> secrets;
+    std::string unset;
+    for (auto [it, end] = line.flags.equal_range("secret-env"); it != end; ++it) {
+        const char* secret = std::getenv(it->second.c_str());
+        if (secret == nullptr && unset.empty())
+            unset = it->second;
+        secrets.emplace_back(secret != nullptr ? secret : "");
+    }
     didit::webhook_options options;
     options.allow_simple = line.flag("allow-simple").has_value();
     if (line.flag("tolerance"))
@@ -86,20 +96,21 @@ int webhook_verify(const command_line& line) {
     std::string body{std::istreambuf_iterator<char>{std::cin}, std::istreambuf_iterator<char>{}};
 
     didit::diagnostics diag;
-    auto verified = didit::verify_webhook(body, headers, secret ? secret : "", now, diag, options);
+    auto verified = didit::verify_webhook(body, headers, secrets, now, diag, options);
     if (!verified) {
         auto ec = verified.error();
         json::object out{{"kind", didit::to_string(static_cast<didit::webhook_error>(ec.value()))},
                          {"error", ec.message()}};
         if (!diag.message.empty())
             out["reason"] = diag.message;
-        if (!secret)
-            out["reason"] = "the variable " + variable + " is not set";
+        if (!unset.empty())
+            out["reason"] = "the variable " + unset + " is not set";
         std::cerr << to_plain_json(out) << "\n";
         return 1;
     }
     const auto& event = *verified;
     json::object out{{"verified_by", signature_name(event.verified_by)},
+                     {"secret_index", event.secret_index},
                      {"fully_signed", event.fully_signed},
                      {"session_id", event.session_id},
                      {"status", event.status.text},

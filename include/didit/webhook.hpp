@@ -13,8 +13,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -78,6 +80,9 @@ struct webhook_event {
     /// the shape of the delivery's generation (v3 when it has a webhook_type).
     std::optional<didit::decision> decision;
     webhook_signature verified_by = webhook_signature::raw;
+    /// Which of the secrets given vouched for it: 0 for the first (newest). Once no delivery
+    /// needs an older secret, it can be retired.
+    std::size_t secret_index = 0;
     /// False when only X-Signature-Simple vouched for it: then only session_id, status,
     /// webhook_type and timestamp are authentic; treat the rest as untrusted input.
     bool fully_signed = true;
@@ -96,6 +101,27 @@ verify_webhook(std::string_view body, const webhook_headers& headers, std::strin
 boost::system::result<webhook_event>
 verify_webhook(std::string_view body, const webhook_headers& headers, std::string_view secret,
                std::chrono::system_clock::time_point now, const webhook_options& options = {});
+
+/// The same with several secrets, newest first, while a rotated secret spreads: a delivery
+/// signed with any of them is accepted (webhook_event::secret_index says which). Every secret
+/// must be non-empty, and there must be at least one (else webhook_error::empty_secret).
+///
+///     verify_webhook(body, headers, {current_secret, previous_secret}, now, diag);
+boost::system::result<webhook_event>
+verify_webhook(std::string_view body, const webhook_headers& headers,
+               std::span<const std::string_view> secrets, std::chrono::system_clock::time_point now,
+               diagnostics& diag, const webhook_options& options = {});
+boost::system::result<webhook_event> verify_webhook(std::string_view body,
+                                                    const webhook_headers& headers,
+                                                    std::initializer_list<std::string_view> secrets,
+                                                    std::chrono::system_clock::time_point now,
+                                                    diagnostics& diag,
+                                                    const webhook_options& options = {});
+boost::system::result<webhook_event> verify_webhook(std::string_view body,
+                                                    const webhook_headers& headers,
+                                                    std::initializer_list<std::string_view> secrets,
+                                                    std::chrono::system_clock::time_point now,
+                                                    const webhook_options& options = {});
 
 /// Remembers the last `capacity` event ids, so that a server can drop a delivery it already
 /// handled (the service retries, and a delivery may arrive twice). Size it to cover the

@@ -313,3 +313,22 @@ BOOST_AUTO_TEST_CASE(webhook_verify_prints_the_event_or_why_not) {
 
     BOOST_TEST(run_verify(dir, webhook_vectors::body_a, "-H 'no colon'").status == 2);
 }
+
+BOOST_AUTO_TEST_CASE(webhook_verify_takes_the_rotated_secret_beside_the_new_one) {
+    scratch dir;
+    std::ofstream{dir.path / "body", std::ios::binary} << webhook_vectors::body_a;
+    auto verify_with = [&](const std::string& variables) {
+        return run_captured(
+            dir, "env NEW_SECRET=new-secret-2026 WEBHOOK_SECRET=" +
+                     std::string{webhook_vectors::fixture_secret} +
+                     " " DIDIT_CLI_PATH " webhook-verify " + variables +
+                     " --now 1774970010 -H 'X-Signature: " + std::string{webhook_vectors::sig_a} +
+                     "' <" + (dir.path / "body").string());
+    };
+    auto rotated = verify_with("--secret-env NEW_SECRET --secret-env WEBHOOK_SECRET");
+    BOOST_TEST(rotated.status == 0, rotated.err);
+    BOOST_TEST(boost::json::parse(rotated.out).at("secret_index").as_int64() == 1);
+    auto new_only = verify_with("--secret-env NEW_SECRET");
+    BOOST_TEST(new_only.status == 1);
+    BOOST_TEST(field(new_only.err, "kind") == "bad_signature");
+}

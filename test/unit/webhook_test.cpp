@@ -118,6 +118,40 @@ BOOST_AUTO_TEST_CASE(a_basic_approved_each_signature_alone) {
     BOOST_TEST(!simple.fully_signed);
 }
 
+BOOST_AUTO_TEST_CASE(a_rotated_secret_is_accepted_beside_the_new_one) {
+    didit::diagnostics diag;
+    // Newest first: the delivery was signed with the older secret, by any of the three ways.
+    auto raw = didit::verify_webhook(body_a, {.signature = sig_a},
+                                     {"new-secret-2026", fixture_secret}, fixture_now, diag);
+    BOOST_REQUIRE(raw.has_value());
+    BOOST_TEST(raw->secret_index == 1u);
+    auto v2 = didit::verify_webhook(body_a, {.signature_v2 = sig_a},
+                                    {"new-secret-2026", fixture_secret}, fixture_now, diag);
+    BOOST_REQUIRE(v2.has_value());
+    BOOST_TEST((v2->verified_by == webhook_signature::canonical));
+    BOOST_TEST(v2->secret_index == 1u);
+    auto simple = didit::verify_webhook(body_a, {.signature_simple = simple_a},
+                                        {"new-secret-2026", fixture_secret}, fixture_now, diag,
+                                        {.allow_simple = true});
+    BOOST_REQUIRE(simple.has_value());
+    auto current =
+        didit::verify_webhook(body_a, {.signature = sig_a}, {fixture_secret}, fixture_now, diag);
+    BOOST_REQUIRE(current.has_value());
+    BOOST_TEST(current->secret_index == 0u);
+
+    auto neither = didit::verify_webhook(body_a, {.signature = sig_a},
+                                         {"new-secret-2026", "older-secret"}, fixture_now, diag);
+    BOOST_REQUIRE(!neither.has_value());
+    BOOST_TEST((neither.error() == webhook_error::bad_signature));
+    auto none = didit::verify_webhook(body_a, {.signature = sig_a},
+                                      std::span<const std::string_view>{}, fixture_now, diag);
+    BOOST_TEST((none.error() == webhook_error::empty_secret));
+    auto one_empty = didit::verify_webhook(body_a, {.signature = sig_a}, {fixture_secret, ""},
+                                           fixture_now, diag);
+    BOOST_TEST((one_empty.error() == webhook_error::empty_secret));
+    BOOST_TEST(diag.message.find("2 of 2") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(b_unicode_names_raw_and_canonical) {
     auto raw = accepted(verify(body_b, {.signature = sig_b}));
     BOOST_TEST(raw.decision->id_verifications.at(0).first_name.value_or("") == "José");
