@@ -2,6 +2,10 @@
 
 #include "json_text.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include <cctype>
+
 namespace didit::detail {
 namespace {
 
@@ -125,6 +129,58 @@ std::string disposition_filename(std::string_view content_disposition) {
         if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)
             name.push_back(c);
     return name == "." || name == ".." ? std::string{} : name;
+}
+
+namespace {
+
+const boost::json::object* json_object(std::string_view body, boost::json::value& holder,
+                                       diagnostics& diag) {
+    boost::system::error_code ec;
+    holder = boost::json::parse(body, ec);
+    if (ec || !holder.is_object()) {
+        diag.message = "the deletion job answer is not a JSON object";
+        return nullptr;
+    }
+    return &holder.get_object();
+}
+
+} // namespace
+
+boost::system::result<std::string> parse_deletion_job(std::string_view body, diagnostics& diag) {
+    boost::json::value holder;
+    auto* object = json_object(body, holder, diag);
+    if (object == nullptr)
+        return error::invalid_response;
+    auto* id = object->if_contains("job_id");
+    if (id == nullptr || !id->is_string() || id->get_string().size() > 128 ||
+        !check_session_id(id->get_string()).empty()) {
+        diag.message = "the 202 answer to a batch delete has no plain 'job_id'";
+        return error::invalid_response;
+    }
+    return std::string{id->get_string()};
+}
+
+boost::system::result<job_state> parse_job_state(std::string_view body, diagnostics& diag) {
+    boost::json::value holder;
+    auto* object = json_object(body, holder, diag);
+    if (object == nullptr)
+        return error::invalid_response;
+    auto* status = object->if_contains("status");
+    if (status == nullptr || !status->is_string()) {
+        diag.message = "the deletion job answer has no 'status'";
+        return error::invalid_response;
+    }
+    std::string state{status->get_string()};
+    for (auto& c : state)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view done :
+         {"completed", "complete", "done", "finished", "succeeded", "success"})
+        if (state == done)
+            return job_state::completed;
+    for (std::string_view failed : {"failed", "failure", "error", "cancelled", "canceled"})
+        if (state == failed)
+            return job_state::failed;
+    return job_state::pending;
 }
 
 } // namespace didit::detail

@@ -6,6 +6,12 @@
 #include "call_operation.hpp"
 #include "response_mapping.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
 namespace didit::detail {
 
 namespace asio = boost::asio;
@@ -103,12 +109,103 @@ void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request reque
                              &take_pdf);
 }
 
+namespace {
+
+/// Reads what a batch delete answered: done (204, or 200 with results), or a job to poll.
+class batch_answer_reader final : public response_reader {
+public:
+    std::string job_id; ///< set for a 202
+
+    error_code read(incoming_response& response, diagnostics& diag) override {
+        if (response.status != 202)
+            return {};
+        auto job = parse_deletion_job(response.body, diag);
+        if (!job)
+            return job.error();
+        job_id = std::move(*job);
+        return {};
+    }
+};
+
+class job_state_reader final : public response_reader {
+public:
+    job_state state = job_state::pending;
+
+    error_code read(incoming_response& response, diagnostics& diag) override {
+        auto parsed = parse_job_state(response.body, diag);
+        if (!parsed)
+            return parsed.error();
+        state = *parsed;
+        return {};
+    }
+};
+
+/// The batch delete, then, when the service answered with a job, polls it until it ends:
+/// first after 250 ms, doubling to 2 s, all within request_timeout. Not repeated after an
+/// ambiguous attempt; a poll is (it only reads).
+asio::awaitable<flow_result<no_result>> batch_deletion_flow(std::shared_ptr<client_impl> impl,
+                                                            encoded_request request,
+                                                            operation_state& op) {
+    auto& diag = op.diag;
+    if (!request.problem.empty()) {
+        diag.message = std::move(request.problem);
+        co_return flow_result<no_result>{
+            request.refusal ? request.refusal : error_code{error::invalid_request}, {}};
+    }
+    auto context = impl->api_context(impl);
+    call_spec deletion{.operation = "delete_sessions",
+                       .route = "/v3/sessions/delete/",
+                       .request = {"POST", request.target, impl->api_key_credentials,
+                                   "application/json", request.body},
+                       .scopes = scopes_for(std::nullopt, false),
+                       .max_response_bytes = impl->cfg.max_response_bytes};
+    batch_answer_reader answer;
+    if (auto ec = co_await perform_call(context, deletion, answer, op); ec || answer.job_id.empty())
+        co_return flow_result<no_result>{ec, {}};
+
+    const auto job_target = impl->target("/v3/sessions/delete/") + answer.job_id + "/";
+    call_spec poll{.operation = "delete_sessions_job",
+                   .route = "/v3/sessions/delete/{job_id}/",
+                   .request = {"GET", job_target, impl->api_key_credentials, {}, {}},
+                   .repeatable = true,
+                   .scopes = scopes_for(std::nullopt, true),
+                   .max_response_bytes = impl->cfg.max_response_bytes};
+    op.ambiguous = true; // the deletion runs on the service from here on
+    auto delay = std::chrono::milliseconds{250};
+    asio::steady_timer timer{impl->strand};
+    for (;;) {
+        timer.expires_after(delay);
+        auto [waited] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (waited)
+            co_return flow_result<no_result>{waited, {}};
+        delay = std::min(delay * 2, std::chrono::milliseconds{2000});
+        job_state_reader state;
+        if (auto ec = co_await perform_call(context, poll, state, op))
+            co_return flow_result<no_result>{ec, {}};
+        if (state.state == job_state::completed)
+            co_return flow_result<no_result>{};
+        if (state.state == job_state::failed) {
+            diag.message = "the service's deletion job " + answer.job_id + " failed";
+            co_return flow_result<no_result>{error::server_error, {}};
+        }
+    }
+}
+
+} // namespace
+
 void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
                           diagnostics* diag, done_handler handler) {
-    start_call<no_result>(
-        std::move(impl), std::move(request),
-        {.operation = "delete_sessions", .route = "/v3/sessions/delete/", .method = "POST"}, diag,
-        std::move(handler), &succeeded);
+    if (!impl)
+        return refuse_without_client<no_result>(std::move(handler), diag);
+    auto strand = impl->strand;
+    auto executor = impl->executor;
+    auto limit = impl->cfg.request_timeout;
+    auto* registry = &impl->operations;
+    run_operation<no_result>(
+        strand, executor, limit, registry, /*repeatable=*/false, diag, std::move(handler),
+        [impl = std::move(impl), request = std::move(request)](operation_state& op) mutable {
+            return batch_deletion_flow(std::move(impl), std::move(request), op);
+        });
 }
 
 } // namespace didit::detail

@@ -327,8 +327,11 @@ public:
     }
 
     /// v3 only: deletes sessions by number, or all of them: `POST /v3/sessions/delete/`.
-    /// Completion: `void(error_code)`. Not repeated after an ambiguous failure
-    /// (outcome_unknown).
+    /// Completion: `void(error_code)`, once the sessions are deleted: the service answers 204,
+    /// 200 with `results[]`, or (many sessions) 202 with a job, which the call then polls at
+    /// `GET /v3/sessions/delete/{job_id}/` until it completes (error::server_error if the job
+    /// fails), within request_timeout. Not repeated after an ambiguous failure
+    /// (outcome_unknown, also when the job's end is not seen in time).
     template <
         detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
     auto delete_sessions(const batch_deletion& deletion, CompletionToken&& token = {}) {

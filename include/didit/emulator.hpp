@@ -38,6 +38,13 @@ struct options {
     /// A token's `exp - iat` is this many times its `expires_in`. The reference's example has
     /// 10 (864000 against 86400): a client must go by expires_in.
     unsigned token_exp_multiple = 1;
+    /// How a batch delete answers (API reference 2.6): 200 with `results[]`, or, when more
+    /// than `batch_job_threshold` sessions match, 202 with a `job_id` whose job reports
+    /// "pending" to `batch_job_pending_polls` polls before it deletes them and reports
+    /// "completed". `batch_delete_no_content` answers an empty 204 instead, as older pages say.
+    unsigned batch_job_threshold = 20;
+    unsigned batch_job_pending_polls = 1;
+    bool batch_delete_no_content = false;
     /// Sessions of this workflow are KYB (`session_kind: "business"`); all others are KYC.
     std::string business_workflow_id = "b0b0b0b0-0000-4000-8000-00000000b2b0";
     /// Names and addresses the generated certificate is valid for.
@@ -60,6 +67,7 @@ enum class endpoint {
     delete_session,
     generate_pdf,
     batch_delete,
+    batch_delete_job, ///< GET /v3/sessions/delete/{job_id}/
     decision,
     list_sessions,
     other,
@@ -78,6 +86,7 @@ struct counters {
     std::uint64_t delete_requests = 0; ///< single and batch
     std::uint64_t pdf_requests = 0;
     std::uint64_t decision_requests = 0;
+    std::uint64_t deletion_job_polls = 0; ///< GET /v3/sessions/delete/{job_id}/
     std::uint64_t list_requests = 0;
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header

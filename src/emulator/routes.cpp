@@ -50,6 +50,15 @@ route parse_route(http::verb method, std::string_view target) {
             r.generation = api_generation::v3;
             return r;
         }
+        constexpr std::string_view jobs = "/v3/sessions/delete/";
+        if (path.starts_with(jobs) && path.size() > jobs.size() + 1 && path.ends_with("/") &&
+            path.substr(jobs.size(), path.size() - jobs.size() - 1).find('/') ==
+                std::string_view::npos) {
+            r.where = endpoint::batch_delete_job;
+            r.generation = api_generation::v3;
+            r.session_id = path.substr(jobs.size(), path.size() - jobs.size() - 1); // the job id
+            return r;
+        }
         if (path == "/v3/sessions") {
             r.redirect_to = "/v3/sessions/";
             if (query_at != std::string_view::npos)

@@ -207,6 +207,8 @@ http_response service::answer(const http_request& request, const route& to) {
         return generate_pdf(request, to);
     case endpoint::batch_delete:
         return batch_delete(request);
+    case endpoint::batch_delete_job:
+        return batch_delete_job(request, to);
     case endpoint::decision:
         return retrieve_decision(request, to);
     case endpoint::list_sessions:
@@ -413,10 +415,12 @@ http_response service::batch_delete(const http_request& request) {
     if (parsed == nullptr)
         return not_json(request);
     const auto& fields = *parsed;
+    std::vector<std::string> matched; // session ids
     if (auto* all = fields.if_contains("delete_all"); all && all->is_bool() && all->get_bool()) {
         for (auto& [id, session] : sessions_)
-            session.deleted = true;
-        return no_content(request);
+            if (!session.deleted)
+                matched.push_back(id);
+        return batch_answer(request, std::move(matched));
     }
     auto* numbers = fields.if_contains("session_numbers");
     if (numbers == nullptr || !numbers->is_array() || numbers->get_array().empty())
@@ -443,9 +447,53 @@ http_response service::batch_delete(const http_request& request) {
     }
     for (const auto& number : wanted)
         for (auto& [id, session] : sessions_)
-            if (std::to_string(session.session_number) == number)
-                session.deleted = true;
-    return no_content(request);
+            if (!session.deleted && std::to_string(session.session_number) == number)
+                matched.push_back(id);
+    return batch_answer(request, std::move(matched));
+}
+
+http_response service::batch_answer(const http_request& request, std::vector<std::string> matched) {
+    if (options_.batch_delete_no_content) {
+        for (const auto& id : matched)
+            sessions_.at(id).deleted = true;
+        return no_content(request);
+    }
+    if (matched.size() > options_.batch_job_threshold) {
+        auto job_id = random_uuid();
+        deletion_jobs_[job_id] = {std::move(matched), options_.batch_job_pending_polls, false};
+        return json_response(request, http::status::accepted,
+                             {{"job_id", job_id}, {"status", "pending"}});
+    }
+    json::array results;
+    for (const auto& id : matched) {
+        auto& session = sessions_.at(id);
+        session.deleted = true;
+        results.push_back({{"session_id", id},
+                           {"session_number", session.session_number},
+                           {"status", "deleted"}});
+    }
+    return json_response(request, http::status::ok, {{"results", std::move(results)}});
+}
+
+http_response service::batch_delete_job(const http_request& request, const route& to) {
+    auto job = deletion_jobs_.find(std::string{to.session_id});
+    if (job == deletion_jobs_.end())
+        return detail_response(request, http::status::not_found, "Not found.");
+    auto& [job_id, state] = *job;
+    if (state.pending_polls > 0) {
+        --state.pending_polls;
+        return json_response(request, http::status::ok,
+                             {{"job_id", job_id}, {"status", "pending"}});
+    }
+    if (!state.completed) {
+        for (const auto& id : state.session_ids)
+            if (auto found = sessions_.find(id); found != sessions_.end())
+                found->second.deleted = true;
+        state.completed = true;
+    }
+    return json_response(
+        request, http::status::ok,
+        {{"job_id", job_id}, {"status", "completed"}, {"deleted_count", state.session_ids.size()}});
 }
 
 http_response service::retrieve_decision(const http_request& request, const route& to) {
@@ -541,6 +589,9 @@ void service::count_arrival(const http_request& request, endpoint where) {
         break;
     case endpoint::list_sessions:
         ++counters_.list_requests;
+        break;
+    case endpoint::batch_delete_job:
+        ++counters_.deletion_job_polls;
         break;
     case endpoint::other:
         ++counters_.other_requests;

@@ -60,6 +60,8 @@ private:
     http_response delete_session(const http_request& request, const route& to);
     http_response generate_pdf(const http_request& request, const route& to);
     http_response batch_delete(const http_request& request);
+    http_response batch_delete_job(const http_request& request, const route& to);
+    http_response batch_answer(const http_request& request, std::vector<std::string> matched);
     http_response retrieve_decision(const http_request& request, const route& to);
     http_response list_sessions(const http_request& request);
     /// The generation's credential check: empty when accepted, else the 401 to send.
@@ -97,6 +99,12 @@ private:
     std::unordered_map<std::string, clock::time_point> tokens_; ///< token -> expiry
     std::unordered_map<std::string, session_record> sessions_;  ///< by session_id
     std::int64_t next_session_number_ = 1001;
+    struct deletion_job {
+        std::vector<std::string> session_ids;
+        unsigned pending_polls = 0; ///< polls still answered "pending"
+        bool completed = false;
+    };
+    std::unordered_map<std::string, deletion_job> deletion_jobs_; ///< by job_id
     std::optional<rate_limits> limits_;
     /// scope + caller -> times of the requests in the last minute, oldest first
     std::unordered_map<std::string, std::deque<clock::time_point>> windows_;

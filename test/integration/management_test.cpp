@@ -270,6 +270,28 @@ BOOST_AUTO_TEST_CASE(batch_deletion_by_number_and_of_everything) {
     BOOST_TEST((empty == error::invalid_request));
 }
 
+BOOST_AUTO_TEST_CASE(batch_deletion_takes_every_answer_the_reference_describes) {
+    // 204 (older pages), 200 with results[] (the default above), and 202 with a job to poll.
+    for (bool no_content : {true, false}) {
+        didit::emulator::options opts;
+        opts.batch_delete_no_content = no_content;
+        opts.batch_job_threshold = 2; // more than two sessions: a job
+        opts.batch_job_pending_polls = 2;
+        fixture f{opts, [](didit::config& cfg) { cfg = as_v3(cfg); }};
+        std::vector<std::string> ids;
+        for (int i = 0; i < 3; ++i)
+            ids.push_back(create_v3(f));
+        didit::diagnostics diag;
+        auto ec =
+            run(f, [&](auto done) { f.client->delete_sessions({.delete_all = true}, diag, done); });
+        BOOST_TEST(!ec, ec.message() << " " << diag.message);
+        for (const auto& id : ids)
+            BOOST_TEST(!f.emulator.session_status(id).has_value()); // all gone when it completes
+        // The job was polled until it reported completion: twice pending, then completed.
+        BOOST_TEST(f.emulator.stats().deletion_job_polls == (no_content ? 0u : 3u));
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(rate_limits)

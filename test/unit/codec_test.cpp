@@ -1,3 +1,4 @@
+#include "admin_codec.hpp"
 #include "exchange.hpp"
 #include "json_text.hpp"
 #include "list_codec.hpp"
@@ -324,6 +325,23 @@ BOOST_AUTO_TEST_CASE(the_next_page_is_asked_for_by_the_links_query_alone) {
     BOOST_TEST(!next_page_query("https://x/?offset="));
     BOOST_TEST(!next_page_query("https://x/?offset=1 2"));
     BOOST_TEST(!next_page_query("not a url\r\n?offset=1"));
+}
+
+BOOST_AUTO_TEST_CASE(deletion_jobs_are_read_by_their_status) {
+    diagnostics diag;
+    BOOST_TEST(parse_deletion_job(R"({"job_id":"0b1c-22","status":"pending"})", diag).value() ==
+               "0b1c-22");
+    BOOST_TEST(!parse_deletion_job(R"({"job_id":"../../admin"})", diag));
+    BOOST_TEST(!parse_deletion_job(R"({"status":"pending"})", diag));
+    BOOST_TEST(!parse_deletion_job("[]", diag));
+    BOOST_TEST((parse_job_state(R"({"status":"pending"})", diag).value() == job_state::pending));
+    BOOST_TEST(
+        (parse_job_state(R"({"status":"in_progress"})", diag).value() == job_state::pending));
+    BOOST_TEST(
+        (parse_job_state(R"({"status":"Completed"})", diag).value() == job_state::completed));
+    BOOST_TEST((parse_job_state(R"({"status":"done"})", diag).value() == job_state::completed));
+    BOOST_TEST((parse_job_state(R"({"status":"failed"})", diag).value() == job_state::failed));
+    BOOST_TEST(!parse_job_state(R"({"state":"done"})", diag));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
