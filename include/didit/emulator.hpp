@@ -166,6 +166,11 @@ public:
 
     counters stats() const;
     void inject(fault f);
+    /// Forgets every injected fault that has not struck yet.
+    void clear_faults();
+    /// Back to a fresh start: no sessions, tokens, deletion jobs, faults or counts (open
+    /// connections stay open). The options, webhook settings and rate limits stay.
+    void reset();
     /// Closes every connection that is waiting for its next request; returns once they are closed.
     void close_idle_connections();
     /// Makes every issued token expired, as if its lifetime had passed.

@@ -1,6 +1,7 @@
 #include <didit/emulator.hpp>
 
 #include "certificate.hpp"
+#include "control.hpp"
 #include "hostile_wire.hpp"
 #include "random_ids.hpp"
 #include "service.hpp"
@@ -53,7 +54,7 @@ constexpr std::size_t max_request_bytes = 2 * 1024 * 1024;
 
 } // namespace
 
-struct server::impl {
+struct server::impl final : detail::control_actions {
     explicit impl(options opts)
         : options_(std::move(opts)),
           certificate_(detail::make_self_signed_certificate(options_.certificate_hosts)),
@@ -152,6 +153,15 @@ struct server::impl {
             if (read_ec)
                 co_return;
             auto request = parser.release();
+            if (detail::is_control(request)) { // not the service's: no counting, no faults
+                auto response = detail::answer_control(request, *this);
+                conn.idle = true;
+                auto [write_ec, written] =
+                    co_await http::async_write(conn.stream, response, as_tuple(use_awaitable));
+                if (write_ec || !response.keep_alive())
+                    co_return;
+                continue;
+            }
             auto to = detail::service::classify(request);
             service_.count_arrival(request, to.where);
             token_flight flight{*this, to.where == endpoint::token};
@@ -252,6 +262,39 @@ struct server::impl {
         co_await asio::async_write(conn.stream, asio::buffer(wire), as_tuple(use_awaitable));
     }
 
+    // The control endpoints' actions (/__emulator/...), on the emulator's thread.
+    bool finish_session(std::string_view session_id, std::string_view status) override {
+        return service_.finish_session(session_id, status);
+    }
+    std::optional<std::string> session_status(std::string_view session_id) override {
+        return service_.session_status(session_id);
+    }
+    void inject(fault f) override {
+        std::lock_guard lock{faults_mutex_};
+        faults_.push_back(std::move(f));
+    }
+    void clear_faults() override {
+        std::lock_guard lock{faults_mutex_};
+        faults_.clear();
+    }
+    counters stats() override {
+        auto seen = service_.stats();
+        seen.webhook_attempts = webhooks_.attempts.load();
+        seen.webhooks_delivered = webhooks_.delivered.load();
+        seen.webhooks_abandoned = webhooks_.abandoned.load();
+        seen.token_requests_peak_in_flight = token_requests_peak_.load();
+        return seen;
+    }
+    void expire_tokens() override { service_.expire_tokens(); }
+    void reset() override {
+        clear_faults();
+        service_.reset();
+        webhooks_.attempts = 0;
+        webhooks_.delivered = 0;
+        webhooks_.abandoned = 0;
+        token_requests_peak_ = 0;
+    }
+
     options options_;
     detail::certificate certificate_;
     detail::service service_;
@@ -309,12 +352,15 @@ didit::config server::client_config(api_generation generation) const {
 }
 
 counters server::stats() const {
-    auto seen = impl_->service_.stats();
-    seen.webhook_attempts = impl_->webhooks_.attempts.load();
-    seen.webhooks_delivered = impl_->webhooks_.delivered.load();
-    seen.webhooks_abandoned = impl_->webhooks_.abandoned.load();
-    seen.token_requests_peak_in_flight = impl_->token_requests_peak_.load();
-    return seen;
+    return impl_->stats();
+}
+
+void server::clear_faults() {
+    impl_->clear_faults();
+}
+
+void server::reset() {
+    impl_->reset();
 }
 
 void server::set_webhooks(webhook_settings settings) {

@@ -821,6 +821,16 @@ void service::count_handshake(bool resumed) {
         ++counters_.tls_resumptions;
 }
 
+void service::reset() {
+    std::lock_guard lock{mutex_};
+    counters_ = {};
+    tokens_.clear();
+    sessions_.clear();
+    deletion_jobs_.clear();
+    windows_.clear();
+    next_session_number_ = 1001;
+}
+
 void service::expire_tokens() {
     std::lock_guard lock{mutex_};
     auto past = clock::now() - std::chrono::seconds{1};

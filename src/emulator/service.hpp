@@ -47,6 +47,8 @@ public:
     void count_connection();
     void count_handshake(bool resumed);
     void expire_tokens();
+    /// Forgets sessions, tokens, deletion jobs, rate windows and counts.
+    void reset();
     void set_token_lifetime(std::chrono::seconds lifetime);
     void enable_rate_limits(rate_limits limits);
     std::optional<rate_limits> rate_limits_in_force() const;
