@@ -104,7 +104,7 @@ boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> im
                                              ? shape.max_response_bytes
                                              : impl->cfg.max_response_bytes};
     result_reader<T, Interpret> reader{interpret};
-    auto ec = co_await perform_call(impl->api_context(impl), call, reader, op);
+    auto ec = co_await perform_call(impl->api_context(impl, request.options), call, reader, op);
     co_return flow_result<T>{ec, ec ? T{} : std::move(reader.result)};
 }
 
@@ -124,7 +124,7 @@ void start_call(std::shared_ptr<client_impl> impl, encoded_request request, call
         return refuse_without_client<T>(std::move(handler), diag);
     auto strand = impl->strand;
     auto executor = impl->executor;
-    auto limit = impl->cfg.request_timeout;
+    auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
     auto* registry = &impl->operations;
     run_operation<T>(strand, executor, limit, registry, shape.repeatable, diag, std::move(handler),
                      [impl = std::move(impl), request = std::move(request), shape,

@@ -57,13 +57,14 @@ public:
         return out.append(api_prefix).append(path);
     }
 
-    /// What an API call of this client uses; `owner` is this client's shared state.
-    call_context api_context(std::shared_ptr<void> owner) {
+    /// What an API call of this client uses; `owner` is this client's shared state. `options`
+    /// are the call's own (with_options); they must outlive the call.
+    call_context api_context(std::shared_ptr<void> owner, const call_options& options = {}) {
         return {.pool = api_pool,
                 .tokens = tokens.get(),
                 .budget = budget.get(),
                 .line = &budget_waiters,
-                .policy = cfg.retry,
+                .policy = options.retry ? *options.retry : cfg.retry,
                 .counters = counters,
                 .jitter = jitter,
                 .owner = std::move(owner),

@@ -1,3 +1,4 @@
+#include <didit/client.hpp>
 #include <didit/config.hpp>
 
 #include "origin.hpp"
@@ -24,6 +25,20 @@ void require_url(std::string_view field, const std::string& url) {
 void require_non_negative(std::string_view field, std::chrono::milliseconds value) {
     if (value.count() < 0)
         throw config_error("didit::config: " + std::string{field} + " must not be negative");
+}
+
+/// Why `retry` cannot be used, naming its fields after `prefix` ("retry."); empty when it can.
+std::string retry_problem(const retry_policy& retry, const std::string& prefix) {
+    if (retry.max_attempts == 0)
+        return prefix + "max_attempts must be at least 1 (1: no retries)";
+    for (auto [field, value] : {std::pair{"initial_backoff", retry.initial_backoff},
+                                {"max_backoff", retry.max_backoff},
+                                {"attempt_timeout", retry.attempt_timeout}})
+        if (value.count() < 0)
+            return prefix + field + " must not be negative";
+    if (retry.max_backoff < retry.initial_backoff)
+        return prefix + "max_backoff must not be below " + prefix + "initial_backoff";
+    return {};
 }
 
 /// Header values are sent verbatim: a control character would let a value inject headers.
@@ -61,14 +76,8 @@ void config::validate() const {
         throw config_error("didit::config: max_response_bytes must be at least 1024");
     if (max_pdf_bytes < 1024)
         throw config_error("didit::config: max_pdf_bytes must be at least 1024");
-    if (retry.max_attempts == 0)
-        throw config_error("didit::config: retry.max_attempts must be at least 1 (1: no retries)");
-    require_non_negative("retry.initial_backoff", retry.initial_backoff);
-    require_non_negative("retry.max_backoff", retry.max_backoff);
-    require_non_negative("retry.attempt_timeout", retry.attempt_timeout);
-    if (retry.max_backoff < retry.initial_backoff)
-        throw config_error("didit::config: retry.max_backoff must not be below "
-                           "retry.initial_backoff");
+    if (auto problem = retry_problem(retry, "retry."); !problem.empty())
+        throw config_error("didit::config: " + problem);
     if (rate_limits.enabled && rate_limits.window.count() <= 0)
         throw config_error("didit::config: rate_limits.window must be positive");
 }
@@ -107,3 +116,15 @@ config config::from_env() {
 }
 
 } // namespace didit
+
+namespace didit::detail {
+
+std::string check_call_options(const call_options& options) {
+    if (options.request_timeout && options.request_timeout->count() < 0)
+        return "call_options.request_timeout must not be negative";
+    if (options.retry)
+        return retry_problem(*options.retry, "call_options.retry.");
+    return {};
+}
+
+} // namespace didit::detail

@@ -152,7 +152,7 @@ asio::awaitable<flow_result<no_result>> batch_deletion_flow(std::shared_ptr<clie
         co_return flow_result<no_result>{
             request.refusal ? request.refusal : error_code{error::invalid_request}, {}};
     }
-    auto context = impl->api_context(impl);
+    auto context = impl->api_context(impl, request.options);
     call_spec deletion{.operation = "delete_sessions",
                        .route = "/v3/sessions/delete/",
                        .request = {"POST", request.target, impl->api_key_credentials,
@@ -199,7 +199,7 @@ void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request req
         return refuse_without_client<no_result>(std::move(handler), diag);
     auto strand = impl->strand;
     auto executor = impl->executor;
-    auto limit = impl->cfg.request_timeout;
+    auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
     auto* registry = &impl->operations;
     run_operation<no_result>(
         strand, executor, limit, registry, /*repeatable=*/false, diag, std::move(handler),

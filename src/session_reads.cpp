@@ -142,14 +142,21 @@ void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request
         });
 }
 
-void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request, diagnostics* diag,
-                             done_handler handler) {
+void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request checked,
+                             diagnostics* diag, done_handler handler) {
     if (!impl)
         return refuse_without_client<no_result>(std::move(handler), diag);
+    if (!checked.problem.empty()) { // the call's options
+        if (diag)
+            diag->message = std::move(checked.problem);
+        return complete<no_result>(impl->executor, std::move(handler),
+                                   flow_result<no_result>{error::invalid_request, {}});
+    }
     if (impl->generation == api_generation::v3) {
         session_query one_row;
         one_row.limit = 1;
         auto request = encode_list_sessions(impl.get(), one_row);
+        request.request.options = checked.options;
         start_call<no_result>(std::move(impl), std::move(request.request),
                               {.operation = "check_credentials",
                                .route = "/v3/sessions/",
@@ -162,7 +169,7 @@ void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request,
     }
     auto strand = impl->strand;
     auto executor = impl->executor;
-    auto limit = impl->cfg.request_timeout;
+    auto limit = checked.options.request_timeout.value_or(impl->cfg.request_timeout);
     auto* registry = &impl->operations;
     run_operation<no_result>(strand, executor, limit, registry, /*repeatable=*/true, diag,
                              std::move(handler),

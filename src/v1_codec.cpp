@@ -97,8 +97,9 @@ std::string basic_credentials(std::string_view client_id, std::string_view clien
     return out;
 }
 
-boost::system::result<issued_token> parse_token_response(std::string_view body, diagnostics& diag,
-                                                         std::chrono::system_clock::time_point now) {
+boost::system::result<issued_token>
+parse_token_response(std::string_view body, diagnostics& diag,
+                     std::chrono::system_clock::time_point now) {
     json_body parsed;
     auto* object = parsed.parse(body, diag);
     if (object == nullptr)
@@ -109,10 +110,12 @@ boost::system::result<issued_token> parse_token_response(std::string_view body, 
     // expires_in rules (the reference's exp can be far later than expires_in says); a response
     // with only exp lives until then by our clock.
     std::optional<long long> seconds;
-    if (auto* expires_in = object->if_contains("expires_in"); expires_in && !expires_in->is_null()) {
+    if (auto* expires_in = object->if_contains("expires_in");
+        expires_in && !expires_in->is_null()) {
         seconds = positive_seconds(*expires_in);
     } else if (auto* exp = object->if_contains("exp"); exp && !exp->is_null()) {
-        auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        auto now_s =
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         if (auto at = positive_seconds(*exp); at && *at > now_s)
             seconds = *at - now_s;
         else if (at) {

@@ -25,6 +25,23 @@
 
 namespace didit {
 
+/// A completion token that gives one call its own timeout or retry policy, around the token
+/// the call would otherwise take (use_awaitable by default):
+///
+///     auto pdf = co_await client.generate_pdf(id, didit::with_options({
+///         .request_timeout = std::chrono::minutes{2}}));
+///     client.create_session(request, didit::with_options({.retry = didit::retry_policy::none()},
+///                                                        asio::as_tuple(asio::use_awaitable)));
+template <typename Token> struct with_options_t {
+    call_options options;
+    Token token;
+};
+
+template <typename Token = boost::asio::use_awaitable_t<>>
+with_options_t<std::decay_t<Token>> with_options(call_options options, Token&& token = {}) {
+    return {std::move(options), std::forward<Token>(token)};
+}
+
 namespace detail {
 class client_impl;
 using session_handler = boost::asio::any_completion_handler<void(error_code, session)>;
@@ -38,6 +55,7 @@ struct encoded_request {
     error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
     bool idempotent = false; ///< the service makes repeating it harmless (v3 create + vendor_data)
     std::string_view method{}; ///< client::call(): "GET", "POST", ...; a literal
+    call_options options{};    ///< this call's overrides (with_options)
 };
 using done_handler = boost::asio::any_completion_handler<void(error_code)>;
 using pdf_handler = boost::asio::any_completion_handler<void(error_code, pdf_document)>;
@@ -127,6 +145,20 @@ await_or_throw(std::shared_ptr<client_impl> impl, start_function<Signature, Argu
         co_return std::move(std::get<1>(result));
 }
 
+template <typename Token> struct options_token {};
+template <typename Token> struct options_token<with_options_t<Token>> { using inner = Token; };
+
+/// Why `options` cannot be used (names the field); empty when they can.
+std::string check_call_options(const call_options& options);
+inline void apply_call_options(encoded_request& request, const call_options& options) {
+    request.options = options;
+    if (auto problem = check_call_options(options); !problem.empty() && request.problem.empty())
+        request.problem = std::move(problem);
+}
+inline void apply_call_options(page_request& request, const call_options& options) {
+    apply_call_options(request.request, options);
+}
+
 /// The thin template front end of every operation: `start` is compiled once in the library and
 /// receives the type-erased handler. Arguments are captured by value, so a deferred operation
 /// may start later.
@@ -134,7 +166,11 @@ template <typename Signature, typename Arguments, typename CompletionToken>
 auto initiate(std::shared_ptr<client_impl> impl, start_function<Signature, Arguments> start,
               Arguments arguments, diagnostics* diag, CompletionToken&& token) {
     using token_type = std::remove_cvref_t<CompletionToken>;
-    if constexpr (use_awaitable_token<token_type>)
+    if constexpr (requires { typename options_token<token_type>::inner; }) {
+        apply_call_options(arguments, token.options);
+        return initiate<Signature>(std::move(impl), start, std::move(arguments), diag,
+                                   std::move(token.token));
+    } else if constexpr (use_awaitable_token<token_type>)
         return await_or_throw<Signature, typename use_awaitable_executor<token_type>::type>(
             std::move(impl), start, std::move(arguments), diag);
     else

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -62,6 +63,14 @@ struct rate_limits {
 
     /// No client-side budget: every request goes out at once (429s are still retried).
     static rate_limits off() { return rate_limits{.enabled = false}; }
+};
+
+/// Settings for one call that override the client's (config::request_timeout, config::retry),
+/// e.g. a longer limit for a large PDF or no retries for a latency-critical create. Passed
+/// with didit::with_options() around the call's completion token.
+struct call_options {
+    std::optional<std::chrono::milliseconds> request_timeout{}; ///< zero: no limit
+    std::optional<didit::retry_policy> retry{};
 };
 
 struct config {

@@ -238,3 +238,63 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_mid_flight_is_safe) {
     f.run_until_done(outs);
     BOOST_TEST(count_succeeded(outs) == 5u);
 }
+
+BOOST_AUTO_TEST_CASE(one_call_takes_its_own_timeout_and_retry_policy) {
+    fixture f{{},
+              [](didit::config& cfg) { cfg.retry.initial_backoff = std::chrono::milliseconds{1}; }};
+    auto create_with = [&](std::optional<didit::call_options> options) {
+        std::vector<outcome> outs(1);
+        auto done = [&](didit::error_code ec, didit::session s) {
+            outs[0].ec = ec;
+            outs[0].session = std::move(s);
+            outs[0].done = true;
+        };
+        if (options)
+            f.client->create_session({.callback = callback_url}, outs[0].diag,
+                                     didit::with_options(*options, done));
+        else
+            f.client->create_session({.callback = callback_url}, outs[0].diag, done);
+        f.run_until_done(outs);
+        return outs[0];
+    };
+    // The client retries a 503; this call does not.
+    f.emulator.inject({.what = didit::emulator::fault::kind::respond, .status = 503});
+    auto once = create_with(didit::call_options{.retry = didit::retry_policy::none()});
+    BOOST_TEST((once.ec == error::service_unavailable));
+    BOOST_TEST(once.diag.attempts == 1u);
+    f.emulator.inject({.what = didit::emulator::fault::kind::respond, .status = 503});
+    auto retried = create_with(std::nullopt);
+    BOOST_TEST(!retried.ec);
+    BOOST_TEST(retried.diag.attempts == 2u);
+
+    // The client waits 30 s; this call 300 ms.
+    f.emulator.inject(
+        {.what = didit::emulator::fault::kind::delay, .delay = std::chrono::seconds{3}});
+    auto hurried =
+        create_with(didit::call_options{.request_timeout = std::chrono::milliseconds{300}});
+    // A v1 create that was sent and not answered in time: it may have taken effect.
+    BOOST_TEST((hurried.ec == error::outcome_unknown), hurried.ec.message());
+
+    auto refused =
+        create_with(didit::call_options{.retry = didit::retry_policy{.max_attempts = 0}});
+    BOOST_TEST((refused.ec == error::invalid_request));
+    BOOST_TEST(refused.diag.message.find("call_options.retry.max_attempts") != std::string::npos);
+
+    // Around the default token: the awaitable, throwing api_error.
+    std::optional<didit::error_code> thrown;
+    f.emulator.inject({.what = didit::emulator::fault::kind::respond, .status = 503});
+    asio::co_spawn(
+        f.io,
+        [&]() -> asio::awaitable<void> {
+            try {
+                co_await f.client->create_session(
+                    {.callback = callback_url},
+                    didit::with_options({.retry = didit::retry_policy::none()}));
+            } catch (const didit::api_error& e) {
+                thrown = e.code();
+            }
+        },
+        asio::detached);
+    run_until(f.io, [&] { return thrown.has_value(); });
+    BOOST_TEST((*thrown == error::service_unavailable));
+}
