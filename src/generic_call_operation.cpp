@@ -50,10 +50,9 @@ void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request reque
                      .method = method,
                      .repeatable = repeatable_method(method),
                      .scope = std::nullopt};
-    if (impl) {
-        auto path = std::string_view{request.target}.substr(impl->api_prefix.size());
-        shape.scope = endpoint_scope(method, path);
-    }
+    if (impl && request.target.size() >= impl->api_prefix.size()) // empty when refused
+        shape.scope = endpoint_scope(
+            method, std::string_view{request.target}.substr(impl->api_prefix.size()));
     start_call<api_response>(std::move(impl), std::move(request), shape, diag, std::move(handler),
                              &read_api_response);
 }

@@ -121,6 +121,14 @@ BOOST_AUTO_TEST_CASE(bad_methods_and_paths_are_refused_before_sending) {
         BOOST_TEST(!refused.diag.message.empty());
     }
     BOOST_TEST(f.emulator.stats().connections_accepted == 0u);
+
+    // Behind a gateway's path prefix, a refused path is refused the same way.
+    fixture prefixed{{}, [](didit::config& cfg) {
+                         cfg = as_v3(cfg);
+                         cfg.api_url += "/gateway";
+                     }};
+    BOOST_TEST((run_call(prefixed, "GET", "v3/sessions/").ec == error::invalid_request));
+    BOOST_TEST((run_call(prefixed, "FETCH", "/v3/sessions/").ec == error::invalid_request));
 }
 
 BOOST_AUTO_TEST_CASE(the_default_token_returns_the_json_or_throws_api_error) {
