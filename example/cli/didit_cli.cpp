@@ -11,7 +11,8 @@
 //   didit token
 //   didit call METHOD PATH [--data JSON]
 //   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
-//   didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR] [--allow-simple] [--tolerance S] [--now UNIX_SECONDS]
+//   didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]
+//                        [--tolerance S] [--now UNIX_SECONDS]
 //                        -H 'X-Signature: ...' ... < body
 //
 // Configured by the DIDIT_* variables (DIDIT_API_KEY selects v3). Results go to stdout as
