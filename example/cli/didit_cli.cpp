@@ -85,10 +85,7 @@ constexpr const char* usage_text =
 
 /// What went wrong, as JSON for stderr: the error's kind and message, and the server's words.
 json::object describe(const didit::error_code& ec, const didit::diagnostics& diag) {
-    std::string kind = ec.category() == didit::error_category()
-                           ? didit::to_string(static_cast<didit::error>(ec.value()))
-                           : std::string{ec.category().name()} + ":" + std::to_string(ec.value());
-    json::object out{{"kind", kind}, {"error", ec.message()}};
+    json::object out{{"kind", didit::error_name(ec)}, {"error", ec.message()}};
     if (diag.http_status != 0)
         out["http_status"] = diag.http_status;
     if (!diag.detail.empty())

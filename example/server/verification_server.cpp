@@ -47,12 +47,6 @@ bool plain_id(std::string_view id) {
     return true;
 }
 
-std::string error_kind(const didit::error_code& ec) {
-    return ec.category() == didit::error_category()
-               ? didit::to_string(static_cast<didit::error>(ec.value()))
-               : ec.message();
-}
-
 } // namespace
 
 verification_server::verification_server(asio::io_context& io, didit::client& client,
@@ -134,7 +128,7 @@ asio::awaitable<response> verification_server::start_verification(const request&
             {.callback = settings_.callback_url, .vendor_data = user_id}, diag, tuple);
     auto& [ec, session] = created;
     if (ec)
-        co_return answer(in, http::status::bad_gateway, {{"error", error_kind(ec)}});
+        co_return answer(in, http::status::bad_gateway, {{"error", didit::error_name(ec)}});
     registry_.started(user_id, session.session_id);
     co_return answer(
         in, http::status::created,
