@@ -1,6 +1,9 @@
 #include <didit/metrics.hpp>
 
 #include <charconv>
+#include <initializer_list>
+#include <string_view>
+#include <utility>
 
 namespace didit {
 namespace {
@@ -32,6 +35,28 @@ void append_label(std::string& out, std::string_view name, std::string_view valu
             out += c;
     }
     out += '"';
+}
+
+using labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+
+/// One line: `name{label="value",...} value`.
+template <typename Number>
+void sample(std::string& out, std::string_view name, labels pairs, Number value) {
+    out.append(name);
+    if (pairs.size() != 0) {
+        out += '{';
+        bool first = true;
+        for (auto [label, text] : pairs) {
+            if (!first)
+                out += ',';
+            first = false;
+            append_label(out, label, text);
+        }
+        out += '}';
+    }
+    out += ' ';
+    append_number(out, value);
+    out += '\n';
 }
 
 } // namespace
@@ -88,84 +113,44 @@ std::string metrics::prometheus_text() const {
     std::lock_guard lock{mutex_};
     std::string out;
     header(out, "didit_calls_total", "counter", "Calls completed, by operation and outcome.");
-    for (const auto& [labels, count] : calls_) {
-        out.append("didit_calls_total{");
-        append_label(out, "operation", labels.first);
-        out += ',';
-        append_label(out, "outcome", labels.second);
-        out.append("} ");
-        append_number(out, count);
-        out += '\n';
-    }
+    for (const auto& [labels, count] : calls_)
+        sample(out, "didit_calls_total", {{"operation", labels.first}, {"outcome", labels.second}},
+               count);
     header(out, "didit_call_duration_seconds", "histogram",
            "Call latency, retries and waits included, by operation.");
     for (const auto& [operation, histogram] : latencies_) {
         std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i <= latency_buckets.size(); ++i) {
-            out.append("didit_call_duration_seconds_bucket{");
-            append_label(out, "operation", operation);
-            out.append(",le=\"");
-            if (i < latency_buckets.size()) {
-                cumulative += histogram.at_most[i];
-                append_number(out, latency_buckets[i]);
-            } else {
-                cumulative = histogram.count;
-                out.append("+Inf");
-            }
-            out.append("\"} ");
-            append_number(out, cumulative);
-            out += '\n';
+        for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+            cumulative += histogram.at_most[i];
+            std::string bound;
+            append_number(bound, latency_buckets[i]);
+            sample(out, "didit_call_duration_seconds_bucket",
+                   {{"operation", operation}, {"le", bound}}, cumulative);
         }
-        out.append("didit_call_duration_seconds_sum{");
-        append_label(out, "operation", operation);
-        out.append("} ");
-        append_number(out, histogram.sum_seconds);
-        out.append("\ndidit_call_duration_seconds_count{");
-        append_label(out, "operation", operation);
-        out.append("} ");
-        append_number(out, histogram.count);
-        out += '\n';
+        sample(out, "didit_call_duration_seconds_bucket",
+               {{"operation", operation}, {"le", "+Inf"}}, histogram.count);
+        sample(out, "didit_call_duration_seconds_sum", {{"operation", operation}},
+               histogram.sum_seconds);
+        sample(out, "didit_call_duration_seconds_count", {{"operation", operation}},
+               histogram.count);
     }
     header(out, "didit_retries_total", "counter", "Attempts repeated, by operation and reason.");
-    for (const auto& [labels, count] : retries_) {
-        out.append("didit_retries_total{");
-        append_label(out, "operation", labels.first);
-        out += ',';
-        append_label(out, "reason", labels.second);
-        out.append("} ");
-        append_number(out, count);
-        out += '\n';
-    }
+    for (const auto& [labels, count] : retries_)
+        sample(out, "didit_retries_total", {{"operation", labels.first}, {"reason", labels.second}},
+               count);
     header(out, "didit_budget_waits_total", "counter",
            "Times a call waited for the client's rate budget, by operation.");
-    for (const auto& [operation, count] : budget_waits_) {
-        out.append("didit_budget_waits_total{");
-        append_label(out, "operation", operation);
-        out.append("} ");
-        append_number(out, count);
-        out += '\n';
-    }
+    for (const auto& [operation, count] : budget_waits_)
+        sample(out, "didit_budget_waits_total", {{"operation", operation}}, count);
     header(out, "didit_token_fetches_total", "counter", "v1 token requests, by outcome.");
-    for (const auto& [outcome, count] : token_fetches_) {
-        out.append("didit_token_fetches_total{");
-        append_label(out, "outcome", outcome);
-        out.append("} ");
-        append_number(out, count);
-        out += '\n';
-    }
+    for (const auto& [outcome, count] : token_fetches_)
+        sample(out, "didit_token_fetches_total", {{"outcome", outcome}}, count);
     header(out, "didit_connections_opened_total", "counter", "TLS connections established.");
-    out.append("didit_connections_opened_total ");
-    append_number(out, opened_);
-    out += '\n';
+    sample(out, "didit_connections_opened_total", {}, opened_);
     header(out, "didit_connections_closed_total", "counter",
            "Established connections closed, by reason.");
-    for (const auto& [reason, count] : closed_) {
-        out.append("didit_connections_closed_total{");
-        append_label(out, "reason", reason);
-        out.append("} ");
-        append_number(out, count);
-        out += '\n';
-    }
+    for (const auto& [reason, count] : closed_)
+        sample(out, "didit_connections_closed_total", {{"reason", reason}}, count);
     header(out, "didit_connections_open", "gauge", "Established connections open now.");
     out.append("didit_connections_open ").append(std::to_string(open_)).append("\n");
     return out;
