@@ -147,6 +147,8 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
             if (checked.failure == asio::error::operation_aborted)
                 co_return checked.failure;
             conn = std::move(checked.conn);
+            if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
+                trace->reused_connection = checked.reused;
             facts.failure = checked.failure;
             facts.permanent = checked.certificate_refused;
         }

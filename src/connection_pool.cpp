@@ -97,7 +97,8 @@ asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(leas
         taken = std::move(in_line.granted);
     }
     if (taken->established)
-        co_return checkout_result{.conn = std::move(taken)};
+        co_return checkout_result{
+            .conn = std::move(taken), .certificate_refused = false, .reused = true};
 
     checkout_result outcome;
     outcome.failure = co_await establish(*taken, diag, outcome.certificate_refused);

@@ -89,6 +89,7 @@ public:
         error_code failure{};
         lease conn{};                     ///< established, unless `failure`
         bool certificate_refused = false; ///< the failure was the server's certificate
+        bool reused = false;              ///< established before (an idle one handed over)
     };
 
     /// An established connection: `taken` if it is one (from try_acquire), else after waiting

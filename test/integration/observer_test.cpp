@@ -144,6 +144,16 @@ BOOST_AUTO_TEST_CASE(calls_tokens_and_connections_are_reported) {
     BOOST_TEST(o.numbers->open_connections() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_call_handed_a_kept_alive_connection_in_line_reports_it_reused) {
+    observed o{{}, [](didit::config& cfg) { cfg.max_connections_per_origin = 1; }};
+    BOOST_REQUIRE(!o.f.create(0).ec);
+    auto outs = o.f.create_concurrently(3); // two of them wait in line for the one connection
+    BOOST_TEST(count_succeeded(outs) == 3u);
+    BOOST_TEST(o.f.client->stats().connections_opened == 1u);
+    for (const auto& e : o.events->finished("create_session"))
+        BOOST_TEST(e.reused_connection);
+}
+
 BOOST_AUTO_TEST_CASE(retries_and_refused_tokens_are_reported) {
     observed o{{}, [](didit::config& cfg) {
                    cfg.retry.initial_backoff = std::chrono::milliseconds{1};
