@@ -27,7 +27,11 @@ client::~client() {
     // timer go now, so an io_context with nothing else to do can return from run().
     if (impl_) {
         auto strand = impl_->strand;
-        asio::post(strand, [impl = std::move(impl_)] { impl->close_idle_connections(); });
+        asio::post(strand, [impl = std::move(impl_)] {
+            impl->close_idle_connections();
+            if (impl->budget)
+                impl->budget->stop();
+        });
     }
 }
 

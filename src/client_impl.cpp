@@ -1,5 +1,6 @@
 #include "client_impl.hpp"
 
+#include "fleet_context.hpp"
 #include "local_rate_budget.hpp"
 #include "tls.hpp"
 #include "v1_codec.hpp"
@@ -36,6 +37,18 @@ std::string api_key_credentials_for(const config& cfg) {
     return "x-api-key: " + cfg.api_key + "\r\n";
 }
 
+/// The fleet's shared budget when config.fleet names one, else this process's own; none when
+/// rate limits are off.
+std::unique_ptr<rate_budget> make_budget(const config& cfg,
+                                         const boost::asio::any_io_executor& strand,
+                                         boost::asio::ssl::context& tls) {
+    if (!cfg.rate_limits.enabled)
+        return nullptr;
+    if (!cfg.fleet.redis_url.empty())
+        return cfg.fleet.backend->make_budget({strand, cfg, tls, cfg.observer.get()});
+    return std::make_unique<local_rate_budget>(cfg.rate_limits);
+}
+
 } // namespace
 
 std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor executor,
@@ -55,8 +68,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
                          origin auth)
     : executor(executor), strand(make_client_strand(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
-      budget(cfg.rate_limits.enabled ? std::make_unique<local_rate_budget>(cfg.rate_limits)
-                                     : nullptr),
+      budget(make_budget(cfg, strand, tls)),
       api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {
     if (generation != api_generation::v1)

@@ -2,7 +2,10 @@
 #include <didit/config.hpp>
 
 #include "origin.hpp"
+#include "redis_url.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <string_view>
@@ -49,37 +52,113 @@ bool is_header_safe(std::string_view value) {
     return true;
 }
 
+void require_fleet(const config& cfg, bool backend_required) {
+    const auto& fleet = cfg.fleet;
+    if (!(fleet.fallback_share > 0.0 && fleet.fallback_share <= 1.0))
+        throw config_error("didit::config: fleet.fallback_share must be in (0, 1]");
+    if (fleet.redis_url.empty())
+        return;
+    if (auto parsed = detail::parse_redis_url(fleet.redis_url); !parsed)
+        throw config_error("didit::config: fleet.redis_url " + parsed.error());
+    if (!cfg.rate_limits.enabled)
+        throw config_error("didit::config: fleet.redis_url shares the rate budget: it needs "
+                           "rate_limits.enabled");
+    if (fleet.redis_timeout.count() <= 0)
+        throw config_error("didit::config: fleet.redis_timeout must be positive");
+    if (fleet.reconnect_delay.count() <= 0)
+        throw config_error("didit::config: fleet.reconnect_delay must be positive");
+    if (!fleet.backend && backend_required)
+        throw config_error("didit::config: fleet.redis_url is set but fleet.backend is not: link "
+                           "didit::redis and set it to didit::redis_backend()");
+}
+
+/// Applies DIDIT_RATE_LIMITS: "on", "off", or "field=value,..." over the defaults.
+rate_limits rate_limits_from(const std::string& text) {
+    constexpr const char* variable = "didit::config::from_env: DIDIT_RATE_LIMITS";
+    if (text == "off")
+        return rate_limits::off();
+    rate_limits limits;
+    if (text.empty() || text == "on")
+        return limits;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        auto item = rest.substr(0, rest.find(','));
+        rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+        auto equals = item.find('=');
+        auto name = item.substr(0, equals);
+        auto digits =
+            equals == std::string_view::npos ? std::string_view{} : item.substr(equals + 1);
+        unsigned value = 0;
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size())
+            throw config_error(std::string{variable} +
+                               " must be \"on\", \"off\" or name=number,... (e.g. "
+                               "window_ms=2000,create_session=30)");
+        if (name == "window_ms")
+            limits.window = std::chrono::milliseconds{value};
+        else if (name == "create_session")
+            limits.create_session = value;
+        else if (name == "retrieve_decision")
+            limits.retrieve_decision = value;
+        else if (name == "generate_pdf")
+            limits.generate_pdf = value;
+        else if (name == "generic_get")
+            limits.generic_get = value;
+        else if (name == "generic_write")
+            limits.generic_write = value;
+        else
+            throw config_error(std::string{variable} + " names no limit \"" + std::string{name} +
+                               "\" (window_ms, create_session, retrieve_decision, "
+                               "generate_pdf, generic_get, generic_write)");
+    }
+    return limits;
+}
+
+double share_from(const std::string& text) {
+    double share = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), share);
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(share))
+        throw config_error("didit::config::from_env: DIDIT_FLEET_SHARE must be a number in (0, 1]");
+    return share;
+}
+
+/// Every field; from_env() leaves fleet.backend to the program, which sets it afterwards.
+void check(const config& cfg, bool backend_required) {
+    if (cfg.generation() == api_generation::v3) {
+        if (!is_header_safe(cfg.api_key))
+            throw config_error("didit::config: api_key contains spaces or control characters");
+    } else {
+        if (cfg.client_id.empty())
+            throw config_error("didit::config: client_id is empty (or set api_key for v3)");
+        if (cfg.client_secret.empty())
+            throw config_error("didit::config: client_secret is empty (or set api_key for v3)");
+    }
+    require_url("auth_url", cfg.auth_url);
+    require_url("api_url", cfg.api_url);
+    if (!cfg.ca_file.empty() && !std::ifstream{cfg.ca_file})
+        throw config_error("didit::config: ca_file cannot be read: " + cfg.ca_file);
+    require_non_negative("connect_timeout", cfg.connect_timeout);
+    require_non_negative("handshake_timeout", cfg.handshake_timeout);
+    require_non_negative("token_timeout", cfg.token_timeout);
+    require_non_negative("request_timeout", cfg.request_timeout);
+    require_non_negative("idle_timeout", cfg.idle_timeout);
+    if (cfg.max_connections_per_origin == 0)
+        throw config_error("didit::config: max_connections_per_origin must be at least 1");
+    if (cfg.max_response_bytes < 1024)
+        throw config_error("didit::config: max_response_bytes must be at least 1024");
+    if (cfg.max_pdf_bytes < 1024)
+        throw config_error("didit::config: max_pdf_bytes must be at least 1024");
+    if (auto problem = retry_problem(cfg.retry, "retry."); !problem.empty())
+        throw config_error("didit::config: " + problem);
+    if (cfg.rate_limits.enabled && cfg.rate_limits.window.count() <= 0)
+        throw config_error("didit::config: rate_limits.window must be positive");
+    require_fleet(cfg, backend_required);
+}
+
 } // namespace
 
 void config::validate() const {
-    if (generation() == api_generation::v3) {
-        if (!is_header_safe(api_key))
-            throw config_error("didit::config: api_key contains spaces or control characters");
-    } else {
-        if (client_id.empty())
-            throw config_error("didit::config: client_id is empty (or set api_key for v3)");
-        if (client_secret.empty())
-            throw config_error("didit::config: client_secret is empty (or set api_key for v3)");
-    }
-    require_url("auth_url", auth_url);
-    require_url("api_url", api_url);
-    if (!ca_file.empty() && !std::ifstream{ca_file})
-        throw config_error("didit::config: ca_file cannot be read: " + ca_file);
-    require_non_negative("connect_timeout", connect_timeout);
-    require_non_negative("handshake_timeout", handshake_timeout);
-    require_non_negative("token_timeout", token_timeout);
-    require_non_negative("request_timeout", request_timeout);
-    require_non_negative("idle_timeout", idle_timeout);
-    if (max_connections_per_origin == 0)
-        throw config_error("didit::config: max_connections_per_origin must be at least 1");
-    if (max_response_bytes < 1024)
-        throw config_error("didit::config: max_response_bytes must be at least 1024");
-    if (max_pdf_bytes < 1024)
-        throw config_error("didit::config: max_pdf_bytes must be at least 1024");
-    if (auto problem = retry_problem(retry, "retry."); !problem.empty())
-        throw config_error("didit::config: " + problem);
-    if (rate_limits.enabled && rate_limits.window.count() <= 0)
-        throw config_error("didit::config: rate_limits.window must be positive");
+    check(*this, true);
 }
 
 config config::from_env() {
@@ -107,11 +186,11 @@ config config::from_env() {
     if (auto url = env("DIDIT_API_URL"); !url.empty())
         cfg.api_url = std::move(url);
     cfg.ca_file = env("DIDIT_CA_FILE");
-    if (auto budget = env("DIDIT_RATE_LIMITS"); budget == "off")
-        cfg.rate_limits = rate_limits::off();
-    else if (!budget.empty() && budget != "on")
-        throw config_error("didit::config::from_env: DIDIT_RATE_LIMITS must be \"on\" or \"off\"");
-    cfg.validate();
+    cfg.rate_limits = rate_limits_from(env("DIDIT_RATE_LIMITS"));
+    cfg.fleet.redis_url = env("DIDIT_REDIS_URL");
+    if (auto share = env("DIDIT_FLEET_SHARE"); !share.empty())
+        cfg.fleet.fallback_share = share_from(share);
+    check(cfg, false);
     return cfg;
 }
 

@@ -4,23 +4,30 @@
 
 namespace didit::detail {
 
-namespace {
-
 /// Requests reach the service a little after they leave, some later than others: count each
 /// start as lasting a bit longer than the window, so that the service's window never sees more
 /// than the limit. A twentieth of the window, at least a quarter second (a busy host or
 /// network can delay one request that much more than another), at most two seconds.
-clock::duration with_margin(clock::duration window) {
+clock::duration counted_window(clock::duration window) {
     using namespace std::chrono_literals;
     return window + std::clamp<clock::duration>(window / 20, 250ms, 2s);
 }
 
+namespace {
+
+/// A share of `limit`, rounded down but at least 1; 0 (no limit) stays 0.
+unsigned share_of(unsigned limit, double share) {
+    if (limit == 0)
+        return 0;
+    return std::max(1u, static_cast<unsigned>(static_cast<double>(limit) * share + 1e-9));
+}
+
 } // namespace
 
-local_rate_budget::local_rate_budget(const rate_limits& limits)
-    : window_(with_margin(std::chrono::duration_cast<clock::duration>(limits.window))) {
+local_rate_budget::local_rate_budget(const rate_limits& limits, double share)
+    : window_(counted_window(std::chrono::duration_cast<clock::duration>(limits.window))) {
     auto set = [&](rate_scope scope, unsigned limit) {
-        logs_[static_cast<std::size_t>(scope)].configured = limit;
+        logs_[static_cast<std::size_t>(scope)].configured = share_of(limit, share);
     };
     set(rate_scope::create_session, limits.create_session);
     set(rate_scope::retrieve_decision, limits.retrieve_decision);
@@ -71,6 +78,17 @@ std::optional<clock::time_point> local_rate_budget::try_take(const request_scope
             --log.allowed_until_reset;
     }
     return now;
+}
+
+void local_rate_budget::record(const request_scopes& scopes, clock::time_point now) {
+    for (std::size_t i = 0; i < scopes.size; ++i) {
+        auto& log = logs_[static_cast<std::size_t>(scopes.scopes[i])];
+        if (log.configured == 0 && log.reported == 0)
+            continue;
+        while (!log.taken.empty() && now - log.taken.front() >= window_)
+            log.taken.pop_front();
+        log.taken.push_back(now);
+    }
 }
 
 void local_rate_budget::observe(const request_scopes& scopes, const rate_feedback& seen,

@@ -12,14 +12,23 @@
 
 namespace didit::detail {
 
+/// How long a request counts against its scope: the window plus a margin for requests that
+/// reach the service later than others (see the definition).
+clock::duration counted_window(clock::duration window);
+
 class local_rate_budget final : public rate_budget {
 public:
-    explicit local_rate_budget(const rate_limits& limits);
+    /// `share` of each configured limit, at least 1 per window: a fleet process's part.
+    explicit local_rate_budget(const rate_limits& limits, double share = 1.0);
 
     std::optional<clock::time_point> try_take(const request_scopes& scopes,
                                               clock::time_point now) override;
     void observe(const request_scopes& scopes, const rate_feedback& seen,
                  clock::time_point now) override;
+
+    /// Counts a request of `scopes` at `now` that was let through elsewhere (a shared budget),
+    /// room or not: so that this budget knows this process's recent requests if it takes over.
+    void record(const request_scopes& scopes, clock::time_point now);
 
     /// The limit in force for `scope`: the configured one, or the service's if smaller.
     unsigned limit(rate_scope scope) const;

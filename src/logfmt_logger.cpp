@@ -122,4 +122,13 @@ void logfmt_logger::on_connection(const connection_event& event) {
     emit(line.text());
 }
 
+void logfmt_logger::on_fleet_budget(const fleet_event& event) {
+    bool shared = event.what == fleet_event::phase::shared;
+    line_builder line{shared ? "fleet_budget_shared" : "fleet_budget_local"};
+    line.add("server", event.server);
+    if (!shared)
+        line.add("error", error_name(event.error));
+    emit(line.text());
+}
+
 } // namespace didit

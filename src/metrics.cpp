@@ -104,6 +104,13 @@ void metrics::on_connection(const connection_event& event) {
     }
 }
 
+void metrics::on_fleet_budget(const fleet_event& event) {
+    std::lock_guard lock{mutex_};
+    fleet_local_ = event.what == fleet_event::phase::local;
+    if (fleet_local_)
+        ++fleet_fallbacks_;
+}
+
 std::int64_t metrics::open_connections() const {
     std::lock_guard lock{mutex_};
     return open_;
@@ -153,6 +160,12 @@ std::string metrics::prometheus_text() const {
         sample(out, "didit_connections_closed_total", {{"reason", reason}}, count);
     header(out, "didit_connections_open", "gauge", "Established connections open now.");
     out.append("didit_connections_open ").append(std::to_string(open_)).append("\n");
+    header(out, "didit_fleet_budget_fallbacks_total", "counter",
+           "Times the fleet's shared rate budget was lost and this process used its own share.");
+    sample(out, "didit_fleet_budget_fallbacks_total", {}, fleet_fallbacks_);
+    header(out, "didit_fleet_budget_local", "gauge",
+           "1 while this process goes by its own share of the rate limits, else 0.");
+    sample(out, "didit_fleet_budget_local", {}, std::uint64_t{fleet_local_ ? 1u : 0u});
     return out;
 }
 

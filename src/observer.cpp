@@ -14,6 +14,10 @@ std::string_view to_string(connection_event::phase phase) noexcept {
     return phase == connection_event::phase::opened ? "opened" : "closed";
 }
 
+std::string_view to_string(fleet_event::phase phase) noexcept {
+    return phase == fleet_event::phase::shared ? "shared" : "local";
+}
+
 std::string_view to_string(connection_event::reason reason) noexcept {
     switch (reason) {
     case connection_event::reason::none:

@@ -68,6 +68,10 @@ public:
     /// Learns from a response to a request of `scopes`.
     virtual void observe(const request_scopes& scopes, const rate_feedback& seen,
                          clock::time_point now) = 0;
+
+    /// The client is going away: stop background work (a shared budget's connection) so that
+    /// an io_context with nothing else to do can return. Later calls still get answers.
+    virtual void stop() {}
 };
 
 } // namespace didit::detail

@@ -12,6 +12,11 @@ namespace didit {
 
 class observer; // <didit/observer.hpp>
 
+namespace detail {
+class rate_budget;
+struct fleet_context;
+} // namespace detail
+
 /// Thrown when a configuration value is invalid; the message names the field, never its value
 /// when the field is secret.
 class config_error : public std::invalid_argument {
@@ -65,6 +70,35 @@ struct rate_limits {
     static rate_limits off() { return rate_limits{.enabled = false}; }
 };
 
+class fleet_backend;
+
+/// A rate budget that every process of a fleet shares (the README's "Running a fleet"): the
+/// scopes of rate_limits hold for all processes with the same credential together, not for
+/// each one. Needs rate_limits on and a backend: didit::redis_backend() from <didit/redis.hpp>
+/// (CMake target didit::redis).
+struct fleet_budget {
+    /// redis://[[user]:password@]host[:port][/db], or rediss:// for TLS (verified against the
+    /// system's CAs plus ca_file/ca_pem, like the API). Empty: this process budgets alone.
+    std::string redis_url;
+    /// This process's share of rate_limits while Redis is unreachable, in (0, 1]: e.g. 1/3 for
+    /// each of three replicas. Each scope keeps at least one request per window.
+    double fallback_share = 1.0;
+    /// The longest a call waits for Redis before it goes by the fallback budget.
+    std::chrono::milliseconds redis_timeout{50};
+    /// The first pause before reconnecting to a lost Redis; it doubles up to 5 s.
+    std::chrono::milliseconds reconnect_delay{250};
+    /// Builds the shared budget. Null while redis_url is set: construction fails.
+    std::shared_ptr<const fleet_backend> backend{};
+};
+
+/// Builds a fleet's shared rate budget for a client; see didit::redis_backend().
+class fleet_backend {
+public:
+    virtual ~fleet_backend() = default;
+    virtual std::unique_ptr<detail::rate_budget>
+    make_budget(const detail::fleet_context&) const = 0;
+};
+
 /// Settings for one call that override the client's (config::request_timeout, config::retry),
 /// e.g. a longer limit for a large PDF or no retries for a latency-critical create. Passed
 /// with didit::with_options() around the call's completion token.
@@ -109,6 +143,8 @@ struct config {
     didit::retry_policy retry{};
     /// The client's own rate budget; rate_limits::off() switches it off.
     didit::rate_limits rate_limits{};
+    /// A rate budget shared with the other processes of a fleet, through Redis.
+    didit::fleet_budget fleet{};
 
     /// Receives the client's events (calls, retries, budget waits, tokens, connections); see
     /// <didit/observer.hpp>, and didit::logfmt_logger and didit::metrics for ready-made ones.
@@ -120,9 +156,11 @@ struct config {
     }
 
     /// Reads DIDIT_API_KEY (selects v3), or else DIDIT_CLIENT_ID and DIDIT_CLIENT_SECRET (v1);
-    /// and DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE, DIDIT_RATE_LIMITS ("off" switches the
-    /// client's rate budget off, e.g. against an emulator without limits) (optional). Throws
-    /// config_error naming every missing variable.
+    /// and, optionally, DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE, DIDIT_RATE_LIMITS ("off"
+    /// switches the client's rate budget off, e.g. against an emulator without limits; "on"; or
+    /// a list such as "window_ms=2000,create_session=30" that changes those fields),
+    /// DIDIT_REDIS_URL (fleet.redis_url) and DIDIT_FLEET_SHARE (fleet.fallback_share). Throws
+    /// config_error naming every missing variable, or the one that is invalid.
     static config from_env();
 
     /// Throws config_error naming the first invalid field.

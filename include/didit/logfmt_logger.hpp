@@ -32,6 +32,7 @@ public:
     void on_budget_wait(const budget_wait_event& event) override;
     void on_token(const token_event& event) override;
     void on_connection(const connection_event& event) override;
+    void on_fleet_budget(const fleet_event& event) override;
 
 private:
     void emit(const std::string& line);

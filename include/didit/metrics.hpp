@@ -33,6 +33,7 @@ public:
     void on_budget_wait(const budget_wait_event& event) override;
     void on_token(const token_event& event) override;
     void on_connection(const connection_event& event) override;
+    void on_fleet_budget(const fleet_event& event) override;
 
     /// Every metric in the Prometheus text exposition format (version 0.0.4).
     std::string prometheus_text() const;
@@ -56,6 +57,8 @@ private:
     std::map<std::string, std::uint64_t> token_fetches_; ///< by outcome
     std::map<std::string, std::uint64_t> closed_;        ///< by reason
     std::uint64_t opened_ = 0;
+    std::uint64_t fleet_fallbacks_ = 0;
+    bool fleet_local_ = false;
     std::int64_t open_ = 0;
 };
 

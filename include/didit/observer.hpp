@@ -66,6 +66,15 @@ struct connection_event {
     bool resumed_tls = false; ///< opened: the handshake resumed an earlier TLS session
 };
 
+/// The rate budget a fleet shares (config::fleet) could not be reached, and this process went
+/// by its own share of the limits (`local`); or it is back on the shared budget (`shared`).
+struct fleet_event {
+    enum class phase { shared, local };
+    phase what = phase::shared;
+    error_code error{};      ///< local: why, e.g. a timeout or a refused connection
+    std::string_view server; ///< Redis's "host:port"
+};
+
 /// Receives a client's events. Set config::observer. Called synchronously from the threads
 /// that run the client's executor, possibly from several at once, so an observer must be
 /// thread-safe, quick, and must not block or call back into the client. Every function has
@@ -78,6 +87,7 @@ public:
     virtual void on_budget_wait(const budget_wait_event&) {}
     virtual void on_token(const token_event&) {}
     virtual void on_connection(const connection_event&) {}
+    virtual void on_fleet_budget(const fleet_event&) {}
 };
 
 /// Names for logs and metric labels: "started", "finished", "idle_timeout", ...
@@ -85,6 +95,7 @@ std::string_view to_string(call_event::phase phase) noexcept;
 std::string_view to_string(token_event::phase phase) noexcept;
 std::string_view to_string(connection_event::phase phase) noexcept;
 std::string_view to_string(connection_event::reason reason) noexcept;
+std::string_view to_string(fleet_event::phase phase) noexcept;
 
 /// An outcome's name for logs and labels: "ok", a didit::error's name ("rate_limited"),
 /// "operation_aborted", or "category:value" for other errors.

@@ -4,7 +4,13 @@ include(CMakePackageConfigHelpers)
 
 set(DIDIT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/didit)
 
-install(TARGETS didit didit_emulator EXPORT didit-targets
+set(DIDIT_INSTALLED_TARGETS didit didit_emulator)
+set(DIDIT_WITH_REDIS OFF)
+if(TARGET didit_redis)
+  list(APPEND DIDIT_INSTALLED_TARGETS didit_redis)
+  set(DIDIT_WITH_REDIS ON)
+endif()
+install(TARGETS ${DIDIT_INSTALLED_TARGETS} EXPORT didit-targets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -26,6 +32,10 @@ install(FILES ${PROJECT_BINARY_DIR}/didit-config.cmake ${PROJECT_BINARY_DIR}/did
 file(RELATIVE_PATH DIDIT_PC_TO_PREFIX /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/didit.pc.in ${PROJECT_BINARY_DIR}/didit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/didit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(DIDIT_WITH_REDIS)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/didit-redis.pc.in ${PROJECT_BINARY_DIR}/didit-redis.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/didit-redis.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()
 
 # cpack -G DEB: one development package with the libraries, headers and tools.
 if(NOT PROJECT_IS_TOP_LEVEL)
@@ -40,6 +50,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev (>= 3.0)")
+if(DIDIT_WITH_REDIS)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libhiredis-dev, pkg-config")
+endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)

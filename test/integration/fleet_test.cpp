@@ -1,0 +1,317 @@
+#define BOOST_TEST_MODULE didit fleet budget through Redis
+#include "emulator/certificate.hpp"
+#include "redis/fleet_protocol.hpp"
+#include "redis_server.hpp"
+#include "support.hpp"
+
+#include <didit/logfmt_logger.hpp>
+#include <didit/redis.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <hiredis/hiredis.h>
+
+#include <filesystem>
+
+using namespace didit_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Counts the fleet events of one client.
+struct fleet_watch final : didit::observer {
+    int shared = 0;
+    int local = 0;
+    didit::error_code last_error{};
+    void on_fleet_budget(const didit::fleet_event& event) override {
+        if (event.what == didit::fleet_event::phase::shared) {
+            ++shared;
+        } else {
+            ++local;
+            last_error = event.error;
+        }
+    }
+};
+
+/// The emulator's v1 client with a create budget of `creates` per minute (the window outlasts
+/// the test, so counts are exact), shared through `redis_url` when it is not empty.
+didit::config fleet_config(const didit::emulator::server& emulator, const std::string& redis_url,
+                           unsigned creates, double share = 1.0) {
+    auto cfg = emulator.client_config();
+    cfg.rate_limits = didit::rate_limits{};
+    cfg.rate_limits.window = 60s;
+    cfg.rate_limits.create_session = creates;
+    cfg.fleet.redis_url = redis_url;
+    cfg.fleet.fallback_share = share;
+    cfg.fleet.redis_timeout = 2s; // a sanitized build on a busy machine is slow, not lost
+    cfg.fleet.reconnect_delay = 20ms;
+    if (!redis_url.empty())
+        cfg.fleet.backend = didit::redis_backend();
+    return cfg;
+}
+
+/// One process's client in a fleet, watched.
+struct member {
+    member(asio::io_context& io, didit::config cfg) : watch(std::make_shared<fleet_watch>()) {
+        cfg.observer = watch;
+        client.emplace(io.get_executor(), std::move(cfg));
+    }
+    std::shared_ptr<fleet_watch> watch;
+    std::optional<didit::client> client;
+};
+
+struct tally {
+    std::size_t succeeded = 0;
+    std::size_t rate_limited = 0; ///< refused by the budget, before sending
+    std::size_t other = 0;
+};
+
+/// `count` concurrent creates on `client`, run to completion.
+tally create_many(asio::io_context& io, didit::client& client, std::size_t count,
+                  std::size_t first = 0) {
+    tally out;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        client.create_session({.callback = callback_url, .vendor_data = vendor(first + i)},
+                              [&](didit::error_code ec, didit::session) {
+                                  ++done;
+                                  if (!ec)
+                                      ++out.succeeded;
+                                  else if (ec == didit::error::rate_limited)
+                                      ++out.rate_limited;
+                                  else
+                                      ++out.other;
+                              });
+    run_until(io, [&] { return done == count; });
+    return out;
+}
+
+/// A plain connection to a test Redis, for looking at what the fleet wrote.
+class redis_probe {
+public:
+    explicit redis_probe(unsigned short port) : context_(redisConnect("127.0.0.1", port)) {
+        BOOST_REQUIRE(context_ != nullptr && context_->err == 0);
+    }
+    ~redis_probe() { redisFree(context_); }
+
+    std::vector<std::string> keys() {
+        auto* reply = static_cast<redisReply*>(redisCommand(context_, "KEYS didit:*"));
+        std::vector<std::string> out;
+        for (std::size_t i = 0; reply != nullptr && i < reply->elements; ++i)
+            out.emplace_back(reply->element[i]->str, reply->element[i]->len);
+        freeReplyObject(reply);
+        return out;
+    }
+    long long count(const std::string& key) {
+        auto* reply = static_cast<redisReply*>(redisCommand(context_, "ZCARD %s", key.c_str()));
+        long long n = reply != nullptr ? reply->integer : -1;
+        freeReplyObject(reply);
+        return n;
+    }
+    void flush_scripts() { freeReplyObject(redisCommand(context_, "SCRIPT FLUSH")); }
+
+private:
+    redisContext* context_;
+};
+
+std::string create_log_key(const didit::config& cfg) {
+    return didit::detail::fleet_key_prefix(cfg) + "create_session:log";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(two_clients_share_one_budget_under_a_hashed_key) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30);
+    member a{io, cfg}, b{io, cfg};
+    run_until(io, [&] { return a.watch->shared == 1 && b.watch->shared == 1; });
+
+    auto first = create_many(io, *a.client, 20);
+    auto second = create_many(io, *b.client, 20, 100);
+    BOOST_TEST(first.succeeded == 20u);
+    BOOST_TEST(second.succeeded == 10u);    // the 10 the fleet had left
+    BOOST_TEST(second.rate_limited == 10u); // refused before sending
+    BOOST_TEST(emulator.stats().create_session_requests == 30u);
+    BOOST_TEST(a.watch->local + b.watch->local == 0);
+
+    redis_probe probe{redis.port()};
+    BOOST_TEST(probe.count(create_log_key(cfg)) == 30);
+    auto keys = probe.keys();
+    BOOST_TEST(!keys.empty());
+    for (const auto& key : keys) {
+        BOOST_TEST(key.starts_with("didit:{"));
+        BOOST_TEST(key.find(cfg.client_id) == std::string::npos);
+        BOOST_TEST(key.find(cfg.client_secret) == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(without_the_shared_budget_each_client_spends_the_whole_limit) {
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, "", 30);
+    member a{io, cfg}, b{io, cfg};
+    BOOST_TEST(create_many(io, *a.client, 20).succeeded == 20u);
+    BOOST_TEST(create_many(io, *b.client, 20, 100).succeeded == 20u);
+    BOOST_TEST(emulator.stats().create_session_requests == 40u); // 10 over the service's 30
+}
+
+BOOST_AUTO_TEST_CASE(without_redis_each_client_keeps_its_share_then_shares_again) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30, 1.0 / 3);
+    member a{io, cfg}, b{io, cfg};
+    run_until(io, [&] { return a.watch->shared == 1 && b.watch->shared == 1; });
+    BOOST_TEST(create_many(io, *a.client, 12).succeeded == 12u);
+
+    redis.stop();
+    run_until(io, [&] { return a.watch->local == 1 && b.watch->local == 1; });
+    BOOST_TEST((a.watch->last_error == didit::error::connection_lost));
+    // Each goes by its own share, 10, and knows what it sent itself: a has used it up.
+    auto a_alone = create_many(io, *a.client, 5, 100);
+    auto b_alone = create_many(io, *b.client, 15, 200);
+    BOOST_TEST(a_alone.succeeded == 0u);
+    BOOST_TEST(a_alone.rate_limited == 5u);
+    BOOST_TEST(b_alone.succeeded == 10u);
+    BOOST_TEST(b_alone.rate_limited == 5u);
+
+    redis.start(); // empty, on the same port: the clients reconnect on their own
+    run_until(io, [&] { return a.watch->shared == 2 && b.watch->shared == 2; });
+    redis_probe{redis.port()}.flush_scripts(); // as after a failover: EVALSHA finds nothing
+    auto a_again = create_many(io, *a.client, 20, 300);
+    auto b_again = create_many(io, *b.client, 20, 400);
+    BOOST_TEST(a_again.succeeded == 20u);
+    BOOST_TEST(b_again.succeeded == 10u); // shared again: the fleet's 30
+    BOOST_TEST(a_again.other + b_again.other + a_alone.other + b_alone.other == 0u);
+    BOOST_TEST(emulator.stats().create_session_requests == 12u + 10u + 30u);
+    BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_one_call_one_timeout) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30);
+    cfg.fleet.redis_timeout = 200ms;
+    member a{io, cfg};
+    run_until(io, [&] { return a.watch->shared == 1; });
+    BOOST_TEST(create_many(io, *a.client, 2).succeeded == 2u);
+
+    redis.pause(); // connections stay open, nothing is answered
+    BOOST_TEST(create_many(io, *a.client, 3, 100).succeeded == 3u);
+    BOOST_TEST(a.watch->local == 1);
+    BOOST_TEST((a.watch->last_error == boost::asio::error::timed_out));
+
+    redis.resume();
+    run_until(io, [&] { return a.watch->shared == 2; });
+    BOOST_TEST(create_many(io, *a.client, 4, 200).succeeded == 4u);
+    // 2 before, 4 after, and the 3 that were sent to the frozen server, which ran them when it
+    // thawed: a slow Redis makes the fleet count more, never less.
+    BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 9);
+}
+
+BOOST_AUTO_TEST_CASE(rediss_with_a_password_and_nothing_secret_in_the_logs) {
+    // Named by address: a second certificate for "localhost" would have the emulator's subject.
+    auto certificate = didit::emulator::detail::make_self_signed_certificate({"127.0.0.1"});
+    const std::string password = "redis-pass-7f3a";
+    redis_server redis{{.password = password,
+                        .certificate_pem = certificate.certificate_pem,
+                        .private_key_pem = certificate.private_key_pem}};
+    didit::emulator::server emulator;
+    asio::io_context io;
+
+    std::vector<std::string> lines;
+    auto cfg = fleet_config(emulator, redis.url(), 2);
+    cfg.ca_pem += certificate.certificate_pem;
+    cfg.observer = std::make_shared<didit::logfmt_logger>(
+        [&lines](std::string_view line) { lines.emplace_back(line); });
+    didit::client a{io.get_executor(), cfg};
+    BOOST_TEST(create_many(io, a, 2).succeeded == 2u);
+
+    auto wrong = cfg;
+    wrong.fleet.redis_url = "rediss://:not-the-password@127.0.0.1:" + std::to_string(redis.port());
+    auto watch = std::make_shared<fleet_watch>();
+    wrong.observer = watch;
+    didit::client refused{io.get_executor(), wrong};
+    run_until(io, [&] { return watch->local == 1; });
+    BOOST_TEST((watch->last_error == didit::error::unauthorized));
+
+    auto right = cfg;
+    right.observer = nullptr;
+    didit::client b{io.get_executor(), right};
+    auto late = create_many(io, b, 1, 10); // the fleet's 2 are spent (over TLS, in Redis)
+    BOOST_TEST(late.rate_limited == 1u);
+
+    bool shared_logged = false;
+    for (const auto& line : lines) {
+        BOOST_TEST_MESSAGE(line);
+        shared_logged |=
+            line.find("event=fleet_budget_shared server=127.0.0.1:") != std::string::npos;
+        BOOST_TEST(line.find(password) == std::string::npos);
+    }
+    BOOST_TEST(shared_logged);
+}
+
+BOOST_AUTO_TEST_CASE(configuration_is_checked_before_anything_connects) {
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto refused = [&](didit::config cfg, std::string_view field) {
+        try {
+            didit::client client{io.get_executor(), cfg};
+            BOOST_ERROR("accepted a configuration without " << field);
+        } catch (const didit::config_error& e) {
+            std::string what = e.what();
+            BOOST_TEST_MESSAGE(what);
+            BOOST_TEST(what.find(field) != std::string::npos);
+            BOOST_TEST(what.find("hunter2") == std::string::npos);
+        }
+    };
+    auto cfg = fleet_config(emulator, "redis://:hunter2@127.0.0.1:1", 30);
+    auto no_backend = cfg;
+    no_backend.fleet.backend = nullptr;
+    refused(no_backend, "fleet.backend");
+    for (auto url : {"http://:hunter2@127.0.0.1:6379", "redis://:hunter2@127.0.0.1:6379/x",
+                     "redis://user@127.0.0.1", "redis://:hunter2@:6379", "redis://h/1?x=hunter2"}) {
+        auto bad = cfg;
+        bad.fleet.redis_url = url;
+        refused(bad, "fleet.redis_url");
+    }
+    auto share = cfg;
+    share.fleet.fallback_share = 0;
+    refused(share, "fleet.fallback_share");
+    auto off = cfg;
+    off.rate_limits = didit::rate_limits::off();
+    refused(off, "rate_limits.enabled");
+}
+
+BOOST_AUTO_TEST_CASE(the_scripts_arguments_and_answers) {
+    namespace d = didit::detail;
+    didit::config cfg;
+    cfg.api_key = "key-that-must-not-appear";
+    auto prefix = d::fleet_key_prefix(cfg);
+    BOOST_TEST(prefix.size() == std::string{"didit:{}:"}.size() + 32);
+    BOOST_TEST(prefix.find(cfg.api_key) == std::string::npos);
+    didit::config other = cfg;
+    other.api_key = "another-key";
+    BOOST_TEST(d::fleet_key_prefix(other) != prefix); // one budget per credential
+
+    auto limits = d::fleet_limits_for(cfg.rate_limits);
+    BOOST_TEST(limits.counted_window.count() == 62'000); // 60 s and the margin
+    auto command = d::acquire_command(
+        prefix, limits, d::scopes_for(d::rate_scope::create_session, false), "n:1", false);
+    BOOST_TEST(command.find(d::acquire_script().sha1) != std::string::npos);
+    BOOST_TEST(command.find(prefix + "create_session:log") != std::string::npos);
+    BOOST_TEST(command.find(prefix + "generic_write:service") != std::string::npos);
+    BOOST_TEST(command.find("\r\n600\r\n") != std::string::npos); // create_session's limit
+    BOOST_TEST(d::acquire_script().sha1.size() == 40u);
+
+    d::rate_feedback plain{.limit = 600, .remaining = 12, .reset_in = 1s};
+    BOOST_TEST(d::worth_sharing(plain, 0));    // a limit the fleet has not heard of
+    BOOST_TEST(!d::worth_sharing(plain, 600)); // nothing new
+    d::rate_feedback spent{.limit = 600, .remaining = 0, .reset_in = 1s};
+    BOOST_TEST(d::worth_sharing(spent, 600));
+    d::rate_feedback throttled{.retry_after = 2s, .throttled = true};
+    BOOST_TEST(d::worth_sharing(throttled, 600));
+}
