@@ -7,6 +7,8 @@
 
 #include <didit/observer.hpp>
 
+#include <hiredis/hiredis.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -97,14 +99,12 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
                                                           if (auto alive = owner.lock())
                                                               alive->lost(why);
                                                       });
-            auto ec = co_await self->link->open(std::max(self->timeout, milliseconds{1'000}));
+            auto ec = co_await self->ready(*self->link);
             if (self->stopped) {
                 self->link->close();
                 co_return;
             }
             if (!ec) {
-                // Later EVALSHAs find the scripts; their replies are not needed.
-                self->link->send(format_command({"SCRIPT", "LOAD", acquire_script().body}));
                 self->state = mode::shared;
                 self->report(fleet_event::phase::shared, {});
                 co_return;
@@ -116,6 +116,22 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
             delay = delay.count() == 0 ? self->first_reconnect_delay
                                        : std::min(delay * 2, longest_reconnect_delay);
         }
+    }
+
+    /// Opens `link` and loads the acquire script, which also shows that the server answers: a
+    /// frozen Redis still accepts connections.
+    asio::awaitable<error_code> ready(redis_link& link) {
+        auto limit = std::max(timeout, milliseconds{1'000});
+        if (auto ec = co_await link.open(limit))
+            co_return ec;
+        auto load = format_command({"SCRIPT", "LOAD", acquire_script().body});
+        auto [ec, reply] = co_await link.request(load, limit);
+        if (!ec && (reply->type != REDIS_REPLY_STRING ||
+                    std::string_view{reply->str, reply->len} != acquire_script().sha1))
+            ec = error::invalid_response; // not a Redis that runs our scripts
+        if (ec)
+            link.close();
+        co_return ec;
     }
 
     /// The link failed: go by the local share and reconnect.

@@ -239,8 +239,10 @@ BOOST_AUTO_TEST_CASE(rediss_with_a_password_and_nothing_secret_in_the_logs) {
     BOOST_TEST((watch->last_error == didit::error::unauthorized));
 
     auto right = cfg;
-    right.observer = nullptr;
+    auto right_watch = std::make_shared<fleet_watch>();
+    right.observer = right_watch;
     didit::client b{io.get_executor(), right};
+    run_until(io, [&] { return right_watch->shared == 1; });
     auto late = create_many(io, b, 1, 10); // the fleet's 2 are spent (over TLS, in Redis)
     BOOST_TEST(late.rate_limited == 1u);
 
