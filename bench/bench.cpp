@@ -11,12 +11,18 @@
 // --workflow-id selects v3 (create_workflow_session; needs DIDIT_API_KEY when not on the
 // embedded emulator); every call carries its own vendor_data. --threads runs the io_context on
 // T threads; --work-ms makes each calling coroutine block its thread for M ms after each
-// completion, like a handler doing blocking work.
+// completion, like a handler doing blocking work. With DIDIT_REDIS_URL the client shares its
+// rate budget with every other process using that Redis (DIDIT_FLEET_SHARE: its share while
+// Redis is unreachable), and the summary counts the fleet events.
 
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
 
 #include "json_output.hpp"
+
+#if DIDIT_BENCH_REDIS
+#include <didit/redis.hpp>
+#endif
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -223,6 +229,17 @@ private:
     clock_type::time_point started_, finished_;
 };
 
+/// Counts the client's fleet events: how often it lost the shared budget and got it (back).
+class fleet_counter final : public didit::observer {
+public:
+    void on_fleet_budget(const didit::fleet_event& event) override {
+        (event.what == didit::fleet_event::phase::shared ? shared : local)
+            .fetch_add(1, std::memory_order_relaxed);
+    }
+    std::atomic<std::uint64_t> shared{0};
+    std::atomic<std::uint64_t> local{0};
+};
+
 /// User and system CPU time of this process so far.
 double cpu_seconds() {
     rusage usage{};
@@ -263,6 +280,16 @@ int main(int argc, char** argv) {
         if (v3 != (cfg.generation() == didit::api_generation::v3))
             return usage(v3 ? "--workflow-id needs DIDIT_API_KEY (v3)"
                             : "DIDIT_API_KEY selects v3: give --workflow-id");
+        std::shared_ptr<fleet_counter> fleet;
+        if (!cfg.fleet.redis_url.empty()) {
+#if DIDIT_BENCH_REDIS
+            cfg.fleet.backend = didit::redis_backend();
+            fleet = std::make_shared<fleet_counter>();
+            cfg.observer = fleet;
+#else
+            return usage("DIDIT_REDIS_URL: this didit-bench was built without didit::redis");
+#endif
+        }
         cfg.max_connections_per_origin = std::max<std::size_t>(
             cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
         asio::io_context io{static_cast<int>(opts->threads)};
@@ -302,6 +329,8 @@ int main(int argc, char** argv) {
             {"concurrency", opts->concurrency},
             {"target", emulator ? "in-process emulator" : "DIDIT_API_URL"},
         };
+        if (fleet)
+            summary["fleet"] = {{"shared", fleet->shared.load()}, {"local", fleet->local.load()}};
         std::cout << "requests:           " << opts->requests << " (" << lat.size()
                   << " succeeded, " << failed << " failed)\n"
                   << "throughput:         " << summary["rps"].as_double() << " requests/s\n"

@@ -85,7 +85,7 @@ struct fleet_budget {
     double fallback_share = 1.0;
     /// The longest a call waits for Redis before it goes by the fallback budget.
     std::chrono::milliseconds redis_timeout{50};
-    /// The first pause before reconnecting to a lost Redis; it doubles up to 5 s.
+    /// The first pause before reconnecting to a lost Redis; it doubles up to 2 s.
     std::chrono::milliseconds reconnect_delay{250};
     /// Builds the shared budget. Null while redis_url is set: construction fails.
     std::shared_ptr<const fleet_backend> backend{};

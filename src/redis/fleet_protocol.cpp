@@ -91,6 +91,18 @@ redis.call('PEXPIRE', service, hold_for + window)
 return 0
 )lua";
 
+/// KEYS: one scope's log. ARGV: the counted window in ms, a member prefix, then the age in ms
+/// of each request to count.
+constexpr std::string_view replay_body = R"lua(-- didit: count requests sent without Redis
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+for i = 3, #ARGV do
+  redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]), ARGV[2] .. ':' .. i)
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 0
+)lua";
+
 std::string sha1_hex(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned length = 0;
@@ -213,6 +225,20 @@ std::string observe_command(const std::string& prefix, const fleet_limits& limit
     std::string_view body = full_body ? script.body : std::string_view{script.sha1};
     return format_command({full_body ? "EVAL" : "EVALSHA", body, "1", service, limit, remaining,
                            reset, retry_after, seen.throttled ? "1" : "0", window});
+}
+
+std::string replay_command(const std::string& prefix, const fleet_limits& limits, rate_scope scope,
+                           std::string_view member, const std::vector<milliseconds>& ages) {
+    std::vector<std::string> owned{"EVAL",
+                                   std::string{replay_body},
+                                   "1",
+                                   prefix + std::string{scope_name(scope)} + ":log",
+                                   number(limits.counted_window.count()),
+                                   std::string{member}};
+    for (auto age : ages)
+        owned.push_back(number(age.count()));
+    std::vector<std::string_view> arguments(owned.begin(), owned.end());
+    return format_command(arguments.data(), arguments.size());
 }
 
 bool is_noscript(const redisReply& reply) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct redisReply;
 
@@ -58,6 +59,12 @@ bool worth_sharing(const rate_feedback& seen, unsigned last_limit);
 std::string observe_command(const std::string& prefix, const fleet_limits& limits,
                             const request_scopes& scopes, const rate_feedback& seen,
                             bool full_body);
+
+/// EVAL of the replay script: counts in `scope`'s shared log the requests this process sent
+/// while Redis was away, `ages` before the server's now, under members starting `member`.
+std::string replay_command(const std::string& prefix, const fleet_limits& limits, rate_scope scope,
+                           std::string_view member,
+                           const std::vector<std::chrono::milliseconds>& ages);
 
 /// Whether an error reply says the server does not have the script (after a restart or
 /// SCRIPT FLUSH): send it again with its body.

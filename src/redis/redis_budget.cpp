@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <deque>
 #include <random>
 
 namespace didit::detail {
@@ -25,7 +26,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr milliseconds longest_reconnect_delay{5'000};
+constexpr milliseconds longest_reconnect_delay{2'000};
 
 /// Sixteen hex digits that tell this process's requests apart from the rest of the fleet's.
 std::string random_nonce() {
@@ -68,52 +69,103 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
     const std::string nonce;
     std::uint64_t requests = 0;
     std::array<unsigned, rate_scope_count> shared_limit{}; ///< last X-RateLimit-Limit sent
+    /// Slots the fallback gave out since the budget was last shared, to be counted in Redis
+    /// when it is back (the fleet's window must know them).
+    std::deque<std::pair<clock::time_point, request_scopes>> unshared;
     std::shared_ptr<redis_link> link;
     mode state = mode::connecting;
     bool stopped = false;
+    bool connecting = false; ///< a connect() loop runs
     asio::steady_timer reconnect_timer;
 
     bool shared() const { return state == mode::shared && link && link->is_open(); }
+
+    /// The fallback's answer; a slot it gives out is remembered for Redis.
+    clock::time_point take_locally(const request_scopes& scopes, clock::time_point now) {
+        auto when = *fallback.try_take(scopes, now);
+        if (when != now)
+            return when;
+        while (!unshared.empty() && now - unshared.front().first >= limits.counted_window)
+            unshared.pop_front();
+        unshared.emplace_back(now, scopes);
+        return when;
+    }
+
+    /// Counts the unshared slots that are still in the window in Redis's logs.
+    asio::awaitable<error_code> replay(redis_link& link, milliseconds limit) {
+        auto now = clock::now();
+        std::array<std::vector<milliseconds>, rate_scope_count> ages;
+        for (const auto& [when, scopes] : unshared) {
+            auto age = std::chrono::duration_cast<milliseconds>(now - when);
+            if (age >= limits.counted_window)
+                continue;
+            for (std::size_t i = 0; i < scopes.size; ++i)
+                if (limits.per_scope[static_cast<std::size_t>(scopes.scopes[i])] != 0)
+                    ages[static_cast<std::size_t>(scopes.scopes[i])].push_back(age);
+        }
+        for (std::size_t scope = 0; scope < rate_scope_count; ++scope) {
+            if (ages[scope].empty())
+                continue;
+            auto member = nonce + ":replay:" + std::to_string(++requests);
+            auto command =
+                replay_command(prefix, limits, static_cast<rate_scope>(scope), member, ages[scope]);
+            auto [ec, reply] = co_await link.request(command, limit);
+            if (!ec && !error_text(*reply).empty())
+                ec = error::invalid_response;
+            if (ec)
+                co_return ec;
+        }
+        unshared.clear();
+        co_return error_code{};
+    }
 
     void report(fleet_event::phase what, error_code why) {
         if (watcher != nullptr)
             watcher->on_fleet_budget({what, why, server_name});
     }
 
+    /// One connecting loop at a time: they share the timer.
     void start_connecting(milliseconds first_delay) {
+        if (connecting)
+            return;
+        connecting = true;
         asio::co_spawn(strand, connect(shared_from_this(), first_delay), asio::detached);
     }
 
-    /// Until a link is open or the budget stops: wait, try, double the wait.
     static asio::awaitable<void> connect(std::shared_ptr<core> self, milliseconds delay) {
+        co_await self->connect_until_ready(delay);
+        self->connecting = false;
+    }
+
+    /// Until a link is ready or the budget stops: wait, try, double the wait.
+    asio::awaitable<void> connect_until_ready(milliseconds delay) {
         for (;;) {
             if (delay.count() > 0) {
-                self->reconnect_timer.expires_after(delay);
-                co_await self->reconnect_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+                reconnect_timer.expires_after(delay);
+                co_await reconnect_timer.async_wait(asio::as_tuple(asio::use_awaitable));
             }
-            if (self->stopped)
+            if (stopped)
                 co_return;
-            std::weak_ptr<core> owner = self;
-            self->link = std::make_shared<redis_link>(self->strand, self->tls, self->server,
-                                                      [owner](error_code why) {
-                                                          if (auto alive = owner.lock())
-                                                              alive->lost(why);
-                                                      });
-            auto ec = co_await self->ready(*self->link);
-            if (self->stopped) {
-                self->link->close();
+            std::weak_ptr<core> owner = shared_from_this();
+            link = std::make_shared<redis_link>(strand, tls, server, [owner](error_code why) {
+                if (auto alive = owner.lock())
+                    alive->lost(why);
+            });
+            auto ec = co_await ready(*link);
+            if (stopped) {
+                link->close();
                 co_return;
             }
             if (!ec) {
-                self->state = mode::shared;
-                self->report(fleet_event::phase::shared, {});
+                state = mode::shared;
+                report(fleet_event::phase::shared, {});
                 co_return;
             }
-            if (self->state != mode::local) { // the first attempt failed
-                self->state = mode::local;
-                self->report(fleet_event::phase::local, ec);
+            if (state != mode::local) { // the first attempt failed
+                state = mode::local;
+                report(fleet_event::phase::local, ec);
             }
-            delay = delay.count() == 0 ? self->first_reconnect_delay
+            delay = delay.count() == 0 ? first_reconnect_delay
                                        : std::min(delay * 2, longest_reconnect_delay);
         }
     }
@@ -129,6 +181,8 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
         if (!ec && (reply->type != REDIS_REPLY_STRING ||
                     std::string_view{reply->str, reply->len} != acquire_script().sha1))
             ec = error::invalid_response; // not a Redis that runs our scripts
+        if (!ec)
+            ec = co_await replay(link, limit);
         if (ec)
             link.close();
         co_return ec;
@@ -136,8 +190,8 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
 
     /// The link failed: go by the local share and reconnect.
     void lost(error_code why) {
-        if (stopped || state == mode::local)
-            return;
+        if (stopped || state == mode::local || connecting)
+            return; // a link that failed while being made ready: connect() goes on
         state = mode::local;
         report(fleet_event::phase::local, why);
         start_connecting(first_reconnect_delay);
@@ -163,14 +217,14 @@ std::optional<clock::time_point> redis_budget::try_take(const request_scopes& sc
                                                         clock::time_point now) {
     if (core_->shared())
         return std::nullopt; // Redis decides
-    return core_->fallback.try_take(scopes, now);
+    return core_->take_locally(scopes, now);
 }
 
 asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
                                                       clock::time_point now) {
     auto self = core_;
     if (!self->shared())
-        co_return *self->fallback.try_take(scopes, now);
+        co_return self->take_locally(scopes, now);
     auto member = self->nonce + ":" + std::to_string(++self->requests);
     auto link = self->link;
     auto [ec, reply] = co_await link->request(
@@ -182,9 +236,11 @@ asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
     if (!ec)
         wait = parse_acquire_reply(*reply);
     if (!wait) {
-        if (!ec) // an answer that is not the script's: this is no Redis to rely on
-            link->close(), self->lost(error::invalid_response);
-        co_return *self->fallback.try_take(scopes, now);
+        if (!ec) { // an answer that is not the script's: this is no Redis to rely on
+            link->close();
+            self->lost(error::invalid_response);
+        }
+        co_return self->take_locally(scopes, now);
     }
     if (wait->count() > 0)
         co_return now + *wait;

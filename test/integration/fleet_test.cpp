@@ -11,7 +11,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 using namespace didit_test;
 using namespace std::chrono_literals;
@@ -108,6 +112,18 @@ public:
         freeReplyObject(reply);
         return n;
     }
+    /// How many processes have requests in `key`'s log (members are "<process nonce>:...").
+    std::size_t processes_in(const std::string& key) {
+        auto* reply =
+            static_cast<redisReply*>(redisCommand(context_, "ZRANGE %s 0 -1", key.c_str()));
+        std::set<std::string> nonces;
+        for (std::size_t i = 0; reply != nullptr && i < reply->elements; ++i) {
+            std::string_view member{reply->element[i]->str, reply->element[i]->len};
+            nonces.emplace(member.substr(0, member.find(':')));
+        }
+        freeReplyObject(reply);
+        return nonces.size();
+    }
     void flush_scripts() { freeReplyObject(redisCommand(context_, "SCRIPT FLUSH")); }
 
 private:
@@ -116,6 +132,75 @@ private:
 
 std::string create_log_key(const didit::config& cfg) {
     return didit::detail::fleet_key_prefix(cfg) + "create_session:log";
+}
+
+/// The service's create scope, scaled down: 30 per second.
+constexpr didit::emulator::rate_limits scaled_down{
+    .window = 1s, .generic_write = 1000, .create_session = 30};
+
+/// Three didit-bench processes, each sending `requests` v3 creates to `emulator` with the same
+/// API key and a budget of 30 creates per second, shared through `redis_url` when it is not
+/// empty (a third each while Redis is away). As fast as they can, 4 at a time, or, with `rate`,
+/// that many per second each, whatever the others do.
+class three_processes {
+public:
+    three_processes(const didit::emulator::server& emulator, const std::string& redis_url,
+                    std::size_t requests, unsigned rate = 0)
+        : ca_file_(std::filesystem::temp_directory_path() /
+                   ("didit-fleet-ca-" + std::to_string(::getpid()) + ".pem")) {
+        std::ofstream{ca_file_} << emulator.certificate_pem();
+        std::vector<std::string> env{"DIDIT_API_KEY=" + didit::emulator::options{}.api_key,
+                                     "DIDIT_CLIENT_ID=",
+                                     "DIDIT_API_URL=" + emulator.url(),
+                                     "DIDIT_CA_FILE=" + ca_file_.string(),
+                                     "DIDIT_RATE_LIMITS=window_ms=1000,create_session=30",
+                                     "DIDIT_REDIS_URL=" + redis_url,
+                                     "DIDIT_FLEET_SHARE=0.34"};
+        std::vector<std::string> argv{DIDIT_BENCH_PATH,
+                                      "--requests",
+                                      std::to_string(requests),
+                                      "--concurrency",
+                                      "4",
+                                      "--workflow-id",
+                                      "11111111-2222-3333-4444-555555555555",
+                                      "--json"};
+        if (rate != 0)
+            argv.insert(argv.end(), {"--rate", std::to_string(rate)});
+        for (int i = 0; i < 3; ++i)
+            processes_.push_back(std::make_unique<child_process>(argv, env));
+    }
+    ~three_processes() { std::filesystem::remove(ca_file_); }
+
+    /// Waits for the three to end; each one's JSON summary, checked to have exited with 0.
+    std::vector<boost::json::object> summaries() {
+        std::vector<boost::json::object> out;
+        for (auto& process : processes_) {
+            auto output = process->read_all();
+            BOOST_TEST(process->wait() == 0, "didit-bench failed:\n" << output);
+            auto last_line = output.substr(output.rfind('\n', output.size() - 2) + 1);
+            out.push_back(boost::json::parse(last_line).as_object());
+        }
+        return out;
+    }
+
+private:
+    std::filesystem::path ca_file_;
+    std::vector<std::unique_ptr<child_process>> processes_;
+};
+
+std::uint64_t number(const boost::json::object& summary, std::string_view path) {
+    const boost::json::value* at = &summary.at(path.substr(0, path.find('.')));
+    if (auto dot = path.find('.'); dot != std::string_view::npos)
+        at = &at->as_object().at(path.substr(dot + 1));
+    return at->to_number<std::uint64_t>();
+}
+
+/// Runs `io` (which has nothing to do but wait) until `ready()` holds: for conditions other
+/// processes make true.
+template <class Predicate> void poll_until(asio::io_context& io, Predicate ready) {
+    asio::steady_timer idle{io, std::chrono::hours{1}};
+    idle.async_wait([](didit::error_code) {});
+    run_until(io, ready);
 }
 
 } // namespace
@@ -177,15 +262,18 @@ BOOST_AUTO_TEST_CASE(without_redis_each_client_keeps_its_share_then_shares_again
     BOOST_TEST(b_alone.succeeded == 10u);
     BOOST_TEST(b_alone.rate_limited == 5u);
 
-    redis.start(); // empty, on the same port: the clients reconnect on their own
+    // Back, empty, on the same port: the clients reconnect on their own, and count there what
+    // they sent without it (b's 10; a's 12 went through the Redis that was lost).
+    redis.start();
     run_until(io, [&] { return a.watch->shared == 2 && b.watch->shared == 2; });
+    BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 10);
     redis_probe{redis.port()}.flush_scripts(); // as after a failover: EVALSHA finds nothing
-    auto a_again = create_many(io, *a.client, 20, 300);
-    auto b_again = create_many(io, *b.client, 20, 400);
-    BOOST_TEST(a_again.succeeded == 20u);
-    BOOST_TEST(b_again.succeeded == 10u); // shared again: the fleet's 30
+    auto a_again = create_many(io, *a.client, 25, 300);
+    auto b_again = create_many(io, *b.client, 5, 400);
+    BOOST_TEST(a_again.succeeded == 20u); // shared again: what the fleet's 30 have left
+    BOOST_TEST(b_again.succeeded == 0u);
     BOOST_TEST(a_again.other + b_again.other + a_alone.other + b_alone.other == 0u);
-    BOOST_TEST(emulator.stats().create_session_requests == 12u + 10u + 30u);
+    BOOST_TEST(emulator.stats().create_session_requests == 12u + 10u + 20u);
     BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 30);
 }
 
@@ -207,9 +295,10 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_one_call_one_timeout) {
     redis.resume();
     run_until(io, [&] { return a.watch->shared == 2; });
     BOOST_TEST(create_many(io, *a.client, 4, 200).succeeded == 4u);
-    // 2 before, 4 after, and the 3 that were sent to the frozen server, which ran them when it
-    // thawed: a slow Redis makes the fleet count more, never less.
-    BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 9);
+    // 2 before and 4 after; the 3 sent while it was frozen twice: Redis ran the scripts when it
+    // thawed, and the client, which had gone by its own budget for them, counted them again on
+    // reconnecting. A slow Redis makes the fleet count more, never less.
+    BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 2 + 3 + 3 + 4);
 }
 
 BOOST_AUTO_TEST_CASE(rediss_with_a_password_and_nothing_secret_in_the_logs) {
@@ -257,6 +346,56 @@ BOOST_AUTO_TEST_CASE(rediss_with_a_password_and_nothing_secret_in_the_logs) {
         BOOST_TEST_MESSAGE(line);
         BOOST_TEST(line.find(password) == std::string::npos);
     }
+}
+
+BOOST_AUTO_TEST_CASE(three_processes_keep_within_one_budget_that_three_alone_overrun) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    emulator.enable_rate_limits(scaled_down);
+    for (auto& summary : three_processes{emulator, redis.url(), 30}.summaries()) {
+        BOOST_TEST(number(summary, "succeeded") == 30u);
+        BOOST_TEST(number(summary, "attempts") == 30u); // each sent once, none refused
+        BOOST_TEST(number(summary, "rate_limited_received") == 0u);
+        BOOST_TEST(number(summary, "fleet.shared") == 1u);
+        BOOST_TEST(number(summary, "fleet.local") == 0u);
+    }
+    BOOST_TEST(emulator.stats().create_session_requests == 90u);
+    BOOST_TEST(emulator.stats().throttled == 0u); // never more than 30 in any second
+
+    // The same three without Redis: each spends the whole budget, and the service says no.
+    emulator.reset();
+    std::uint64_t refused = 0;
+    for (auto& summary : three_processes{emulator, "", 30}.summaries()) {
+        BOOST_TEST(number(summary, "succeeded") == 30u); // after waiting out the 429s
+        refused += number(summary, "rate_limited_received");
+    }
+    BOOST_TEST(refused > 0u);
+    BOOST_TEST(emulator.stats().throttled == refused);
+}
+
+BOOST_AUTO_TEST_CASE(three_processes_go_on_while_redis_is_away_and_share_again) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    emulator.enable_rate_limits(scaled_down);
+    asio::io_context io;
+    // 8 per second each, for 7.5 s: all three still run when Redis is back, however the
+    // shared budget happens to divide between them.
+    three_processes fleet{emulator, redis.url(), 60, 8};
+    auto created = [&] { return emulator.stats().create_session_requests; };
+    // Each process uses the shared budget once it has connected (until then, its share).
+    redis_probe probe{redis.port()};
+    auto log_key = create_log_key(as_v3(emulator.client_config()));
+    poll_until(io, [&] { return probe.processes_in(log_key) == 3; });
+    auto at_stop = created();
+    redis.stop();
+    poll_until(io, [&] { return created() >= at_stop + 30; }); // all go on, a third each
+    redis.start();
+    for (auto& summary : fleet.summaries()) {
+        BOOST_TEST(number(summary, "succeeded") == 60u);
+        BOOST_TEST(number(summary, "fleet.local") >= 1u);  // lost it, went on with a third
+        BOOST_TEST(number(summary, "fleet.shared") >= 2u); // had it, and had it again
+    }
+    BOOST_TEST(created() >= 180u);
 }
 
 BOOST_AUTO_TEST_CASE(configuration_is_checked_before_anything_connects) {
