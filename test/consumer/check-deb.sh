@@ -11,12 +11,17 @@ contents=$(dpkg-deb --contents "$deb")
 missing=0
 for path in ./usr/include/didit/client.hpp ./usr/include/didit/emulator.hpp \
     ./usr/lib/cmake/didit/didit-config.cmake ./usr/lib/cmake/didit/didit-targets.cmake \
-    ./usr/lib/pkgconfig/didit.pc ./usr/bin/didit ./usr/bin/didit-emulator; do
+    ./usr/lib/pkgconfig/didit.pc ./usr/lib/pkgconfig/didit-redis.pc ./usr/include/didit/redis.hpp \
+    ./usr/bin/didit ./usr/bin/didit-emulator; do
     grep -q " $path\$" <<<"$contents" || { echo "missing from the package: $path" >&2; missing=1; }
 done
 grep -Eq " ./usr/lib/libdidit\.(a|so\.[0-9.]+)\$" <<<"$contents" ||
     { echo "missing from the package: libdidit" >&2; missing=1; }
+grep -Eq " ./usr/lib/libdidit_redis\.(a|so\.[0-9.]+)\$" <<<"$contents" ||
+    { echo "missing from the package: libdidit_redis" >&2; missing=1; }
 [[ $(dpkg-deb --field "$deb" Package) == libdidit-dev ]] || { echo "wrong package name" >&2; missing=1; }
 dpkg-deb --field "$deb" Depends | grep -q "libboost-json1.81-dev" ||
     { echo "the package does not depend on Boost.JSON" >&2; missing=1; }
+dpkg-deb --field "$deb" Depends | grep -q "libhiredis-dev" ||
+    { echo "the package does not depend on hiredis (didit::redis)" >&2; missing=1; }
 exit $missing

@@ -10,7 +10,7 @@ rm -rf "$work" && mkdir -p "$work"
 
 case $way in
 pkg_config)
-    flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs didit)
+    flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs didit-redis didit)
     # shellcheck disable=SC2086 # the flags are meant to split into words
     "$cxx" -std=c++20 "$here/main.cpp" -o "$work/consumer" $flags
     ;;

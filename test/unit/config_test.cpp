@@ -32,8 +32,9 @@ std::string rejection(const config& cfg) {
 
 struct scoped_env {
     static constexpr const char* variables[] = {
-        "DIDIT_CLIENT_ID", "DIDIT_CLIENT_SECRET", "DIDIT_API_KEY",    "DIDIT_AUTH_URL",
-        "DIDIT_API_URL",   "DIDIT_CA_FILE",       "DIDIT_RATE_LIMITS"};
+        "DIDIT_CLIENT_ID",   "DIDIT_CLIENT_SECRET", "DIDIT_API_KEY",
+        "DIDIT_AUTH_URL",    "DIDIT_API_URL",       "DIDIT_CA_FILE",
+        "DIDIT_RATE_LIMITS", "DIDIT_REDIS_URL",     "DIDIT_FLEET_SHARE"};
 
     explicit scoped_env(std::initializer_list<std::pair<const char*, const char*>> values) {
         for (auto name : variables)
@@ -160,6 +161,49 @@ BOOST_AUTO_TEST_CASE(from_env_switches_the_rate_budget_off_only_when_asked) {
     BOOST_TEST(!config::from_env().rate_limits.enabled);
     scoped_env wrong{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_RATE_LIMITS", "none"}};
     BOOST_CHECK_THROW(config::from_env(), config_error);
+}
+
+BOOST_AUTO_TEST_CASE(from_env_scales_the_rate_budget_down_field_by_field) {
+    scoped_env scaled{{"DIDIT_API_KEY", "key-123"},
+                      {"DIDIT_RATE_LIMITS", "window_ms=2000,create_session=30"}};
+    auto limits = config::from_env().rate_limits;
+    BOOST_TEST(limits.enabled);
+    BOOST_TEST(limits.window.count() == 2000);
+    BOOST_TEST(limits.create_session == 30u);
+    BOOST_TEST(limits.generic_write == rate_limits{}.generic_write); // the rest as default
+    for (auto wrong : {"create_session", "create_session=", "create_session=-1",
+                       "create_session=3x", "sessions=3", "window_ms=0"}) {
+        scoped_env bad{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_RATE_LIMITS", wrong}};
+        BOOST_CHECK_EXCEPTION(config::from_env(), config_error, [&](const config_error& e) {
+            std::string what = e.what();
+            return what.find("DIDIT_RATE_LIMITS") != std::string::npos ||
+                   what.find("rate_limits.window") != std::string::npos;
+        });
+    }
+}
+
+BOOST_AUTO_TEST_CASE(from_env_reads_the_fleet_and_leaves_the_backend_to_the_program) {
+    scoped_env fleet{{"DIDIT_API_KEY", "key-123"},
+                     {"DIDIT_REDIS_URL", "rediss://:pw-secret@redis.internal:6380/2"},
+                     {"DIDIT_FLEET_SHARE", "0.25"}};
+    auto cfg = config::from_env(); // no backend yet: the program sets it
+    BOOST_TEST(cfg.fleet.redis_url == "rediss://:pw-secret@redis.internal:6380/2");
+    BOOST_TEST(cfg.fleet.fallback_share == 0.25);
+    BOOST_CHECK_EXCEPTION(cfg.validate(), config_error, [](const config_error& e) {
+        std::string what = e.what();
+        return what.find("fleet.backend") != std::string::npos &&
+               what.find("pw-secret") == std::string::npos;
+    });
+    for (auto wrong : {"0", "1.5", "a third", "nan"}) {
+        scoped_env bad{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_FLEET_SHARE", wrong}};
+        BOOST_CHECK_THROW(config::from_env(), config_error);
+    }
+    scoped_env bad_url{{"DIDIT_API_KEY", "key-123"}, {"DIDIT_REDIS_URL", "redis://:pw-secret@"}};
+    BOOST_CHECK_EXCEPTION(config::from_env(), config_error, [](const config_error& e) {
+        std::string what = e.what();
+        return what.find("fleet.redis_url") != std::string::npos &&
+               what.find("pw-secret") == std::string::npos;
+    });
 }
 
 BOOST_AUTO_TEST_CASE(an_api_key_selects_v3_without_client_credentials) {

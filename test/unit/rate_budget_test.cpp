@@ -93,3 +93,21 @@ BOOST_AUTO_TEST_CASE(a_zero_limit_leaves_a_scope_unlimited) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(a_fleet_process_keeps_its_share_of_each_limit) {
+    local_rate_budget third{small(), 1.0 / 3}; // 3 creates per window: 1 for this process
+    BOOST_TEST(third.limit(rate_scope::create_session) == 1u);
+    BOOST_TEST(third.limit(rate_scope::generic_write) == 33u);
+    BOOST_TEST(take_all(third, creates, start) == 1u);
+    local_rate_budget tiny{small(), 0.01}; // never below one per window
+    BOOST_TEST(tiny.limit(rate_scope::create_session) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(requests_let_through_elsewhere_count_when_the_budget_takes_over) {
+    local_rate_budget budget{small()};
+    budget.record(creates, start);
+    budget.record(creates, start + 100ms);
+    BOOST_TEST(take_all(budget, creates, start + 200ms) == 1u); // 3 per window, 2 recorded
+    // Recorded ones leave the window like any other.
+    BOOST_TEST(take_all(budget, creates, start + 2s) == 3u);
+}
