@@ -12,7 +12,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -209,9 +208,10 @@ redis_budget::redis_budget(const fleet_context& context) : core_(std::make_share
     core_->start_connecting(milliseconds{0});
 }
 
-redis_budget::~redis_budget() {
-    asio::post(core_->strand, [core = core_] { core->stop(); });
-}
+// The client's state goes away on its strand (in the last operation, or in the cleanup the
+// client's destructor posts there), or while its io_context is destroyed: stopping at once is
+// safe, and a post could outlive the io_context.
+redis_budget::~redis_budget() { core_->stop(); }
 
 std::optional<clock::time_point> redis_budget::try_take(const request_scopes& scopes,
                                                         clock::time_point now) {
