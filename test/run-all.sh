@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs the packages, builds and runs
 # every test plain and with AddressSanitizer + UndefinedBehaviorSanitizer, runs the multi-
-# threaded tests under ThreadSanitizer, then each fuzzer for DIDIT_FUZZ_SECONDS (default 30).
+# threaded tests under ThreadSanitizer, then each fuzzer for DIDIT_FUZZ_SECONDS (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
@@ -26,4 +26,4 @@ cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests embed
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -j "$jobs" \
     -R '^(concurrency|token|embedding_server)_tests$' --output-on-failure
 echo "== fuzzing =="
-bash test/fuzz/run.sh "${DIDIT_FUZZ_SECONDS:-30}"
+bash test/fuzz/run.sh "${DIDIT_FUZZ_SECONDS:-20}"
