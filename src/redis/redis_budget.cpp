@@ -90,11 +90,14 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
         return when;
     }
 
-    /// Counts the unshared slots that are still in the window in Redis's logs.
+    /// Counts the unshared slots that are still in the window in Redis's logs. Slots the
+    /// fallback gives out meanwhile stay for the next replay; on failure, all do.
     asio::awaitable<error_code> replay(redis_link& link, milliseconds limit) {
         auto now = clock::now();
+        auto pending = std::move(unshared);
+        unshared.clear();
         std::array<std::vector<milliseconds>, rate_scope_count> ages;
-        for (const auto& [when, scopes] : unshared) {
+        for (const auto& [when, scopes] : pending) {
             auto age = std::chrono::duration_cast<milliseconds>(now - when);
             if (age >= limits.counted_window)
                 continue;
@@ -111,10 +114,11 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
             auto [ec, reply] = co_await link.request(command, limit);
             if (!ec && !error_text(*reply).empty())
                 ec = error::invalid_response;
-            if (ec)
+            if (ec) { // counted again next time, possibly twice: more, never less
+                unshared.insert(unshared.begin(), pending.begin(), pending.end());
                 co_return ec;
+            }
         }
-        unshared.clear();
         co_return error_code{};
     }
 
@@ -211,7 +215,9 @@ redis_budget::redis_budget(const fleet_context& context) : core_(std::make_share
 // The client's state goes away on its strand (in the last operation, or in the cleanup the
 // client's destructor posts there), or while its io_context is destroyed: stopping at once is
 // safe, and a post could outlive the io_context.
-redis_budget::~redis_budget() { core_->stop(); }
+redis_budget::~redis_budget() {
+    core_->stop();
+}
 
 std::optional<clock::time_point> redis_budget::try_take(const request_scopes& scopes,
                                                         clock::time_point now) {
