@@ -124,6 +124,12 @@ public:
         freeReplyObject(reply);
         return nonces.size();
     }
+    bool exists(const std::string& key) {
+        auto* reply = static_cast<redisReply*>(redisCommand(context_, "EXISTS %s", key.c_str()));
+        bool found = reply != nullptr && reply->integer == 1;
+        freeReplyObject(reply);
+        return found;
+    }
     void flush_scripts() { freeReplyObject(redisCommand(context_, "SCRIPT FLUSH")); }
 
 private:
@@ -232,6 +238,29 @@ BOOST_AUTO_TEST_CASE(two_clients_share_one_budget_under_a_hashed_key) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_429_one_client_draws_holds_the_whole_fleet) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30);
+    member a{io, cfg}, b{io, cfg};
+    run_until(io, [&] { return a.watch->shared == 1 && b.watch->shared == 1; });
+    emulator.inject({.what = didit::emulator::fault::kind::respond,
+                     .status = 429,
+                     .body = R"({"detail":"Request was throttled."})",
+                     .retry_after = 120});
+    auto a_throttled = create_many(io, *a.client, 1);
+    BOOST_TEST(a_throttled.rate_limited == 1u); // 120 s is longer than its request timeout
+    // What the service said reaches Redis (its reply is not waited for)...
+    redis_probe probe{redis.port()};
+    auto service_key = didit::detail::fleet_key_prefix(cfg) + "create_session:service";
+    run_until(io, [&] { return probe.exists(service_key); });
+    // ...and b, which never heard the 429, holds back without sending.
+    auto b_held = create_many(io, *b.client, 3, 100);
+    BOOST_TEST(b_held.rate_limited == 3u);
+    BOOST_TEST(emulator.stats().create_session_requests == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(without_the_shared_budget_each_client_spends_the_whole_limit) {
     didit::emulator::server emulator;
     asio::io_context io;
@@ -309,9 +338,8 @@ BOOST_AUTO_TEST_CASE(rediss_with_a_password_and_nothing_secret_in_the_logs) {
                         .certificate_pem = certificate.certificate_pem,
                         .private_key_pem = certificate.private_key_pem}};
     didit::emulator::server emulator;
+    std::vector<std::string> lines; // outlives the io_context: clients log while they go
     asio::io_context io;
-
-    std::vector<std::string> lines;
     auto cfg = fleet_config(emulator, redis.url(), 2);
     cfg.ca_pem += certificate.certificate_pem;
     cfg.observer = std::make_shared<didit::logfmt_logger>(
