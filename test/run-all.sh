@@ -16,7 +16,10 @@ run_variant() {
 }
 
 echo "== plain build =="
-run_variant build-tests -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Optimised (-O1) without debug information: on CI's two cores that compiles in about half the
+# time of -O2 -g. -O3 is what the benchmark's Release build measures; the sanitized build below
+# keeps debug information for its reports.
+run_variant build-tests -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant build-sanitize -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=address,undefined

@@ -5,6 +5,7 @@
 #include "support.hpp"
 
 #include <didit/logfmt_logger.hpp>
+#include <didit/metrics.hpp>
 #include <didit/redis.hpp>
 
 #include <boost/json/parse.hpp>
@@ -304,6 +305,29 @@ BOOST_AUTO_TEST_CASE(without_redis_each_client_keeps_its_share_then_shares_again
     BOOST_TEST(a_again.other + b_again.other + a_alone.other + b_alone.other == 0u);
     BOOST_TEST(emulator.stats().create_session_requests == 12u + 10u + 20u);
     BOOST_TEST(redis_probe{redis.port()}.count(create_log_key(cfg)) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_show_a_process_going_by_its_share) {
+    redis_server redis;
+    didit::emulator::server emulator;
+    auto numbers = std::make_shared<didit::metrics>();
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30);
+    cfg.observer = numbers;
+    didit::client client{io.get_executor(), cfg};
+    auto shows = [&](std::string_view line) {
+        return numbers->prometheus_text().find(line) != std::string::npos;
+    };
+    BOOST_TEST(shows("\ndidit_fleet_budget_local 0\n"));
+    BOOST_TEST(create_many(io, client, 1).succeeded == 1u);
+    redis_probe probe{redis.port()};
+    run_until(io, [&] { return probe.count(create_log_key(cfg)) == 1; }); // counted in Redis
+    redis.stop();
+    run_until(io, [&] { return shows("\ndidit_fleet_budget_local 1\n"); });
+    BOOST_TEST(shows("\ndidit_fleet_budget_fallbacks_total 1\n"));
+    redis.start();
+    run_until(io, [&] { return shows("\ndidit_fleet_budget_local 0\n"); });
+    BOOST_TEST(shows("\ndidit_fleet_budget_fallbacks_total 1\n"));
 }
 
 BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_one_call_one_timeout) {
