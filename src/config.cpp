@@ -107,9 +107,10 @@ rate_limits rate_limits_from(const std::string& text) {
         else if (name == "generic_write")
             limits.generic_write = value;
         else
-            throw config_error(std::string{variable} + " names no limit \"" + std::string{name} +
-                               "\" (window_ms, create_session, retrieve_decision, "
-                               "generate_pdf, generic_get, generic_write)");
+            // Not echoed: the variable could hold anything, a misplaced secret included.
+            throw config_error(std::string{variable} +
+                               " names a limit other than window_ms, create_session, "
+                               "retrieve_decision, generate_pdf, generic_get, generic_write");
     }
     return limits;
 }
