@@ -485,7 +485,7 @@ BOOST_AUTO_TEST_CASE(configuration_is_checked_before_anything_connects) {
 BOOST_AUTO_TEST_CASE(the_scripts_arguments_and_answers) {
     namespace d = didit::detail;
     didit::config cfg;
-    cfg.api_key = "key-that-must-not-appear";
+    cfg.api_key = "a-test-api-key";
     auto prefix = d::fleet_key_prefix(cfg);
     BOOST_TEST(prefix.size() == std::string{"didit:{}:"}.size() + 32);
     BOOST_TEST(prefix.find(cfg.api_key) == std::string::npos);
