@@ -107,7 +107,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
     const bool budgeted = ctx.budget != nullptr && call.scopes.size != 0;
     const exchange_options options{call.max_response_bytes,
                                    duration_cast<clock::duration>(ctx.policy.attempt_timeout),
-                                   budgeted};
+                                   budgeted, &reader};
     outgoing_request request = call.request;
     incoming_response response;
     std::shared_ptr<const access_token> token;
@@ -143,7 +143,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
         if (trace != nullptr)
             trace->reused_connection = conn && conn->established;
         if (!conn || !conn->established) {
-            auto checked = co_await ctx.pool.checkout(std::move(conn), diag);
+            auto checked = co_await ctx.pool.checkout(std::move(conn), op);
             if (checked.failure == asio::error::operation_aborted)
                 co_return checked.failure;
             conn = std::move(checked.conn);
@@ -189,7 +189,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
         }
 
         // 4. What the answer says: the budget learns from it, a refused token is replaced
-        //    once, a 2xx is read into the result.
+        //    once, a 2xx the reader took is the result.
         if (facts.status != 0) {
             if (budgeted)
                 ctx.budget->observe(call.scopes, feedback_of(response), clock::now());
@@ -203,14 +203,8 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                 continue;
             }
             if (facts.status >= 200 && facts.status < 300 && !facts.unreadable) {
-                diag.http_status = static_cast<int>(facts.status);
-                auto ec = reader.read(response, diag);
-                if (!ec) {
-                    op.in_flight = false;
-                    co_return ec;
-                }
-                facts.failure = ec;
-                facts.unreadable = true;
+                op.in_flight = false;
+                co_return error_code{};
             }
             if (facts.status == 404 && call.absent_means_done && op.ambiguous) {
                 op.in_flight = false;

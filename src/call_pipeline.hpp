@@ -1,6 +1,7 @@
 #pragma once
 // The one path every call takes: credentials -> rate budget -> attempt on a pooled
-// connection -> classify -> retry or finish -> read the response. Used only on the strand.
+// connection -> classify -> retry or finish -> read the response. Runs on the client's strand;
+// each attempt's I/O and reading run on its connection's strand (exchange.hpp).
 
 #include "budget_line.hpp"
 #include "connection_pool.hpp"
@@ -64,15 +65,6 @@ struct call_spec {
     bool token_endpoint = false;    ///< statuses mean what the token endpoint means by them
     request_scopes scopes{};        ///< empty: not counted against a rate budget
     std::size_t max_response_bytes = 0;
-};
-
-/// Turns a 2xx response into the call's result; fails (with diagnostics) when it cannot.
-class response_reader {
-public:
-    virtual error_code read(incoming_response& response, diagnostics& diag) = 0;
-
-protected:
-    ~response_reader() = default;
 };
 
 /// Runs `call` to its end: success once `reader` accepted a 2xx response, or the error of the

@@ -12,16 +12,6 @@ namespace didit::detail {
 
 namespace {
 
-/// A strand over the user's executor. Over an io_context's own executor type the strand fits
-/// in any_io_executor's small buffer, so copying it (which Asio does per operation) does not
-/// allocate; over other executors it still works, with allocations.
-boost::asio::any_io_executor make_client_strand(const boost::asio::any_io_executor& executor) {
-    using io_executor = boost::asio::io_context::executor_type;
-    if (const auto* io = executor.target<io_executor>())
-        return boost::asio::make_strand(*io);
-    return boost::asio::make_strand(executor);
-}
-
 pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened) {
     return {&opened,
             cfg.max_connections_per_origin,
@@ -66,16 +56,16 @@ std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor ex
 
 client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
                          origin auth)
-    : executor(executor), strand(make_client_strand(executor)), cfg(std::move(config_)),
+    : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
       budget(make_budget(cfg, strand, tls)),
-      api_pool(strand, api, tls, settings_for(cfg, connections_opened)),
+      api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {
     if (generation != api_generation::v1)
         return;
     if (!auth.same_server(api))
         separate_auth_pool = std::make_unique<connection_pool>(
-            strand, auth, tls, settings_for(cfg, connections_opened));
+            strand, executor, auth, tls, settings_for(cfg, connections_opened));
     tokens = std::make_unique<token_source>(
         strand, separate_auth_pool ? *separate_auth_pool : api_pool,
         token_endpoint{auth.path_prefix + "/auth/v2/token/",

@@ -1,11 +1,21 @@
 #include "connection.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
 #include <openssl/ssl.h>
 
 #include <cerrno>
 #include <sys/socket.h>
 
 namespace didit::detail {
+
+boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor& executor) {
+    using io_executor = boost::asio::io_context::executor_type;
+    if (const auto* io = executor.target<io_executor>())
+        return boost::asio::make_strand(*io);
+    return boost::asio::make_strand(executor);
+}
 
 bool connection::peer_closed_or_spoke() {
     auto& socket = stream.next_layer().socket();
@@ -18,8 +28,9 @@ bool connection::peer_closed_or_spoke() {
     return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 
-void connection::cancel_io() noexcept {
-    stream.next_layer().cancel();
+void connection::abort_io() noexcept {
+    aborted = true;
+    stream.next_layer().close();
 }
 
 void connection::close() noexcept {

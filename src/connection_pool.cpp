@@ -1,5 +1,6 @@
 #include "connection_pool.hpp"
 
+#include "connection_work.hpp"
 #include "tls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -35,10 +36,12 @@ struct connection_pool::waiter {
     diagnostics failure_diag;
 };
 
-connection_pool::connection_pool(const asio::any_io_executor& strand, origin server,
+connection_pool::connection_pool(const asio::any_io_executor& strand,
+                                 const asio::any_io_executor& io, origin server,
                                  asio::ssl::context& tls, pool_settings settings)
-    : strand_(strand), server_(std::move(server)), server_label_(server_.host + ":" + server_.port),
-      tls_(tls), settings_(settings), idle_sweep_(strand) {}
+    : strand_(strand), io_(io), server_(std::move(server)),
+      server_label_(server_.host + ":" + server_.port), tls_(tls), settings_(settings),
+      idle_sweep_(strand) {}
 
 connection_pool::~connection_pool() {
     for (auto& conn : idle_)
@@ -78,13 +81,14 @@ connection_pool::lease connection_pool::take() {
         return {};
     ++open_;
     ++connecting_;
-    auto conn = std::make_unique<connection>(strand_, tls_);
+    auto conn = std::make_unique<connection>(io_, tls_);
     conn->connecting = true;
     return lease{this, std::move(conn)};
 }
 
 asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(lease taken,
-                                                                            diagnostics& diag) {
+                                                                            operation_state& op) {
+    auto& diag = op.diag;
     if (!taken) {
         waiter in_line{*this, strand_};
         co_await in_line.wake.async_wait(as_tuple(use_awaitable));
@@ -101,7 +105,7 @@ asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(leas
             .conn = std::move(taken), .certificate_refused = false, .reused = true};
 
     checkout_result outcome;
-    outcome.failure = co_await establish(*taken, diag, outcome.certificate_refused);
+    outcome.failure = co_await establish(*taken, op, outcome.certificate_refused);
     connect_finished(*taken);
     if (outcome.failure) {
         if (outcome.failure != asio::error::operation_aborted) {
@@ -123,48 +127,49 @@ void connection_pool::connect_finished(connection& conn) {
     }
 }
 
-asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnostics& diag,
-                                                       bool& certificate_refused) {
-    auto& tcp = conn.stream.next_layer();
-    if (!endpoints_) {
-        asio::ip::tcp::resolver resolver{strand_};
-        auto [ec, results] =
-            co_await resolver.async_resolve(server_.host, server_.port, as_tuple(use_awaitable));
-        if (ec == asio::error::operation_aborted)
-            co_return ec;
-        if (ec) {
-            diag.message = "cannot resolve the server's host name: " + ec.message();
-            co_return error::connect_failed;
-        }
-        endpoints_ = std::move(results);
-    }
+namespace {
 
-    if (settings_.connect_timeout.count() > 0)
-        tcp.expires_after(settings_.connect_timeout);
-    auto [connect_ec, endpoint] = co_await tcp.async_connect(*endpoints_, as_tuple(use_awaitable));
+struct connect_settings {
+    clock::duration connect_timeout{};   ///< zero: no limit
+    clock::duration handshake_timeout{}; ///< zero: no limit
+};
+
+/// On the connection's strand: TCP connect to one of `endpoints`, then the TLS handshake,
+/// offering the origin's last session.
+asio::awaitable<error_code> connect_and_handshake(connection& conn,
+                                                  asio::ip::tcp::resolver::results_type endpoints,
+                                                  const origin& server, connect_settings limits,
+                                                  tls_session_cache& sessions, operation_state& op,
+                                                  bool& certificate_refused) {
+    running_on here{op, conn};
+    auto& diag = op.diag;
+    auto& tcp = conn.stream.next_layer();
+    if (limits.connect_timeout.count() > 0)
+        tcp.expires_after(limits.connect_timeout);
+    auto [connect_ec, endpoint] = co_await tcp.async_connect(endpoints, as_tuple(use_awaitable));
+    if (conn.aborted || connect_ec == asio::error::operation_aborted)
+        co_return asio::error::operation_aborted;
     if (connect_ec) {
-        if (connect_ec == asio::error::operation_aborted)
-            co_return connect_ec;
-        endpoints_.reset(); // the address may have changed: resolve again next time
         diag.message = "connecting failed: " + connect_ec.message();
         co_return connect_ec == boost::beast::error::timeout ? error::connect_timeout
                                                              : error::connect_failed;
     }
-    tcp.socket().set_option(asio::ip::tcp::no_delay{true});
+    error_code ignored; // a socket that cannot take it still works, a little slower
+    tcp.socket().set_option(asio::ip::tcp::no_delay{true}, ignored);
 
-    if (auto ec = expect_peer(conn.stream.native_handle(), server_.host, server_.host_is_ip)) {
+    if (auto ec = expect_peer(conn.stream.native_handle(), server.host, server.host_is_ip)) {
         diag.message = "cannot set up TLS host verification";
         co_return error::tls_failed;
     }
-    tls_sessions_.attach(conn.stream.native_handle());
-    if (settings_.handshake_timeout.count() > 0)
-        tcp.expires_after(settings_.handshake_timeout);
+    sessions.attach(conn.stream.native_handle());
+    if (limits.handshake_timeout.count() > 0)
+        tcp.expires_after(limits.handshake_timeout);
     auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,
                                                                as_tuple(use_awaitable));
     tcp.expires_never();
+    if (conn.aborted || handshake_ec == asio::error::operation_aborted)
+        co_return asio::error::operation_aborted;
     if (handshake_ec) {
-        if (handshake_ec == asio::error::operation_aborted)
-            co_return handshake_ec;
         if (handshake_ec == boost::beast::error::timeout) {
             diag.message = "the TLS handshake did not complete within handshake_timeout";
             co_return error::handshake_timeout;
@@ -175,6 +180,35 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, diagnos
                                    : "the server's certificate was rejected: " + std::string{why};
         co_return error::tls_failed;
     }
+    co_return error_code{};
+}
+
+} // namespace
+
+asio::awaitable<error_code> connection_pool::establish(connection& conn, operation_state& op,
+                                                       bool& certificate_refused) {
+    if (!endpoints_) {
+        asio::ip::tcp::resolver resolver{strand_};
+        auto [ec, results] =
+            co_await resolver.async_resolve(server_.host, server_.port, as_tuple(use_awaitable));
+        if (ec == asio::error::operation_aborted)
+            co_return ec;
+        if (ec) {
+            op.diag.message = "cannot resolve the server's host name: " + ec.message();
+            co_return error::connect_failed;
+        }
+        endpoints_ = std::move(results);
+    }
+
+    auto ec = co_await on_connection_strand(
+        conn, op,
+        connect_and_handshake(conn, *endpoints_, server_,
+                              {settings_.connect_timeout, settings_.handshake_timeout},
+                              tls_sessions_, op, certificate_refused));
+    if (ec == error::connect_failed || ec == error::connect_timeout)
+        endpoints_.reset(); // the address may have changed: resolve again next time
+    if (ec)
+        co_return ec;
     conn.established = true;
     if (settings_.connections_opened != nullptr)
         settings_.connections_opened->fetch_add(1, std::memory_order_relaxed);

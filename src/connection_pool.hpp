@@ -2,9 +2,11 @@
 // Keep-alive connections to one server, at most a configured number, reused most-recent
 // first. Calls that find none free queue in arrival order and are served one per freed slot.
 // While connecting to the server fails, one connect at a time probes it and the queued calls
-// share its outcome, so an outage causes no connect storm. Used only from the client's strand.
+// share its outcome, so an outage causes no connect storm. Used only from the client's strand;
+// connecting and handshaking run on each connection's own strand (connection_work.hpp).
 
 #include "connection.hpp"
+#include "operation.hpp"
 #include "origin.hpp"
 #include "tls_session_cache.hpp"
 
@@ -37,7 +39,9 @@ struct pool_settings {
 
 class connection_pool {
 public:
-    connection_pool(const boost::asio::any_io_executor& strand, origin server,
+    /// `strand` guards the pool; connections make their strands over `io`.
+    connection_pool(const boost::asio::any_io_executor& strand,
+                    const boost::asio::any_io_executor& io, origin server,
                     boost::asio::ssl::context& tls, pool_settings settings);
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
@@ -93,10 +97,10 @@ public:
     };
 
     /// An established connection: `taken` if it is one (from try_acquire), else after waiting
-    /// in line for a slot and connecting it. Fails with the connect error (diagnostics filled),
-    /// with the error of the probe connect it waited for, or with operation_aborted when the
-    /// calling coroutine is cancelled (it then leaves the line).
-    boost::asio::awaitable<checkout_result> checkout(lease taken, diagnostics& diag);
+    /// in line for a slot and connecting it for `op`. Fails with the connect error (op.diag
+    /// filled), with the error of the probe connect it waited for, or with operation_aborted
+    /// when `op` is stopped (it then leaves the line).
+    boost::asio::awaitable<checkout_result> checkout(lease taken, operation_state& op);
 
     /// Closes every idle connection and stops the idle timer, so the pool holds no work.
     void close_idle();
@@ -117,15 +121,16 @@ private:
     void serve_waiters();
     /// Fails every queued call with the outcome of the connect they waited behind.
     void fail_waiters(const checkout_result& outcome, const diagnostics& diag);
-    /// Connects and handshakes; sets `certificate_refused` when the server's certificate was
-    /// the reason it failed.
-    boost::asio::awaitable<error_code> establish(connection& conn, diagnostics& diag,
+    /// Resolves (once), then connects and handshakes on the connection's strand; sets
+    /// `certificate_refused` when the server's certificate was the reason it failed.
+    boost::asio::awaitable<error_code> establish(connection& conn, operation_state& op,
                                                  bool& certificate_refused);
     bool expired(const connection& conn, clock::time_point now) const;
     void arm_idle_sweep();
     void close_expired();
 
     boost::asio::any_io_executor strand_;
+    boost::asio::any_io_executor io_;
     origin server_;
     std::string server_label_; ///< "host:port", for observers
     boost::asio::ssl::context& tls_;

@@ -1,5 +1,7 @@
 #include "exchange.hpp"
 
+#include "connection_work.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -45,18 +47,6 @@ error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, d
     return error::connection_lost;
 }
 
-/// Marks the connection as the operation's current I/O for as long as it is in scope.
-class io_scope {
-public:
-    io_scope(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
-    io_scope(const io_scope&) = delete;
-    io_scope& operator=(const io_scope&) = delete;
-    ~io_scope() { op_.in_io = nullptr; }
-
-private:
-    operation_state& op_;
-};
-
 } // namespace
 
 void format_request(std::string& out, std::string_view host, const outgoing_request& request) {
@@ -74,29 +64,37 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     out.append("\r\n").append(request.body);
 }
 
-asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
-                                        const outgoing_request& request,
-                                        const exchange_options& options,
-                                        incoming_response& response, operation_state& op) {
+namespace {
+
+struct transfer_outcome {
+    attempt_facts facts;
+    bool keep_alive = false; ///< the connection may carry another request
+};
+
+/// The exchange's I/O, on the connection's strand: write, read, parse, and read a 2xx on.
+asio::awaitable<transfer_outcome> transfer(connection& conn, std::string_view host,
+                                           const outgoing_request& request,
+                                           const exchange_options& options,
+                                           incoming_response& response, operation_state& op) {
+    running_on here{op, conn};
     auto& diag = op.diag;
-    io_scope in_io{op, *conn};
-    auto& tcp = conn->stream.next_layer();
-    format_request(conn->write_buffer, conn.pool_server().host_header, request);
+    auto& tcp = conn.stream.next_layer();
+    format_request(conn.write_buffer, host, request);
     if (options.attempt_timeout.count() > 0)
         tcp.expires_after(options.attempt_timeout);
-    diag.request_sent = true;
-    op.in_flight = true;
     auto [write_ec, written] = co_await asio::async_write(
-        conn->stream, asio::buffer(conn->write_buffer), as_tuple(use_awaitable));
+        conn.stream, asio::buffer(conn.write_buffer), as_tuple(use_awaitable));
     response_parser parser;
     limit_response(parser, options.max_response_bytes);
     error_code ec = write_ec;
     if (!ec) {
-        auto [read_ec, read] = co_await http::async_read(conn->stream, conn->read_buffer, parser,
+        auto [read_ec, read] = co_await http::async_read(conn.stream, conn.read_buffer, parser,
                                                          as_tuple(use_awaitable));
         ec = read_ec;
     }
-    if (ec) { // `conn` is closed on the way out: a broken exchange leaves the stream unusable
+    if (conn.aborted)
+        ec = asio::error::operation_aborted; // whatever the closed socket made of it
+    if (ec) { // the connection is closed by the caller: a broken exchange leaves it unusable
         attempt_facts facts{.failure = describe_io_failure(ec, options.attempt_timeout, diag),
                             .sent = true};
         if (facts.failure == error::response_too_large && parser.is_header_done()) {
@@ -106,17 +104,38 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
             facts.unreadable = true;
             facts.permanent = true;
         }
-        co_return facts;
+        co_return transfer_outcome{facts};
     }
     if (options.attempt_timeout.count() > 0)
         tcp.expires_never();
 
-    bool keep_alive = parser.get().keep_alive();
+    transfer_outcome outcome{.facts = {.sent = true}, .keep_alive = parser.get().keep_alive()};
     take_response(parser, options.read_rate_headers, response);
-    ++conn->exchanges;
-    if (keep_alive)
-        conn.keep_alive();
-    co_return attempt_facts{.status = response.status, .sent = true};
+    ++conn.exchanges;
+    outcome.facts.status = response.status;
+    if (response.status >= 200 && response.status < 300) {
+        diag.http_status = static_cast<int>(response.status);
+        if (auto refused = options.reader->read(response, diag)) {
+            outcome.facts.failure = refused;
+            outcome.facts.unreadable = true;
+        }
+    }
+    co_return outcome;
+}
+
+} // namespace
+
+asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
+                                        const outgoing_request& request,
+                                        const exchange_options& options,
+                                        incoming_response& response, operation_state& op) {
+    op.diag.request_sent = true;
+    op.in_flight = true;
+    auto outcome = co_await on_connection_strand(
+        *conn, op, transfer(*conn, conn.pool_server().host_header, request, options, response, op));
+    if (outcome.keep_alive)
+        conn.keep_alive(); // else `conn` is closed on the way out
+    co_return outcome.facts;
 }
 
 } // namespace didit::detail

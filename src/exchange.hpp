@@ -23,19 +23,31 @@ struct outgoing_request {
     std::string_view accept = "application/json"; ///< what the answer may be
 };
 
+/// Turns a 2xx response into the call's result; fails (with diagnostics) when it cannot. Runs
+/// on the connection's strand, while the call waits for it.
+class response_reader {
+public:
+    virtual error_code read(incoming_response& response, diagnostics& diag) = 0;
+
+protected:
+    ~response_reader() = default;
+};
+
 struct exchange_options {
     std::size_t max_response_bytes = 0;
     clock::duration attempt_timeout{}; ///< zero: none
     bool read_rate_headers = false;
+    response_reader* reader = nullptr; ///< reads a 2xx response; required
 };
 
 /// Writes the whole request head and body into `out`, reusing its capacity.
 void format_request(std::string& out, std::string_view host, const outgoing_request& request);
 
-/// Sends `request` on `conn` and reads the response into `response`. The connection goes back
-/// to the pool when the response allows keep-alive and is closed otherwise. Sets op.in_flight
-/// while bytes may be on their way. The facts say what happened; operation_aborted as
-/// failure means the operation was stopped.
+/// Sends `request` on `conn` and reads the response into `response`, and a 2xx response on
+/// into options.reader, all on the connection's strand. The connection goes back to the pool
+/// when the response allows keep-alive and is closed otherwise. Sets op.in_flight while bytes
+/// may be on their way. The facts say what happened (a 2xx the reader refused is `unreadable`
+/// with the reader's error); operation_aborted as failure means the operation was stopped.
 boost::asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
                                                const outgoing_request& request,
                                                const exchange_options& options,

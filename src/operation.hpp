@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <atomic>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -41,8 +42,9 @@ using completion_handler =
 
 class operation_registry;
 
-/// What one running operation owns besides its coroutine frames. Used only on the strand.
-struct operation_state {
+/// What one running operation owns besides its coroutine frames. Used only on the strand,
+/// except `io_running`.
+struct operation_state : std::enable_shared_from_this<operation_state> {
     explicit operation_state(const boost::asio::any_io_executor& strand) : deadline(strand) {}
     boost::asio::cancellation_signal signal;
     boost::asio::steady_timer deadline;
@@ -54,9 +56,14 @@ struct operation_state {
     bool in_flight = false;
     /// An earlier attempt may have taken effect without a usable answer.
     bool ambiguous = false;
-    /// The connection the operation is reading or writing, if any. Beast's streams do not
-    /// honour per-operation cancellation, so stopping the operation also cancels its I/O.
+    /// The connection the operation has lent its work to, if any (connection_work.hpp).
+    /// Beast's streams do not honour per-operation cancellation, so stopping the operation
+    /// aborts that connection's I/O.
     connection* in_io = nullptr;
+    /// The connection whose strand runs the operation's work right now. Set and cleared on
+    /// that strand, and read there by the abort stop() sends, which must not touch a
+    /// connection whose work has ended (it may be gone by then).
+    std::atomic<connection*> io_running{nullptr};
 
     // Links of the registry of operations in flight (client::cancel()).
     operation_state* previous = nullptr;
@@ -74,8 +81,14 @@ struct operation_state {
     void stop() {
         stopped = true;
         signal.emit(boost::asio::cancellation_type::terminal);
-        if (in_io != nullptr)
-            in_io->cancel_io();
+        if (in_io == nullptr)
+            return;
+        // The connection's I/O belongs to its strand. The work lent to it was queued there
+        // before this, so this finds it running unless it has ended.
+        boost::asio::post(in_io->strand, [self = shared_from_this(), conn = in_io] {
+            if (self->io_running.load(std::memory_order_acquire) == conn)
+                conn->abort_io();
+        });
     }
 };
 

@@ -169,3 +169,53 @@ BOOST_AUTO_TEST_CASE(a_blocked_completion_handler_holds_up_no_other_call) {
     BOOST_TEST(second_completed_while_first_blocked);
     threads.stop();
 }
+
+BOOST_AUTO_TEST_CASE(a_connection_handshakes_while_the_client_strand_is_busy) {
+    // A connection's TLS work runs on its own strand, not the client's: while the client's
+    // strand is held (here by an observer that blocks, which observers must never do), a new
+    // connection still completes its handshake on the io_context's other thread. Were the
+    // handshake's steps run on the client's strand, it could not get past the ClientHello.
+    didit::emulator::server emulator;
+    struct strand_holder : didit::observer {
+        explicit strand_holder(didit::emulator::server& emulator) : emulator(emulator) {}
+        void on_call(const didit::call_event& event) override {
+            if (event.what != didit::call_event::phase::started || ++started != 4)
+                return;
+            // The fourth call's start runs on the client's strand after the third call has
+            // handed its connect and handshake to a new connection.
+            for (int i = 0; i < 1000 && emulator.stats().tls_handshakes < 2; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds{10});
+            handshakes_while_held = emulator.stats().tls_handshakes;
+        }
+        didit::emulator::server& emulator;
+        int started = 0; // only on the client's strand
+        std::uint64_t handshakes_while_held = 0;
+    };
+    auto holder = std::make_shared<strand_holder>(emulator);
+    auto cfg = as_v3(emulator.client_config());
+    cfg.observer = holder;
+    threaded_io threads{2};
+    didit::client client{threads.io.get_executor(), cfg};
+
+    auto create = [&](std::latch& done, std::atomic<int>& succeeded) {
+        client.create_workflow_session({.workflow_id = "11111111-2222-3333-4444-555555555555"},
+                                       [&](didit::error_code ec, didit::session) {
+                                           succeeded += ec ? 0 : 1;
+                                           done.count_down();
+                                       });
+    };
+    std::atomic<int> succeeded{0};
+    std::latch first{1};
+    create(first, succeeded); // one kept-alive connection; the host name is resolved
+    first.wait();
+    BOOST_TEST(emulator.stats().tls_handshakes == 1u);
+
+    std::latch rest{3};
+    create(rest, succeeded); // takes the idle connection
+    create(rest, succeeded); // opens a second one
+    create(rest, succeeded); // holds the strand in its start until that one has handshaken
+    rest.wait();
+    threads.stop();
+    BOOST_TEST(holder->handshakes_while_held == 2u);
+    BOOST_TEST(succeeded.load() == 4);
+}
