@@ -1,7 +1,7 @@
 // didit-bench: many create_session calls through one client; throughput, latency, errors.
 //
 //   didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]
-//               [--workflow-id W] [--json]
+//               [--fresh-connections] [--workflow-id W] [--json]
 //
 // Closed loop by default: C calls in flight, each starting the next when it ends. With
 // --rate R, calls start on a fixed schedule of R per second whatever is in flight (open loop),
@@ -11,9 +11,10 @@
 // --workflow-id selects v3 (create_workflow_session; needs DIDIT_API_KEY when not on the
 // embedded emulator); every call carries its own vendor_data. --threads runs the io_context on
 // T threads; --work-ms makes each calling coroutine block its thread for M ms after each
-// completion, like a handler doing blocking work. With DIDIT_REDIS_URL the client shares its
-// rate budget with every other process using that Redis (DIDIT_FLEET_SHARE: its share while
-// Redis is unreachable), and the summary counts the fleet events.
+// completion, like a handler doing blocking work. --fresh-connections sends every request on a
+// new connection (config::keep_alive off), which resumes the last TLS session. With DIDIT_REDIS_URL
+// the client shares its rate budget with every other process using that Redis (DIDIT_FLEET_SHARE:
+// its share while Redis is unreachable), and the summary counts the fleet events.
 
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
@@ -62,11 +63,12 @@ struct options {
     std::string workflow_id; ///< non-empty: v3 creates
     std::size_t threads = 1;
     double work_ms = 0; ///< blocking work per completion
+    bool fresh_connections = false;
 };
 
 constexpr const char* usage_text =
     "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]\n"
-    "                   [--workflow-id W] [--json]\n";
+    "                   [--fresh-connections] [--workflow-id W] [--json]\n";
 
 int usage(const std::string& problem) {
     std::cerr << "didit-bench: " << problem << "\n" << usage_text;
@@ -79,6 +81,10 @@ std::optional<options> parse(int argc, char** argv, int& status) {
         std::string_view flag = argv[i];
         if (flag == "--json") {
             opts.json = true;
+            continue;
+        }
+        if (flag == "--fresh-connections") {
+            opts.fresh_connections = true;
             continue;
         }
         if (flag == "--help" || flag == "-h") {
@@ -290,6 +296,7 @@ int main(int argc, char** argv) {
             return usage("DIDIT_REDIS_URL: this didit-bench was built without didit::redis");
 #endif
         }
+        cfg.keep_alive = !opts->fresh_connections;
         cfg.max_connections_per_origin = std::max<std::size_t>(
             cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
         asio::io_context io{static_cast<int>(opts->threads)};
@@ -324,6 +331,7 @@ int main(int argc, char** argv) {
             {"peak_rss_kib", peak_rss_kib()},
             {"threads", opts->threads},
             {"work_ms", opts->work_ms},
+            {"fresh_connections", opts->fresh_connections},
             {"generation", v3 ? "v3" : "v1"},
             {"mode", opts->rate > 0 ? "open-loop" : "closed-loop"},
             {"concurrency", opts->concurrency},

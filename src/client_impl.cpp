@@ -18,7 +18,8 @@ pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened
             cfg.idle_timeout,
             cfg.connect_timeout,
             cfg.handshake_timeout,
-            cfg.observer.get()};
+            cfg.observer.get(),
+            cfg.keep_alive};
 }
 
 std::string api_key_credentials_for(const config& cfg) {

@@ -35,6 +35,7 @@ struct pool_settings {
     clock::duration connect_timeout{};   ///< zero: no limit
     clock::duration handshake_timeout{}; ///< zero: no limit
     didit::observer* watcher = nullptr;  ///< told of opened and closed connections, when set
+    bool keep_alive = true;              ///< false: one request per connection
 };
 
 class connection_pool {
@@ -66,6 +67,8 @@ public:
         connection* operator->() const { return conn_.get(); }
         connection& operator*() const { return *conn_; }
         const origin& pool_server() const { return pool_->server(); }
+        /// Whether the pool lets a connection carry more than one request.
+        bool reusable() const { return pool_->settings_.keep_alive; }
 
         /// Back to the pool for the next request (only for a connection that is established and
         /// has no exchange in progress).

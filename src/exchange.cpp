@@ -49,7 +49,8 @@ error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, d
 
 } // namespace
 
-void format_request(std::string& out, std::string_view host, const outgoing_request& request) {
+void format_request(std::string& out, std::string_view host, const outgoing_request& request,
+                    bool last) {
     char length[24];
     auto length_end = std::to_chars(std::begin(length), std::end(length), request.body.size()).ptr;
     out.clear();
@@ -57,6 +58,8 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
     out.append(host).append("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ");
     out.append(request.accept).append("\r\n");
     out.append(request.credentials);
+    if (last)
+        out.append("Connection: close\r\n");
     if (!request.content_type.empty())
         out.append("Content-Type: ").append(request.content_type).append("\r\n");
     if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")
@@ -72,14 +75,14 @@ struct transfer_outcome {
 };
 
 /// The exchange's I/O, on the connection's strand: write, read, parse, and read a 2xx on.
-asio::awaitable<transfer_outcome> transfer(connection& conn, std::string_view host,
+asio::awaitable<transfer_outcome> transfer(connection& conn, std::string_view host, bool last,
                                            const outgoing_request& request,
                                            const exchange_options& options,
                                            incoming_response& response, operation_state& op) {
     running_on here{op, conn};
     auto& diag = op.diag;
     auto& tcp = conn.stream.next_layer();
-    format_request(conn.write_buffer, host, request);
+    format_request(conn.write_buffer, host, request, last);
     if (options.attempt_timeout.count() > 0)
         tcp.expires_after(options.attempt_timeout);
     auto [write_ec, written] = co_await asio::async_write(
@@ -109,7 +112,8 @@ asio::awaitable<transfer_outcome> transfer(connection& conn, std::string_view ho
     if (options.attempt_timeout.count() > 0)
         tcp.expires_never();
 
-    transfer_outcome outcome{.facts = {.sent = true}, .keep_alive = parser.get().keep_alive()};
+    transfer_outcome outcome{.facts = {.sent = true},
+                             .keep_alive = !last && parser.get().keep_alive()};
     take_response(parser, options.read_rate_headers, response);
     ++conn.exchanges;
     outcome.facts.status = response.status;
@@ -132,7 +136,8 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
     op.diag.request_sent = true;
     op.in_flight = true;
     auto outcome = co_await on_connection_strand(
-        *conn, op, transfer(*conn, conn.pool_server().host_header, request, options, response, op));
+        *conn, op, transfer(*conn, conn.pool_server().host_header, !conn.reusable(), request, options,
+                            response, op));
     if (outcome.keep_alive)
         conn.keep_alive(); // else `conn` is closed on the way out
     co_return outcome.facts;

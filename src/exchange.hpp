@@ -40,8 +40,10 @@ struct exchange_options {
     response_reader* reader = nullptr; ///< reads a 2xx response; required
 };
 
-/// Writes the whole request head and body into `out`, reusing its capacity.
-void format_request(std::string& out, std::string_view host, const outgoing_request& request);
+/// Writes the whole request head and body into `out`, reusing its capacity; with `last`, the
+/// head asks the server to close the connection after its response.
+void format_request(std::string& out, std::string_view host, const outgoing_request& request,
+                    bool last = false);
 
 /// Sends `request` on `conn` and reads the response into `response`, and a 2xx response on
 /// into options.reader, all on the connection's strand. The connection goes back to the pool

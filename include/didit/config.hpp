@@ -131,6 +131,9 @@ struct config {
     std::chrono::milliseconds request_timeout{30'000};
     /// Idle keep-alive connections are closed after this long.
     std::chrono::milliseconds idle_timeout{30'000};
+    /// false: every request goes on a new connection (and says `Connection: close`), for
+    /// proxies that mishandle keep-alive. New connections resume the origin's TLS session.
+    bool keep_alive = true;
 
     /// At most this many connections per origin; further requests wait for one to free up.
     std::size_t max_connections_per_origin = 16;

@@ -253,3 +253,18 @@ BOOST_AUTO_TEST_CASE(a_new_connection_resumes_the_origins_last_tls_session) {
     BOOST_TEST(stats.tls_handshakes == 2u);
     BOOST_TEST(stats.tls_resumptions == 1u); // the second connection resumed the first's session
 }
+
+BOOST_AUTO_TEST_CASE(without_keep_alive_every_request_takes_a_new_resumed_connection) {
+    fixture f{{}, [](didit::config& cfg) { cfg.keep_alive = false; }};
+    constexpr std::size_t creates = 5;
+    for (std::size_t i = 0; i < creates; ++i) { // one after another, so none could share
+        auto out = f.create(i + 1);
+        BOOST_TEST(!out.ec, out.ec.message());
+    }
+    auto stats = f.emulator.stats();
+    BOOST_TEST(stats.sessions_created == creates);
+    BOOST_TEST(stats.connections_accepted == 1 + creates); // the token request's, then one each
+    BOOST_TEST(stats.tls_resumptions == creates);          // all but the first resumed
+    BOOST_TEST(f.client->stats().connections_opened == 1 + creates);
+    run_until(f.io, [&] { return f.emulator.open_connections() == 0; }); // none kept open
+}
