@@ -38,6 +38,7 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -48,7 +49,9 @@
 #include <tuple>
 #include <vector>
 
+#include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
@@ -256,6 +259,16 @@ double cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+/// Resident memory now, in KiB, after handing free heap pages back to the system (so that
+/// what is left is what the process holds, such as idle pooled connections).
+std::int64_t current_rss_kib() {
+    malloc_trim(0);
+    std::ifstream statm{"/proc/self/statm"};
+    std::int64_t size = 0, resident = 0;
+    statm >> size >> resident;
+    return resident * sysconf(_SC_PAGESIZE) / 1024;
+}
+
 /// The most resident memory this process has had, in KiB.
 std::int64_t peak_rss_kib() {
     rusage usage{};
@@ -298,11 +311,12 @@ int main(int argc, char** argv) {
         }
         cfg.keep_alive = !opts->fresh_connections;
         cfg.max_connections_per_origin = std::max<std::size_t>(
-            cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 64));
+            cfg.max_connections_per_origin, std::min<std::size_t>(opts->concurrency, 1024));
         asio::io_context io{static_cast<int>(opts->threads)};
         didit::client client{io.get_executor(), cfg};
         bench runner{io, client, *opts};
         auto res = runner.run();
+        auto idle_rss = current_rss_kib(); // the pool's connections are all idle now
 
         auto& lat = res.latencies_ms;
         std::sort(lat.begin(), lat.end());
@@ -329,6 +343,7 @@ int main(int argc, char** argv) {
             {"budget_waits", stats.budget_waits},
             {"cpu_s", cpu_seconds()},
             {"peak_rss_kib", peak_rss_kib()},
+            {"idle_rss_kib", idle_rss},
             {"threads", opts->threads},
             {"work_ms", opts->work_ms},
             {"fresh_connections", opts->fresh_connections},
@@ -349,7 +364,8 @@ int main(int argc, char** argv) {
                   << "connections opened: " << stats.connections_opened << "\n"
                   << "attempts / retries: " << stats.attempts << " / " << stats.retries << "\n"
                   << "429s received:      " << stats.rate_limited_received << "\n"
-                  << "peak RSS:           " << peak_rss_kib() << " KiB\n"
+                  << "peak RSS:           " << peak_rss_kib() << " KiB (" << idle_rss
+                  << " KiB after the run, connections idle)\n"
                   << "cpu:                " << summary["cpu_s"].as_double() << " s (this process"
                   << (emulator ? ", emulator included)" : ")") << "\n";
         for (const auto& [kind, count] : res.failures)
