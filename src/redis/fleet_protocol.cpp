@@ -1,7 +1,7 @@
 #include "fleet_protocol.hpp"
 
-#include "hmac.hpp"
-#include "local_rate_budget.hpp"
+#include "webhooks/hmac.hpp"
+#include "resilience/local_rate_budget.hpp"
 #include "redis_link.hpp"
 
 #include <hiredis/hiredis.h>

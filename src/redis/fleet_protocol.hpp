@@ -4,7 +4,7 @@
 // their replies. Each script runs atomically on the server, on the server's clock, so the
 // processes' clocks need not agree and one round trip takes the slots.
 
-#include "rate_budget.hpp"
+#include "resilience/rate_budget.hpp"
 
 #include <didit/config.hpp>
 

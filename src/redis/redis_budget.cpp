@@ -1,9 +1,9 @@
 #include "redis_budget.hpp"
 
 #include "fleet_protocol.hpp"
-#include "local_rate_budget.hpp"
+#include "resilience/local_rate_budget.hpp"
 #include "redis_link.hpp"
-#include "redis_url.hpp"
+#include "wire/redis_url.hpp"
 
 #include <didit/observer.hpp>
 

@@ -4,8 +4,8 @@
 // than fleet.redis_timeout) the process goes by a local budget of its fallback share, which
 // also knows the process's own recent requests, and reconnects in the background.
 
-#include "fleet_context.hpp"
-#include "rate_budget.hpp"
+#include "resilience/fleet_context.hpp"
+#include "resilience/rate_budget.hpp"
 
 #include <memory>
 

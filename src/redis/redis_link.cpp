@@ -1,6 +1,6 @@
 #include "redis_link.hpp"
 
-#include "tls.hpp"
+#include "transport/tls.hpp"
 
 #include <hiredis/hiredis.h>
 

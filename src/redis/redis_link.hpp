@@ -4,7 +4,7 @@
 // given time, and a timeout or any failure closes the link, failing every request in flight,
 // so that a slow Redis costs each caller one timeout at most. Used only from one strand.
 
-#include "redis_url.hpp"
+#include "wire/redis_url.hpp"
 
 #include <didit/error.hpp>
 

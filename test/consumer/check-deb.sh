@@ -9,7 +9,8 @@ deb=$(find "$work" -maxdepth 1 -name 'libdidit-dev_*.deb' -print -quit)
 [[ -n $deb ]] || { echo "cpack made no libdidit-dev .deb" >&2; exit 1; }
 contents=$(dpkg-deb --contents "$deb")
 missing=0
-for path in ./usr/include/didit/client.hpp ./usr/include/didit/emulator.hpp \
+for path in ./usr/include/didit/client.hpp ./usr/include/didit/detail/initiate.hpp \
+    ./usr/include/didit/detail/operations.hpp ./usr/include/didit/emulator.hpp \
     ./usr/lib/cmake/didit/didit-config.cmake ./usr/lib/cmake/didit/didit-targets.cmake \
     ./usr/lib/pkgconfig/didit.pc ./usr/lib/pkgconfig/didit-redis.pc ./usr/include/didit/redis.hpp \
     ./usr/bin/didit ./usr/bin/didit-emulator; do

@@ -1,7 +1,7 @@
 // The canonical JSON writer behind X-Signature-V2: for any document it accepts, writing is
 // idempotent (canonical text is its own canonical form) and keeps the values (parse → write →
 // parse gives equal values, numbers compared as numbers).
-#include "canonical_json.hpp"
+#include "wire/canonical_json.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -1,7 +1,7 @@
 // A failing answer: its status, detail and Retry-After become an error and diagnostics, which
 // must stay bounded and printable whatever the server sends.
 #include "response_bytes.hpp"
-#include "response_mapping.hpp"
+#include "wire/response_mapping.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto response = didit::fuzz::read_response(data, size);

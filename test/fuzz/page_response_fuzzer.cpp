@@ -1,5 +1,5 @@
 // A v3 list page from arbitrary response bytes.
-#include "decision_codec.hpp"
+#include "wire/decision_codec.hpp"
 #include "response_bytes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

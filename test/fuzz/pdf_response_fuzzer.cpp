@@ -1,6 +1,6 @@
 // A PDF answer's headers: the file name offered to the caller never has a directory part or
 // control characters, whatever Content-Disposition says.
-#include "admin_codec.hpp"
+#include "wire/admin_codec.hpp"
 #include "response_bytes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -2,7 +2,7 @@
 // Shared by the response fuzzers: arbitrary bytes, read as the client reads a response from
 // the network (same parser, same limits), in slices as a socket would deliver them.
 
-#include "response_reading.hpp"
+#include "wire/response_reading.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // A create-session answer (v1 and v3 share the decoder) from arbitrary response bytes.
 #include "response_bytes.hpp"
-#include "v1_codec.hpp"
+#include "wire/v1_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto response = didit::fuzz::read_response(data, size);

@@ -1,7 +1,7 @@
 // A v1 token answer from arbitrary response bytes. The token is a secret: it never reaches the
 // diagnostics, and the credentials header built from it cannot carry a second header line.
 #include "response_bytes.hpp"
-#include "v1_codec.hpp"
+#include "wire/v1_codec.hpp"
 
 #include <boost/json/parse.hpp>
 

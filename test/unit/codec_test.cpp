@@ -1,11 +1,11 @@
-#include "admin_codec.hpp"
-#include "exchange.hpp"
-#include "json_text.hpp"
-#include "list_codec.hpp"
-#include "origin.hpp"
-#include "response_mapping.hpp"
-#include "v1_codec.hpp"
-#include "v3_codec.hpp"
+#include "wire/admin_codec.hpp"
+#include "transport/exchange.hpp"
+#include "wire/json_text.hpp"
+#include "wire/list_codec.hpp"
+#include "wire/origin.hpp"
+#include "wire/response_mapping.hpp"
+#include "wire/v1_codec.hpp"
+#include "wire/v3_codec.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

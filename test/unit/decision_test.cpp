@@ -1,7 +1,7 @@
 // Decisions and session listings read from realistic service responses of both generations:
 // nulls everywhere, values and fields this library does not know, and wrong types.
 
-#include "decision_codec.hpp"
+#include "wire/decision_codec.hpp"
 
 #include <didit/error.hpp>
 

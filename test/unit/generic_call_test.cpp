@@ -1,4 +1,4 @@
-#include "generic_call.hpp"
+#include "operations/generic_call.hpp"
 
 #include <boost/test/unit_test.hpp>
 

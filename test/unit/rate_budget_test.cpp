@@ -1,4 +1,4 @@
-#include "local_rate_budget.hpp"
+#include "resilience/local_rate_budget.hpp"
 
 #include <boost/test/unit_test.hpp>
 

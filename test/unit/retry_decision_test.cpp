@@ -1,4 +1,4 @@
-#include "retry_decision.hpp"
+#include "resilience/retry_decision.hpp"
 
 #include <boost/test/unit_test.hpp>
 

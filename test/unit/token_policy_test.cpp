@@ -1,4 +1,4 @@
-#include "token_policy.hpp"
+#include "credentials/token_policy.hpp"
 
 #include <boost/test/unit_test.hpp>
 

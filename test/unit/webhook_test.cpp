@@ -2,7 +2,7 @@
 // with Python's json.dumps for what the reference does not cover, and the ways a delivery
 // is refused.
 
-#include "canonical_json.hpp"
+#include "wire/canonical_json.hpp"
 #include "webhook_vectors.hpp"
 
 #include <didit/webhook.hpp>

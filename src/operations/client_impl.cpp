@@ -1,0 +1,78 @@
+#include "operations/client_impl.hpp"
+
+#include "resilience/fleet_context.hpp"
+#include "resilience/local_rate_budget.hpp"
+#include "transport/tls.hpp"
+#include "wire/v1_codec.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace didit::detail {
+
+namespace {
+
+pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened) {
+    return {&opened,
+            cfg.max_connections_per_origin,
+            cfg.idle_timeout,
+            cfg.connect_timeout,
+            cfg.handshake_timeout,
+            cfg.observer.get(),
+            cfg.keep_alive};
+}
+
+std::string api_key_credentials_for(const config& cfg) {
+    if (cfg.generation() != api_generation::v3)
+        return {};
+    return "x-api-key: " + cfg.api_key + "\r\n";
+}
+
+/// The fleet's shared budget when config.fleet names one, else this process's own; none when
+/// rate limits are off.
+std::unique_ptr<rate_budget> make_budget(const config& cfg,
+                                         const boost::asio::any_io_executor& strand,
+                                         boost::asio::ssl::context& tls) {
+    if (!cfg.rate_limits.enabled)
+        return nullptr;
+    if (!cfg.fleet.redis_url.empty())
+        return cfg.fleet.backend->make_budget({strand, cfg, tls, cfg.observer.get()});
+    return std::make_unique<local_rate_budget>(cfg.rate_limits);
+}
+
+} // namespace
+
+std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor executor,
+                                                 config cfg) {
+    cfg.validate();
+    auto api = *parse_origin(cfg.api_url); // validate() checked both URLs
+    auto auth = *parse_origin(cfg.auth_url);
+    auto impl = std::make_shared<client_impl>(std::move(executor), std::move(cfg), std::move(api),
+                                              std::move(auth));
+    impl->api_pool.set_owner(impl);
+    if (impl->separate_auth_pool)
+        impl->separate_auth_pool->set_owner(impl);
+    return impl;
+}
+
+client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
+                         origin auth)
+    : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
+      generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
+      budget(make_budget(cfg, strand, tls)),
+      api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
+      api_key_credentials(api_key_credentials_for(cfg)) {
+    if (generation != api_generation::v1)
+        return;
+    if (!auth.same_server(api))
+        separate_auth_pool = std::make_unique<connection_pool>(
+            strand, executor, auth, tls, settings_for(cfg, connections_opened));
+    tokens = std::make_unique<token_source>(
+        strand, separate_auth_pool ? *separate_auth_pool : api_pool,
+        token_endpoint{auth.path_prefix + "/auth/v2/token/",
+                       basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
+                       cfg.max_response_bytes, &token_requests, cfg.observer.get()},
+        cfg.retry, counters, jitter, operations);
+}
+
+} // namespace didit::detail

@@ -1,0 +1,60 @@
+// client::call(): any endpoint through the same pipeline as the typed operations.
+#include "operations/call_operation.hpp"
+#include "operations/generic_call.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace didit::detail {
+
+encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
+                                    std::string_view path, const boost::json::value* body) {
+    if (impl == nullptr)
+        return refuse_moved_from();
+    auto known = canonical_method(method);
+    if (known.empty())
+        return refuse("the method must be GET, POST, PUT, PATCH or DELETE");
+    if (auto problem = check_call_path(path); !problem.empty())
+        return refuse(std::move(problem));
+    encoded_request request;
+    request.method = known;
+    request.target = impl->target(path);
+    if (body != nullptr)
+        request.body = boost::json::serialize(*body);
+    return request;
+}
+
+namespace {
+
+flow_result<api_response> read_api_response(const incoming_response& response, diagnostics& diag) {
+    api_response out;
+    out.status = static_cast<int>(response.status);
+    if (response.body.empty())
+        return {error_code{}, std::move(out)};
+    boost::system::error_code ec;
+    out.body = boost::json::parse(response.body, ec);
+    if (ec) {
+        diag.message = "the response body is not JSON: " + ec.message();
+        return {error::invalid_response, api_response{}};
+    }
+    return {error_code{}, std::move(out)};
+}
+
+} // namespace
+
+void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request request,
+                        diagnostics* diag, api_response_handler handler) {
+    auto method = request.method.empty() ? std::string_view{"GET"} : request.method;
+    call_shape shape{.operation = "call",
+                     .route = "{path}", // a caller's path may hold ids: observers never see it
+                     .method = method,
+                     .repeatable = repeatable_method(method),
+                     .scope = std::nullopt};
+    if (impl && request.target.size() >= impl->api_prefix.size()) // empty when refused
+        shape.scope = endpoint_scope(
+            method, std::string_view{request.target}.substr(impl->api_prefix.size()));
+    start_call<api_response>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+                             &read_api_response);
+}
+
+} // namespace didit::detail

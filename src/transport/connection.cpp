@@ -1,0 +1,42 @@
+#include "transport/connection.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <openssl/ssl.h>
+
+#include <cerrno>
+#include <sys/socket.h>
+
+namespace didit::detail {
+
+boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor& executor) {
+    using io_executor = boost::asio::io_context::executor_type;
+    if (const auto* io = executor.target<io_executor>())
+        return boost::asio::make_strand(*io);
+    return boost::asio::make_strand(executor);
+}
+
+bool connection::peer_closed_or_spoke() {
+    auto& socket = stream.next_layer().socket();
+    if (!socket.is_open() || read_buffer.size() != 0 || SSL_pending(stream.native_handle()) > 0)
+        return true;
+    char byte;
+    auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (received >= 0)
+        return true; // 0: orderly close; >0: unsolicited bytes
+    return errno != EAGAIN && errno != EWOULDBLOCK;
+}
+
+void connection::abort_io() noexcept {
+    aborted = true;
+    stream.next_layer().close();
+}
+
+void connection::close() noexcept {
+    boost::system::error_code ignored;
+    stream.next_layer().socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);
+    stream.next_layer().socket().close(ignored);
+}
+
+} // namespace didit::detail

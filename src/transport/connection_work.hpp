@@ -1,0 +1,52 @@
+#pragma once
+// Handing an attempt's connection work (connect and handshake, or a request and its response)
+// to the connection's own strand, so that the client's strand only holds shared state while
+// the TLS and parsing work of many connections runs on all threads at once.
+
+#include "transport/connection.hpp"
+#include "transport/operation.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <utility>
+
+namespace didit::detail {
+
+/// Marks, for the lifetime of the work on `conn`'s strand, that `op`'s I/O runs there, so that
+/// op.stop() can abort it. The first thing such work constructs.
+class running_on {
+public:
+    running_on(operation_state& op, connection& conn) : op_(op) {
+        conn.aborted = false;
+        op_.io_running.store(&conn, std::memory_order_release);
+    }
+    running_on(const running_on&) = delete;
+    running_on& operator=(const running_on&) = delete;
+    ~running_on() { op_.io_running.store(nullptr, std::memory_order_release); }
+
+private:
+    operation_state& op_;
+};
+
+/// Runs `work` on `conn`'s strand and resumes the caller, on its own executor, with its
+/// result. The caller's cancellation is not forwarded (Beast would ignore it): op.stop()
+/// aborts the connection's I/O instead, which `work` reports as operation_aborted.
+template <class T>
+boost::asio::awaitable<T> on_connection_strand(connection& conn, operation_state& op,
+                                               boost::asio::awaitable<T> work) {
+    namespace asio = boost::asio;
+    struct lent { // op.in_io says where to send a stop, for as long as the work may run
+        operation_state& op;
+        ~lent() { op.in_io = nullptr; }
+    } scope{op};
+    op.in_io = &conn;
+    co_return co_await asio::co_spawn(
+        conn.strand, std::move(work),
+        asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
+}
+
+} // namespace didit::detail

@@ -1,0 +1,249 @@
+#pragma once
+// Running a coroutine on the client's strand with a time limit and outside cancellation,
+// and handing its result to a completion handler on the handler's own executor.
+
+#include "transport/connection.hpp"
+#include "api/clock.hpp"
+
+#include <didit/diagnostics.hpp>
+#include <didit/error.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace didit::detail {
+
+template <class T> using flow_result = std::pair<error_code, T>;
+
+/// The result type of operations that complete with `void(error_code)`.
+struct no_result {};
+
+template <class T> struct completion_of { using signature = void(error_code, T); };
+template <> struct completion_of<no_result> { using signature = void(error_code); };
+template <class T>
+using completion_handler =
+    boost::asio::any_completion_handler<typename completion_of<T>::signature>;
+
+class operation_registry;
+
+/// What one running operation owns besides its coroutine frames. Used only on the strand,
+/// except `io_running`.
+struct operation_state : std::enable_shared_from_this<operation_state> {
+    explicit operation_state(const boost::asio::any_io_executor& strand) : deadline(strand) {}
+    boost::asio::cancellation_signal signal;
+    boost::asio::steady_timer deadline;
+    clock::time_point deadline_at = clock::time_point::max();
+    diagnostics diag;
+    bool timed_out = false;
+    bool stopped = false;
+    /// An attempt's bytes may be on their way: a stop now leaves its effect unknown.
+    bool in_flight = false;
+    /// An earlier attempt may have taken effect without a usable answer.
+    bool ambiguous = false;
+    /// The connection the operation has lent its work to, if any (connection_work.hpp).
+    /// Beast's streams do not honour per-operation cancellation, so stopping the operation
+    /// aborts that connection's I/O.
+    connection* in_io = nullptr;
+    /// The connection whose strand runs the operation's work right now. Set and cleared on
+    /// that strand, and read there by the abort stop() sends, which must not touch a
+    /// connection whose work has ended (it may be gone by then).
+    std::atomic<connection*> io_running{nullptr};
+
+    // Links of the registry of operations in flight (client::cancel()).
+    operation_state* previous = nullptr;
+    operation_state* next = nullptr;
+    operation_registry* registry = nullptr;
+
+    /// True when the request may have taken effect (something was sent and no answer ruled
+    /// it out).
+    bool effect_possible() const { return in_flight || ambiguous; }
+
+    clock::duration time_left(clock::time_point now) const {
+        return deadline_at == clock::time_point::max() ? clock::duration::max() : deadline_at - now;
+    }
+
+    void stop() {
+        stopped = true;
+        signal.emit(boost::asio::cancellation_type::terminal);
+        if (in_io == nullptr)
+            return;
+        // The connection's I/O belongs to its strand. The work lent to it was queued there
+        // before this, so this finds it running unless it has ended.
+        boost::asio::post(in_io->strand, [self = shared_from_this(), conn = in_io] {
+            if (self->io_running.load(std::memory_order_acquire) == conn)
+                conn->abort_io();
+        });
+    }
+};
+
+/// The operations in flight on one client, so that client::cancel() can stop them all.
+/// Used only on the strand.
+class operation_registry {
+public:
+    void add(operation_state& op) {
+        op.registry = this;
+        op.next = head_;
+        if (head_ != nullptr)
+            head_->previous = &op;
+        head_ = &op;
+    }
+    void remove(operation_state& op) {
+        if (op.registry != this)
+            return;
+        (op.previous ? op.previous->next : head_) = op.next;
+        if (op.next != nullptr)
+            op.next->previous = op.previous;
+        op.previous = op.next = nullptr;
+        op.registry = nullptr;
+    }
+    void stop_all() {
+        for (auto* op = head_; op != nullptr;) {
+            auto* next = op->next; // stop() never unlinks synchronously, but be safe
+            op->stop();
+            op = next;
+        }
+    }
+
+private:
+    operation_state* head_ = nullptr;
+};
+
+/// Cancellation makes the next co_await throw; turn that back into an error code so the
+/// flows only deal in error codes. Registers the operation while it runs.
+template <class T>
+boost::asio::awaitable<flow_result<T>> catching(operation_registry* registry,
+                                                std::shared_ptr<operation_state> state,
+                                                boost::asio::awaitable<flow_result<T>> flow) {
+    if (registry != nullptr)
+        registry->add(*state);
+    try {
+        co_return co_await std::move(flow);
+    } catch (const boost::system::system_error& e) {
+        co_return flow_result<T>{e.code(), T{}};
+    }
+}
+
+/// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
+/// cancellation, the flow receives terminal cancellation; partial and total cancellation are
+/// honoured only while nothing has been sent. `done(state, result)` runs on the strand
+/// afterwards. `registry`, when given, lists the operation while it runs.
+template <class T, class MakeFlow, class Done>
+void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
+                         boost::asio::cancellation_slot outer, operation_registry* registry,
+                         MakeFlow make_flow, Done done) {
+    namespace asio = boost::asio;
+    auto state = std::make_shared<operation_state>(strand);
+    if (limit.count() > 0) {
+        state->deadline_at = clock::now() + limit;
+        state->deadline.expires_at(state->deadline_at);
+        state->deadline.async_wait([state](error_code ec) {
+            if (!ec) {
+                state->timed_out = true;
+                state->stop();
+            }
+        });
+    }
+    if (outer.is_connected()) {
+        // The caller may emit from any thread; the flow's state belongs to the strand.
+        outer.assign([state, strand](asio::cancellation_type type) {
+            asio::post(strand, [state, type] {
+                bool terminal =
+                    (type & asio::cancellation_type::terminal) != asio::cancellation_type::none;
+                if (terminal || !state->diag.request_sent)
+                    state->stop();
+            });
+        });
+    }
+    auto flow = catching<T>(registry, state, make_flow(*state));
+    asio::co_spawn(
+        strand, std::move(flow),
+        asio::bind_cancellation_slot(
+            state->signal.slot(), [state, done = std::move(done)](std::exception_ptr failure,
+                                                                  flow_result<T> result) mutable {
+                state->deadline.cancel();
+                if (state->registry != nullptr)
+                    state->registry->remove(*state);
+                if (failure)
+                    result = {asio::error::no_memory, T{}}; // only bad_alloc escapes the flows
+                done(*state, std::move(result));
+            }));
+}
+
+/// The error a stopped operation ends with: a request that may have taken effect and is not
+/// safe to repeat is outcome_unknown; otherwise request_timeout or operation_aborted.
+inline error_code stopped_error(const operation_state& state, bool repeatable) {
+    if (state.effect_possible() && !repeatable)
+        return error::outcome_unknown;
+    if (state.timed_out)
+        return error::request_timeout;
+    return boost::asio::error::operation_aborted;
+}
+
+/// Completes `handler` with `result` on its associated executor (default `default_executor`),
+/// never inline and never inside the client's strand: the result first leaves through a post
+/// to `default_executor`, then goes to the handler's executor (at once when it is that one).
+template <class T, class Executor>
+void complete(const Executor& default_executor, completion_handler<T> handler,
+              flow_result<T> result) {
+    namespace asio = boost::asio;
+    asio::post(default_executor, [default_executor, handler = std::move(handler),
+                                  result = std::move(result)]() mutable {
+        auto executor = asio::get_associated_executor(handler, default_executor);
+        asio::dispatch(executor,
+                       [handler = std::move(handler), result = std::move(result)]() mutable {
+                           auto slot = asio::get_associated_cancellation_slot(handler);
+                           if (slot.is_connected())
+                               slot.clear();
+                           if constexpr (std::is_same_v<T, no_result>)
+                               std::move(handler)(result.first);
+                           else
+                               std::move(handler)(result.first, std::move(result.second));
+                       });
+    });
+}
+
+/// The public operations' driver: runs the flow under config.request_timeout and the
+/// handler's cancellation slot, copies diagnostics out, and completes the handler on its
+/// associated executor.
+template <class T, class MakeFlow>
+void run_operation(const boost::asio::any_io_executor& strand,
+                   const boost::asio::any_io_executor& default_executor, clock::duration limit,
+                   operation_registry* registry, bool repeatable, diagnostics* user_diag,
+                   completion_handler<T> handler, MakeFlow make_flow) {
+    namespace asio = boost::asio;
+    auto outer = asio::get_associated_cancellation_slot(handler);
+    spawn_with_deadline<T>(
+        strand, limit, outer, registry, std::move(make_flow),
+        [default_executor, repeatable, user_diag,
+         handler = std::move(handler)](operation_state& state, flow_result<T> result) mutable {
+            if (state.stopped && result.first == asio::error::operation_aborted) {
+                result.first = stopped_error(state, repeatable);
+                if (state.timed_out)
+                    state.diag.message =
+                        "the operation did not complete within the request timeout";
+                else if (result.first == error::outcome_unknown)
+                    state.diag.message = "the operation was cancelled after its request was sent";
+            }
+            if (user_diag)
+                *user_diag = std::move(state.diag);
+            complete<T>(default_executor, std::move(handler), std::move(result));
+        });
+}
+
+} // namespace didit::detail
