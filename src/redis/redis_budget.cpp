@@ -1,8 +1,8 @@
 #include "redis_budget.hpp"
 
 #include "fleet_protocol.hpp"
-#include "resilience/local_rate_budget.hpp"
 #include "redis_link.hpp"
+#include "resilience/local_rate_budget.hpp"
 #include "wire/redis_url.hpp"
 
 #include <didit/observer.hpp>
@@ -53,7 +53,8 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
           first_reconnect_delay(context.cfg.fleet.reconnect_delay),
           prefix(fleet_key_prefix(context.cfg)), limits(fleet_limits_for(context.cfg.rate_limits)),
           fallback(context.cfg.rate_limits, context.cfg.fleet.fallback_share),
-          nonce(random_nonce()), reconnect_timer(strand) {}
+          nonce(random_nonce()), reconnect_timer(strand),
+          first_link(strand, clock::now() + context.cfg.fleet.redis_timeout) {}
 
     asio::any_io_executor strand;
     asio::ssl::context& tls;
@@ -76,7 +77,13 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
     bool stopped = false;
     bool connecting = false; ///< a connect() loop runs
     asio::steady_timer reconnect_timer;
+    /// Calls made while the first link is being made wait for it on this timer, which
+    /// expires `timeout` after the budget was made and is cancelled once the link is ready or
+    /// has failed. Sent on the local share at once, they could overrun the fleet's budget
+    /// before they are replayed into Redis.
+    asio::steady_timer first_link;
 
+    bool starting() const { return state == mode::connecting; }
     bool shared() const { return state == mode::shared && link && link->is_open(); }
 
     /// The fallback's answer; a slot it gives out is remembered for Redis.
@@ -161,11 +168,13 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
             }
             if (!ec) {
                 state = mode::shared;
+                first_link.cancel();
                 report(fleet_event::phase::shared, {});
                 co_return;
             }
             if (state != mode::local) { // the first attempt failed
                 state = mode::local;
+                first_link.cancel();
                 report(fleet_event::phase::local, ec);
             }
             delay = delay.count() == 0 ? first_reconnect_delay
@@ -203,6 +212,7 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
     void stop() {
         stopped = true;
         reconnect_timer.cancel();
+        first_link.cancel();
         if (link)
             link->close();
     }
@@ -221,16 +231,23 @@ redis_budget::~redis_budget() {
 
 std::optional<clock::time_point> redis_budget::try_take(const request_scopes& scopes,
                                                         clock::time_point now) {
-    if (core_->shared())
-        return std::nullopt; // Redis decides
+    if (core_->shared() || core_->starting())
+        return std::nullopt; // Redis decides, or the first link is about to
     return core_->take_locally(scopes, now);
 }
 
 asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
                                                       clock::time_point now) {
     auto self = core_;
+    auto at = now; // when the slot is taken: later than `now` after waiting for the first link
+    if (self->starting()) {
+        co_await self->first_link.async_wait(asio::as_tuple(asio::use_awaitable));
+        at = clock::now();
+    }
+    // The caller sends at once when told `now`.
+    auto caller_time = [&](clock::time_point when) { return when == at ? now : when; };
     if (!self->shared())
-        co_return self->take_locally(scopes, now);
+        co_return caller_time(self->take_locally(scopes, at));
     auto member = self->nonce + ":" + std::to_string(++self->requests);
     auto link = self->link;
     auto [ec, reply] = co_await link->request(
@@ -246,11 +263,11 @@ asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
             link->close();
             self->lost(error::invalid_response);
         }
-        co_return self->take_locally(scopes, now);
+        co_return caller_time(self->take_locally(scopes, at));
     }
     if (wait->count() > 0)
-        co_return now + *wait;
-    self->fallback.record(scopes, now); // known if the fallback takes over
+        co_return at + *wait;
+    self->fallback.record(scopes, at); // known if the fallback takes over
     co_return now;
 }
 

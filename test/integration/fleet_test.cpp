@@ -239,6 +239,41 @@ BOOST_AUTO_TEST_CASE(two_clients_share_one_budget_under_a_hashed_key) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(calls_made_at_start_wait_for_the_first_connection_to_redis) {
+    // A process starts while the fleet has spent most of its budget, and its Redis is slow to
+    // answer: its first calls have their connections before its Redis connection is ready.
+    // They wait for it (at most fleet.redis_timeout, 2 s here) instead of going by the local
+    // share, which here would let all 10 through.
+    redis_server redis;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    auto cfg = fleet_config(emulator, redis.url(), 30);
+    member early{io, cfg};
+    run_until(io, [&] { return early.watch->shared == 1; });
+    BOOST_TEST(create_many(io, *early.client, 25).succeeded == 25u);
+
+    redis.pause(); // accepts the connection, answers nothing
+    member late{io, cfg};
+    tally started;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < 10; ++i)
+        late.client->create_session({.callback = callback_url, .vendor_data = vendor(100 + i)},
+                                    [&](didit::error_code ec, didit::session) {
+                                        ++done;
+                                        started.succeeded += ec ? 0 : 1;
+                                        started.rate_limited += ec == didit::error::rate_limited;
+                                    });
+    auto handshakes = emulator.stats().tls_handshakes;
+    run_until(io, [&] { return emulator.stats().tls_handshakes == handshakes + 10; });
+    redis.resume();
+    run_until(io, [&] { return done == 10; });
+    BOOST_TEST(started.succeeded == 5u);    // what the fleet had left
+    BOOST_TEST(started.rate_limited == 5u); // refused before sending
+    BOOST_TEST(emulator.stats().create_session_requests == 30u);
+    BOOST_TEST(late.watch->shared == 1u);
+    BOOST_TEST(late.watch->local == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_429_one_client_draws_holds_the_whole_fleet) {
     redis_server redis;
     didit::emulator::server emulator;
