@@ -67,9 +67,8 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
     spawn_with_deadline<issued_token>(
         strand_, endpoint_.timeout, {}, &registry_,
         [this, owner](operation_state& op) { return fetch(owner, op); },
-        [this, owner, flight, requested_at](operation_state& state,
-                                            flow_result<issued_token> result) {
-            auto& [ec, issued] = result;
+        [this, owner, flight, requested_at](operation_with_result<issued_token>& state) {
+            auto& [ec, issued] = state.result;
             auto now = clock::now();
             if (state.timed_out && ec == asio::error::operation_aborted) {
                 ec = error::token_timeout;

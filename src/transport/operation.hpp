@@ -2,8 +2,8 @@
 // Running a coroutine on the client's strand with a time limit and outside cancellation,
 // and handing its result to a completion handler on the handler's own executor.
 
-#include "transport/connection.hpp"
 #include "api/clock.hpp"
+#include "transport/connection.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
@@ -124,31 +124,39 @@ private:
     operation_state* head_ = nullptr;
 };
 
+/// An operation's state with the slot its result is written to. The result stays there until
+/// the handler takes it, so that it is moved once, not through every layer on the way out.
+template <class T> struct operation_with_result final : operation_state {
+    using operation_state::operation_state;
+    flow_result<T> result{};
+};
+
 /// Cancellation makes the next co_await throw; turn that back into an error code so the
 /// flows only deal in error codes. Registers the operation while it runs.
 template <class T>
-boost::asio::awaitable<flow_result<T>> catching(operation_registry* registry,
-                                                std::shared_ptr<operation_state> state,
-                                                boost::asio::awaitable<flow_result<T>> flow) {
+boost::asio::awaitable<void> catching(operation_registry* registry,
+                                      std::shared_ptr<operation_with_result<T>> state,
+                                      boost::asio::awaitable<flow_result<T>> flow) {
     if (registry != nullptr)
         registry->add(*state);
     try {
-        co_return co_await std::move(flow);
+        state->result = co_await std::move(flow);
     } catch (const boost::system::system_error& e) {
-        co_return flow_result<T>{e.code(), T{}};
+        state->result = {e.code(), T{}};
     }
 }
 
 /// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
 /// cancellation, the flow receives terminal cancellation; partial and total cancellation are
-/// honoured only while nothing has been sent. `done(state, result)` runs on the strand
-/// afterwards. `registry`, when given, lists the operation while it runs.
+/// honoured only while nothing has been sent. `done(state)`, with the flow's result in
+/// state.result, runs on the strand afterwards. `registry`, when given, lists the operation
+/// while it runs.
 template <class T, class MakeFlow, class Done>
 void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
                          boost::asio::cancellation_slot outer, operation_registry* registry,
                          MakeFlow make_flow, Done done) {
     namespace asio = boost::asio;
-    auto state = std::make_shared<operation_state>(strand);
+    auto state = std::make_shared<operation_with_result<T>>(strand);
     if (limit.count() > 0) {
         state->deadline_at = clock::now() + limit;
         state->deadline.expires_at(state->deadline_at);
@@ -171,18 +179,17 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
         });
     }
     auto flow = catching<T>(registry, state, make_flow(*state));
-    asio::co_spawn(
-        strand, std::move(flow),
-        asio::bind_cancellation_slot(
-            state->signal.slot(), [state, done = std::move(done)](std::exception_ptr failure,
-                                                                  flow_result<T> result) mutable {
-                state->deadline.cancel();
-                if (state->registry != nullptr)
-                    state->registry->remove(*state);
-                if (failure)
-                    result = {asio::error::no_memory, T{}}; // only bad_alloc escapes the flows
-                done(*state, std::move(result));
-            }));
+    asio::co_spawn(strand, std::move(flow),
+                   asio::bind_cancellation_slot(
+                       state->signal.slot(),
+                       [state, done = std::move(done)](std::exception_ptr failure) mutable {
+                           state->deadline.cancel();
+                           if (state->registry != nullptr)
+                               state->registry->remove(*state);
+                           if (failure) // only bad_alloc escapes the flows
+                               state->result = {asio::error::no_memory, T{}};
+                           done(*state);
+                       }));
 }
 
 /// The error a stopped operation ends with: a request that may have taken effect and is not
@@ -195,12 +202,13 @@ inline error_code stopped_error(const operation_state& state, bool repeatable) {
     return boost::asio::error::operation_aborted;
 }
 
-/// Completes `handler` with `result` on its associated executor (default `default_executor`),
-/// never inline and never inside the client's strand: the result first leaves through a post
-/// to `default_executor`, then goes to the handler's executor (at once when it is that one).
+/// Completes `handler` with `*result` on its associated executor (default
+/// `default_executor`), never inline and never inside the client's strand: the result first
+/// leaves through a post to `default_executor`, then goes to the handler's executor (at once
+/// when it is that one). The result is moved once, into the handler.
 template <class T, class Executor>
 void complete(const Executor& default_executor, completion_handler<T> handler,
-              flow_result<T> result) {
+              std::shared_ptr<flow_result<T>> result) {
     namespace asio = boost::asio;
     asio::post(default_executor, [default_executor, handler = std::move(handler),
                                   result = std::move(result)]() mutable {
@@ -211,11 +219,19 @@ void complete(const Executor& default_executor, completion_handler<T> handler,
                            if (slot.is_connected())
                                slot.clear();
                            if constexpr (std::is_same_v<T, no_result>)
-                               std::move(handler)(result.first);
+                               std::move(handler)(result->first);
                            else
-                               std::move(handler)(result.first, std::move(result.second));
+                               std::move(handler)(result->first, std::move(result->second));
                        });
     });
+}
+
+/// The same for a result that no operation holds (a refusal before anything ran).
+template <class T, class Executor>
+void complete(const Executor& default_executor, completion_handler<T> handler,
+              flow_result<T> result) {
+    complete<T>(default_executor, std::move(handler),
+                std::make_shared<flow_result<T>>(std::move(result)));
 }
 
 /// The public operations' driver: runs the flow under config.request_timeout and the
@@ -231,7 +247,8 @@ void run_operation(const boost::asio::any_io_executor& strand,
     spawn_with_deadline<T>(
         strand, limit, outer, registry, std::move(make_flow),
         [default_executor, repeatable, user_diag,
-         handler = std::move(handler)](operation_state& state, flow_result<T> result) mutable {
+         handler = std::move(handler)](operation_with_result<T>& state) mutable {
+            auto& result = state.result;
             if (state.stopped && result.first == asio::error::operation_aborted) {
                 result.first = stopped_error(state, repeatable);
                 if (state.timed_out)
@@ -242,7 +259,10 @@ void run_operation(const boost::asio::any_io_executor& strand,
             }
             if (user_diag)
                 *user_diag = std::move(state.diag);
-            complete<T>(default_executor, std::move(handler), std::move(result));
+            // The handler's wait for it keeps the state, not a copy of the result.
+            std::shared_ptr<operation_state> owner = state.shared_from_this();
+            complete<T>(default_executor, std::move(handler),
+                        std::shared_ptr<flow_result<T>>(owner, &result));
         });
 }
 
