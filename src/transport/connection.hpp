@@ -8,8 +8,6 @@
 #include "api/clock.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/execution/blocking.hpp>
-#include <boost/asio/require.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -26,14 +24,8 @@ boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor
 
 struct connection {
     /// `io` is the executor the client was given; the connection makes its own strand over it.
-    /// Work handed to the strand is always queued, never run at once inside the caller: run
-    /// inside the client's strand, it would hold that strand through its TLS work, and
-    /// completions it caused at once would wait in that thread's private queue for as long as
-    /// the client's strand keeps the thread.
     connection(const boost::asio::any_io_executor& io, boost::asio::ssl::context& tls)
-        : strand(
-              boost::asio::require(make_strand_over(io), boost::asio::execution::blocking.never)),
-          stream(strand, tls) {}
+        : strand(make_strand_over(io)), stream(strand, tls) {}
 
     const boost::asio::any_io_executor strand; ///< where all I/O on `stream` runs
     boost::beast::ssl_stream<boost::beast::tcp_stream> stream;

@@ -6,12 +6,15 @@
 #include "transport/connection.hpp"
 #include "transport/operation.hpp"
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <exception>
 #include <utility>
 
 namespace didit::detail {
@@ -35,6 +38,12 @@ private:
 /// Runs `work` on `conn`'s strand and resumes the caller, on its own executor, with its
 /// result. The caller's cancellation is not forwarded (Beast would ignore it): op.stop()
 /// aborts the connection's I/O instead, which `work` reports as operation_aborted.
+///
+/// The work is posted, never started inside the caller: started at once inside the client's
+/// strand (which co_spawn's dispatch does when called from a thread of the io_context), it
+/// would hold that strand through its TLS work, and what it completes at once (a refused
+/// connect) would wait in the thread's private queue for as long as the client's strand
+/// keeps the thread.
 template <class T>
 boost::asio::awaitable<T> on_connection_strand(connection& conn, operation_state& op,
                                                boost::asio::awaitable<T> work) {
@@ -44,9 +53,16 @@ boost::asio::awaitable<T> on_connection_strand(connection& conn, operation_state
         ~lent() { op.in_io = nullptr; }
     } scope{op};
     op.in_io = &conn;
-    co_return co_await asio::co_spawn(
-        conn.strand, std::move(work),
-        asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
+    auto start = [strand = conn.strand](auto handler, asio::awaitable<T> work) {
+        asio::post(strand,
+                   [strand, work = std::move(work), handler = std::move(handler)]() mutable {
+                       asio::co_spawn(strand, std::move(work), std::move(handler));
+                   });
+    };
+    // Not forwarded: see above.
+    auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
+    co_return co_await asio::async_initiate<decltype(token), void(std::exception_ptr, T)>(
+        std::move(start), token, std::move(work));
 }
 
 } // namespace didit::detail

@@ -210,6 +210,10 @@ BOOST_AUTO_TEST_CASE(a_connection_handshakes_while_the_client_strand_is_busy) {
     first.wait();
     BOOST_TEST(emulator.stats().tls_handshakes == 1u);
 
+    // The next create is answered after 2 s, so its connection is still busy when the one
+    // after it starts, however slowly this thread gets to start it.
+    emulator.inject(
+        {.what = didit::emulator::fault::kind::delay, .delay = std::chrono::seconds{2}});
     std::latch rest{3};
     create(rest, succeeded); // takes the idle connection
     create(rest, succeeded); // opens a second one
