@@ -39,11 +39,9 @@ private:
 /// result. The caller's cancellation is not forwarded (Beast would ignore it): op.stop()
 /// aborts the connection's I/O instead, which `work` reports as operation_aborted.
 ///
-/// The work is posted, never started inside the caller: started at once inside the client's
-/// strand (which co_spawn's dispatch does when called from a thread of the io_context), it
-/// would hold that strand through its TLS work, and what it completes at once (a refused
-/// connect) would wait in the thread's private queue for as long as the client's strand
-/// keeps the thread.
+/// The work is posted, never started inside the caller: co_spawn's dispatch, called from a
+/// thread of the io_context, would start it at once inside the client's strand and hold that
+/// strand through its first TLS work (a ClientHello's key share, a request's encryption).
 template <class T>
 boost::asio::awaitable<T> on_connection_strand(connection& conn, operation_state& op,
                                                boost::asio::awaitable<T> work) {
