@@ -271,7 +271,9 @@ decision read_decision(const json::value& value, api_generation generation, std:
     out.generation = generation;
     auto text_or = [&](std::string_view key, std::string_view fallback) {
         auto found = in.text(key);
-        return found ? *found : fallback.empty() ? in.required_text(key) : std::string{fallback};
+        if (found && !found->empty())
+            return *found;
+        return fallback.empty() ? in.required_text(key) : std::string{fallback};
     };
     out.session_id = text_or("session_id", envelope.session_id);
     out.status = parse_session_status(text_or("status", envelope.status));

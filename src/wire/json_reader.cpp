@@ -20,7 +20,7 @@ std::string_view kind_name(const json::value& value) {
     case json::kind::double_:
         return "number";
     case json::kind::string:
-        return "string";
+        return value.get_string().empty() ? "empty string" : "string";
     case json::kind::array:
         return "array";
     case json::kind::object:
@@ -75,8 +75,8 @@ std::optional<std::string> field_reader::text(std::string_view key) const {
 
 std::string field_reader::required_text(std::string_view key) const {
     const auto* found = object_ == nullptr ? nullptr : object_->if_contains(key);
-    if (found == nullptr || !found->is_string()) {
-        problem_.set(path_of(key), "must be a string", found);
+    if (found == nullptr || !found->is_string() || found->get_string().empty()) {
+        problem_.set(path_of(key), "must be a non-empty string", found);
         return {};
     }
     return std::string{found->get_string()};

@@ -40,7 +40,8 @@ public:
     boost::json::value value(std::string_view key) const;
     std::vector<std::string> texts(std::string_view key) const;
 
-    /// A string the caller cannot do without: missing, null or another type is a problem.
+    /// A string the caller cannot do without (an id, a status): missing, null, empty or another
+    /// type is a problem.
     std::string required_text(std::string_view key) const;
     /// A string that may be missing or null, but whose other types are a problem (a key field
     /// such as a check's status, where a number means the document is not what we think).

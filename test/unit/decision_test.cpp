@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_required_field_of_the_wrong_type_is_refused_naming_its_pa
     message = refusal(
         v3_with(R"("session_id": "11111111-2222-3333-4444-555555555555")", R"("session_id": null)"),
         api_generation::v3);
-    BOOST_TEST(message.find("session_id must be a string (got null)") != std::string::npos,
+    BOOST_TEST(message.find("session_id must be a non-empty string (got null)") != std::string::npos,
                message);
     message =
         refusal(v3_with(R"("node_id": "feature_liveness")", R"("node_id": 5)"), api_generation::v3);
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_page_names_the_bad_field) {
     page = didit::detail::parse_session_page(R"({"count": 1, "results": [{"status": "Approved"}]})",
                                              diag = {});
     BOOST_TEST(!page.has_value());
-    BOOST_TEST(diag.message.find("results[0].session_id must be a string") != std::string::npos,
+    BOOST_TEST(diag.message.find("results[0].session_id must be a non-empty string") != std::string::npos,
                diag.message);
 }
 

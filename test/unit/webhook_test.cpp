@@ -2,8 +2,9 @@
 // with Python's json.dumps for what the reference does not cover, and the ways a delivery
 // is refused.
 
-#include "wire/canonical_json.hpp"
 #include "webhook_vectors.hpp"
+#include "webhooks/hmac.hpp"
+#include "wire/canonical_json.hpp"
 
 #include <didit/webhook.hpp>
 
@@ -310,6 +311,21 @@ BOOST_AUTO_TEST_CASE(missing_parts_and_malformed_bodies) {
     BOOST_TEST((refused(verify(body_a, {.signature = sig_a}, fixture_secret, fixture_now,
                                {.max_body_bytes = 100})) == webhook_error::malformed_body));
     BOOST_TEST(didit::to_string(webhook_error::bad_signature) == std::string{"bad_signature"});
+}
+
+BOOST_AUTO_TEST_CASE(a_signed_delivery_without_a_session_id_is_malformed) {
+    // Signed with the right secret, so only the payload check can refuse it: an event that
+    // names no session cannot be acted on (found by the webhook fuzzer).
+    for (std::string_view id : {R"("")", "null", "7"}) {
+        auto body = std::string{R"({"session_id":)"} + std::string{id} +
+                    R"(,"status":"Approved","timestamp":1774970000})";
+        auto signature = didit::detail::to_hex(didit::detail::hmac_sha256(fixture_secret, body));
+        auto verdict = verify(body, {.signature = signature});
+        BOOST_TEST((refused(verdict) == webhook_error::malformed_body), id);
+        BOOST_TEST(verdict.diag.message.find("session_id must be a non-empty string") !=
+                       std::string::npos,
+                   verdict.diag.message);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
