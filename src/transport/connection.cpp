@@ -3,8 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <openssl/ssl.h>
-
 #include <cerrno>
 #include <sys/socket.h>
 
@@ -19,7 +17,7 @@ boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor
 
 bool connection::peer_closed_or_spoke() {
     auto& socket = stream.next_layer().socket();
-    if (!socket.is_open() || read_buffer.size() != 0 || SSL_pending(stream.native_handle()) > 0)
+    if (!socket.is_open() || read_buffer.size() != 0 || stream.has_unread_input())
         return true;
     char byte;
     auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -6,11 +6,10 @@
 // io_context. The client's strand only lends it out and takes it back (connection_pool).
 
 #include "api/clock.hpp"
+#include "transport/tls_stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <cstdint>
 #include <string>
@@ -28,7 +27,7 @@ struct connection {
         : strand(make_strand_over(io)), stream(strand, tls) {}
 
     const boost::asio::any_io_executor strand; ///< where all I/O on `stream` runs
-    boost::beast::ssl_stream<boost::beast::tcp_stream> stream;
+    tls_stream stream;
     boost::beast::flat_buffer read_buffer;
     std::string write_buffer;
     clock::time_point idle_since{};

@@ -164,8 +164,7 @@ asio::awaitable<error_code> connect_and_handshake(connection& conn,
     sessions.attach(conn.stream.native_handle());
     if (limits.handshake_timeout.count() > 0)
         tcp.expires_after(limits.handshake_timeout);
-    auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,
-                                                               as_tuple(use_awaitable));
+    auto [handshake_ec] = co_await conn.stream.async_handshake(as_tuple(use_awaitable));
     tcp.expires_never();
     if (conn.aborted || handshake_ec == asio::error::operation_aborted)
         co_return asio::error::operation_aborted;

@@ -7,8 +7,8 @@
 
 #include "transport/connection.hpp"
 #include "transport/operation.hpp"
-#include "wire/origin.hpp"
 #include "transport/tls_session_cache.hpp"
+#include "wire/origin.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>

@@ -150,3 +150,29 @@ BOOST_AUTO_TEST_CASE(the_default_token_returns_the_json_or_throws_api_error) {
     BOOST_TEST(listed->status == 200);
     BOOST_TEST(*thrown_status == 404);
 }
+
+BOOST_AUTO_TEST_CASE(a_large_answer_arrives_whole_and_its_connection_carries_on) {
+    // 3 MiB: many TLS records, some of them split across the client's receives.
+    fixture f{{}, v3};
+    std::string blob;
+    for (std::size_t i = 0; blob.size() < 3 * 1024 * 1024; ++i)
+        blob.push_back(static_cast<char>('a' + (i * 7919 + i / 251) % 26)); // no escapes
+    using fault = didit::emulator::fault;
+    f.emulator.inject({.what = fault::kind::respond,
+                       .where = didit::emulator::endpoint::other,
+                       .times = 2,
+                       .status = 200,
+                       .body = R"({"blob":")" + blob + R"("})"});
+    for (int round = 0; round < 2; ++round) {
+        auto answer = run_call(f, "GET", "/v3/large-answer/");
+        BOOST_TEST(!answer.ec, answer.ec.message() << " " << answer.diag.message);
+        BOOST_TEST(answer.response.status == 200);
+        auto* got = answer.response.body.is_object()
+                        ? answer.response.body.as_object().if_contains("blob")
+                        : nullptr;
+        BOOST_TEST_REQUIRE(got != nullptr);
+        BOOST_TEST(got->as_string().size() == blob.size());
+        BOOST_TEST((got->as_string() == blob));
+    }
+    BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
+}

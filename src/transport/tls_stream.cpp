@@ -1,0 +1,130 @@
+#include "transport/tls_stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+namespace didit::detail {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+tls_stream::tls_stream(const executor_type& executor, asio::ssl::context& tls)
+    : tcp_(executor), ssl_(SSL_new(tls.native_handle())),
+      // Not value-initialised: pages that no response reaches are never touched.
+      incoming_(std::make_unique_for_overwrite<unsigned char[]>(incoming_capacity)) {
+    if (!ssl_)
+        throw std::bad_alloc{};
+    BIO* bio = BIO_new(bio_method());
+    if (bio == nullptr)
+        throw std::bad_alloc{};
+    BIO_set_data(bio, this);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(ssl_.get(), bio, bio); // the SSL owns it from here
+    SSL_set_mode(ssl_.get(), SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_set_connect_state(ssl_.get());
+}
+
+tls_stream::~tls_stream() = default;
+
+bool tls_stream::has_unread_input() const noexcept {
+    return incoming_begin_ != incoming_end_ || SSL_pending(ssl_.get()) > 0;
+}
+
+tls_stream::attempt tls_stream::classify(int result, std::size_t bytes) {
+    switch (SSL_get_error(ssl_.get(), result)) {
+    case SSL_ERROR_NONE:
+        return {step::done, {}, bytes};
+    case SSL_ERROR_WANT_READ:
+        return {step::receive, {}, 0};
+    case SSL_ERROR_ZERO_RETURN: // the peer's close_notify
+        return {step::done, asio::error::eof, 0};
+    case SSL_ERROR_SSL:
+    case SSL_ERROR_SYSCALL:
+        if (auto code = ERR_get_error(); code != 0)
+            return {step::done, error_code(static_cast<int>(code), asio::error::get_ssl_category()),
+                    0};
+        return {step::done, asio::ssl::error::unspecified_system_error, 0};
+    default: // WANT_WRITE and the rest: our BIO takes every write, so OpenSSL cannot ask
+        return {step::done, asio::ssl::error::unexpected_result, 0};
+    }
+}
+
+asio::mutable_buffer tls_stream::free_incoming() noexcept {
+    // OpenSSL takes whatever it is offered before it asks for more, so by now the buffer is
+    // usually empty; a partial record left at the end moves to the front.
+    if (incoming_begin_ == incoming_end_) {
+        incoming_begin_ = incoming_end_ = 0;
+    } else if (incoming_end_ == incoming_capacity) {
+        std::memmove(incoming_.get(), incoming_.get() + incoming_begin_,
+                     incoming_end_ - incoming_begin_);
+        incoming_end_ -= incoming_begin_;
+        incoming_begin_ = 0;
+    }
+    return {incoming_.get() + incoming_end_, incoming_capacity - incoming_end_};
+}
+
+error_code tls_stream::transport_failure(error_code ec) const noexcept {
+    if (ec == asio::error::eof && (SSL_get_shutdown(ssl_.get()) & SSL_RECEIVED_SHUTDOWN) == 0)
+        return asio::ssl::error::stream_truncated;
+    return ec;
+}
+
+void tls_stream::sent() noexcept {
+    outgoing_.clear();
+    if (outgoing_.capacity() > 2 * incoming_capacity)
+        std::string{}.swap(outgoing_); // a large body's records: not kept while idle
+}
+
+int tls_stream::bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {
+    auto& self = *static_cast<tls_stream*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    auto available = self.incoming_end_ - self.incoming_begin_;
+    if (available == 0) {
+        BIO_set_retry_read(bio); // not the end: the operation receives and calls again
+        *read = 0;
+        return 0;
+    }
+    auto n = std::min(size, available);
+    std::memcpy(out, self.incoming_.get() + self.incoming_begin_, n);
+    self.incoming_begin_ += n;
+    *read = n;
+    return 1;
+}
+
+int tls_stream::bio_write(BIO* bio, const char* in, std::size_t size, std::size_t* written) {
+    auto& self = *static_cast<tls_stream*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    self.outgoing_.append(in, size);
+    *written = size;
+    return 1;
+}
+
+long tls_stream::bio_ctrl(BIO* bio, int command, long, void*) {
+    auto& self = *static_cast<tls_stream*>(BIO_get_data(bio));
+    switch (command) {
+    case BIO_CTRL_FLUSH: // the operation sends outgoing_ after each call into OpenSSL
+        return 1;
+    case BIO_CTRL_PENDING:
+        return static_cast<long>(self.incoming_end_ - self.incoming_begin_);
+    case BIO_CTRL_WPENDING:
+        return static_cast<long>(self.outgoing_.size());
+    default:
+        return 0;
+    }
+}
+
+BIO_METHOD* tls_stream::bio_method() {
+    static BIO_METHOD* const method = [] {
+        auto* created =
+            BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "didit::tls_stream");
+        if (created == nullptr || BIO_meth_set_read_ex(created, &bio_read) != 1 ||
+            BIO_meth_set_write_ex(created, &bio_write) != 1 ||
+            BIO_meth_set_ctrl(created, &bio_ctrl) != 1)
+            throw std::bad_alloc{};
+        return created;
+    }();
+    return method;
+}
+
+} // namespace didit::detail
