@@ -22,6 +22,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <cstddef>
@@ -102,7 +103,10 @@ private:
     /// Calls OpenSSL once (`action` returns its result and sets the bytes moved) and says what
     /// it needs. Anything it wrote is left in outgoing_ for the caller to send first.
     template <class Action> attempt call_openssl(Action& action) {
-        ERR_clear_error();
+        // SSL_get_error reads the thread's error queue, so it must start empty; clearing it
+        // costs more than looking (it resets every slot).
+        if (ERR_peek_error() != 0)
+            ERR_clear_error();
         std::size_t bytes = 0;
         int result = action(ssl_.get(), bytes);
         return classify(result, bytes);

@@ -70,16 +70,24 @@ std::optional<long long> positive_seconds(const boost::json::value& value) {
     return std::nullopt;
 }
 
+} // namespace
+
 bool is_http_url(std::string_view text) {
+    // Programs send the same callback with every create: the last URL accepted on this thread
+    // is remembered, so the hot path compares it instead of parsing it again.
+    thread_local std::string last_accepted;
+    if (!last_accepted.empty() && text == last_accepted)
+        return true;
     auto url = boost::urls::parse_absolute_uri(text);
     if (!url)
         return false;
     auto scheme = url->scheme_id();
-    return (scheme == boost::urls::scheme::https || scheme == boost::urls::scheme::http) &&
-           !url->encoded_host().empty();
+    bool accepted = (scheme == boost::urls::scheme::https || scheme == boost::urls::scheme::http) &&
+                    !url->encoded_host().empty();
+    if (accepted)
+        last_accepted.assign(text);
+    return accepted;
 }
-
-} // namespace
 
 std::string basic_credentials(std::string_view client_id, std::string_view client_secret) {
     std::string credentials;

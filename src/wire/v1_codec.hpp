@@ -34,6 +34,9 @@ parse_token_response(std::string_view body, diagnostics& diag,
 /// Why a request cannot be sent (names the field); empty when it is acceptable.
 std::string check_session_request(const session_request& request);
 
+/// Whether `text` is an absolute http or https URL with a host (a callback's form).
+bool is_http_url(std::string_view text);
+
 /// `{"callback":...,"features":...,"vendor_data":...}`, omitting what is not set.
 std::string create_session_body(const session_request& request);
 

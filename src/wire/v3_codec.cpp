@@ -85,10 +85,8 @@ constexpr std::size_t max_portrait_bytes = 1024 * 1024;
 std::string check_workflow_session_request(const workflow_session_request& request) {
     if (request.workflow_id.empty())
         return "workflow_session_request.workflow_id is empty";
-    if (!request.callback.empty()) {
-        if (auto problem = check_session_request({.callback = request.callback}); !problem.empty())
-            return "workflow_session_request.callback is not an absolute http(s) URL";
-    }
+    if (!request.callback.empty() && !is_http_url(request.callback))
+        return "workflow_session_request.callback is not an absolute http(s) URL";
     if (request.callback_method && to_string(*request.callback_method).empty())
         return "workflow_session_request.callback_method is not initiator, completer or both";
     if (!request.metadata.empty()) {

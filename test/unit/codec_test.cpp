@@ -1,5 +1,5 @@
-#include "wire/admin_codec.hpp"
 #include "transport/exchange.hpp"
+#include "wire/admin_codec.hpp"
 #include "wire/json_text.hpp"
 #include "wire/list_codec.hpp"
 #include "wire/origin.hpp"
@@ -68,6 +68,18 @@ BOOST_AUTO_TEST_CASE(requests_the_api_would_reject_are_refused) {
                     {.callback = "https://example.com", .features = static_cast<features>(8)})
                     .empty());
     BOOST_TEST(check_session_request({.callback = "http://localhost:8080/done"}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_remembered_callback_never_lets_another_url_through) {
+    // The last accepted URL is remembered per thread; every other text is still checked.
+    for (int round = 0; round < 2; ++round) {
+        BOOST_TEST(didit::detail::is_http_url("https://example.com/done"));
+        BOOST_TEST(!didit::detail::is_http_url("https://example.com/done "));
+        BOOST_TEST(!didit::detail::is_http_url("https://example.com/do ne"));
+        BOOST_TEST(!didit::detail::is_http_url("https://"));
+        BOOST_TEST(!didit::detail::is_http_url(""));
+        BOOST_TEST(didit::detail::is_http_url("https://example.com/done"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(session_response_is_parsed) {
