@@ -317,6 +317,11 @@ int main(int argc, char** argv) {
         bench runner{io, client, *opts};
         auto res = runner.run();
         auto idle_rss = current_rss_kib(); // the pool's connections are all idle now
+        auto cpu_s = cpu_seconds();
+        // Idle connections give their buffers back after config.idle_buffer_release.
+        io.restart();
+        io.run_for(cfg.idle_buffer_release + std::chrono::milliseconds{250});
+        auto released_rss = current_rss_kib();
 
         auto& lat = res.latencies_ms;
         std::sort(lat.begin(), lat.end());
@@ -341,9 +346,10 @@ int main(int argc, char** argv) {
             {"retries", stats.retries},
             {"rate_limited_received", stats.rate_limited_received},
             {"budget_waits", stats.budget_waits},
-            {"cpu_s", cpu_seconds()},
+            {"cpu_s", cpu_s},
             {"peak_rss_kib", peak_rss_kib()},
             {"idle_rss_kib", idle_rss},
+            {"released_rss_kib", released_rss},
             {"threads", opts->threads},
             {"work_ms", opts->work_ms},
             {"fresh_connections", opts->fresh_connections},
@@ -365,7 +371,8 @@ int main(int argc, char** argv) {
                   << "attempts / retries: " << stats.attempts << " / " << stats.retries << "\n"
                   << "429s received:      " << stats.rate_limited_received << "\n"
                   << "peak RSS:           " << peak_rss_kib() << " KiB (" << idle_rss
-                  << " KiB after the run, connections idle)\n"
+                  << " KiB after the run, connections idle; " << released_rss
+                  << " KiB once they gave their buffers back)\n"
                   << "cpu:                " << summary["cpu_s"].as_double() << " s (this process"
                   << (emulator ? ", emulator included)" : ")") << "\n";
         for (const auto& [kind, count] : res.failures)

@@ -131,6 +131,10 @@ struct config {
     std::chrono::milliseconds request_timeout{30'000};
     /// Idle keep-alive connections are closed after this long.
     std::chrono::milliseconds idle_timeout{30'000};
+    /// A connection idle this long gives back its TLS record and HTTP buffers, and allocates
+    /// them again when next used. Busy connections keep theirs, so calls do not pay for them.
+    /// Zero: after every exchange.
+    std::chrono::milliseconds idle_buffer_release{1'000};
     /// false: every request goes on a new connection (and says `Connection: close`), for
     /// proxies that mishandle keep-alive. New connections resume the origin's TLS session.
     bool keep_alive = true;

@@ -143,6 +143,7 @@ void check(const config& cfg, bool backend_required) {
     require_non_negative("token_timeout", cfg.token_timeout);
     require_non_negative("request_timeout", cfg.request_timeout);
     require_non_negative("idle_timeout", cfg.idle_timeout);
+    require_non_negative("idle_buffer_release", cfg.idle_buffer_release);
     if (cfg.max_connections_per_origin == 0)
         throw config_error("didit::config: max_connections_per_origin must be at least 1");
     if (cfg.max_response_bytes < 1024)

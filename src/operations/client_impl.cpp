@@ -16,6 +16,7 @@ pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened
     return {&opened,
             cfg.max_connections_per_origin,
             cfg.idle_timeout,
+            cfg.idle_buffer_release,
             cfg.connect_timeout,
             cfg.handshake_timeout,
             cfg.observer.get(),

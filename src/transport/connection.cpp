@@ -26,6 +26,14 @@ bool connection::peer_closed_or_spoke() {
     return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 
+void connection::release_buffers() noexcept {
+    stream.release_buffers();
+    if (read_buffer.size() == 0)
+        read_buffer.shrink_to_fit();
+    std::string{}.swap(write_buffer);
+    buffers_released = true;
+}
+
 void connection::abort_io() noexcept {
     aborted = true;
     stream.next_layer().close();

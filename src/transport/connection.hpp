@@ -32,9 +32,14 @@ struct connection {
     std::string write_buffer;
     clock::time_point idle_since{};
     bool established = false;
-    bool connecting = false;     ///< handed out to be connected; counted by the pool until done
-    std::uint32_t exchanges = 0; ///< completed request/response pairs
-    bool aborted = false;        ///< abort_io() ended the work in progress; only on `strand`
+    bool connecting = false;       ///< handed out to be connected; counted by the pool until done
+    std::uint32_t exchanges = 0;   ///< completed request/response pairs
+    bool aborted = false;          ///< abort_io() ended the work in progress; only on `strand`
+    bool buffers_released = false; ///< idle, with its buffers given back
+
+    /// Gives back the TLS and HTTP buffers of an idle connection (the next exchange allocates
+    /// them again). Only while no work runs on it.
+    void release_buffers() noexcept;
 
     /// An idle HTTP/1.1 connection receives nothing. If the peer closed it, or sent anything
     /// (a TLS close_notify, stray bytes), it must not carry another request: sending on it

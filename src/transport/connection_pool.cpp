@@ -245,6 +245,10 @@ void connection_pool::fail_waiters(const checkout_result& outcome, const diagnos
 }
 
 void connection_pool::give_back(std::unique_ptr<connection> conn) {
+    // Its work has ended (the connection came back from its strand), so its buffers may go.
+    conn->buffers_released = false;
+    if (settings_.buffer_release.count() == 0)
+        conn->release_buffers();
     conn->idle_since = clock::now();
     idle_.push_back(std::move(conn));
     arm_idle_sweep();
@@ -272,21 +276,48 @@ bool connection_pool::expired(const connection& conn, clock::time_point now) con
     return settings_.idle_timeout.count() > 0 && now - conn.idle_since >= settings_.idle_timeout;
 }
 
+clock::time_point connection_pool::next_sweep() const {
+    auto next = clock::time_point::max();
+    if (idle_.empty())
+        return next;
+    if (settings_.idle_timeout.count() > 0)
+        next = idle_.front()->idle_since + settings_.idle_timeout; // the oldest expires first
+    for (const auto& conn : idle_) { // those that gave their buffers back are the oldest
+        if (!conn->buffers_released) {
+            next = std::min(next, conn->idle_since + settings_.buffer_release);
+            break;
+        }
+    }
+    return next;
+}
+
 void connection_pool::arm_idle_sweep() {
-    if (sweep_armed_ || idle_.empty() || settings_.idle_timeout.count() == 0)
+    auto next = next_sweep();
+    if (next == clock::time_point::max() || (sweep_armed_ && sweep_at_ <= next))
         return;
+    // Re-arming cancels the earlier wait; its handler sees another generation and leaves.
     sweep_armed_ = true;
-    idle_sweep_.expires_at(idle_.front()->idle_since + settings_.idle_timeout);
-    idle_sweep_.async_wait([this, owner = owner_](error_code ec) {
+    sweep_at_ = next;
+    auto generation = ++sweep_generation_;
+    idle_sweep_.expires_at(next);
+    idle_sweep_.async_wait([this, owner = owner_, generation](error_code ec) {
         auto alive = owner.lock();
-        if (!alive)
+        if (!alive || generation != sweep_generation_)
             return;
         sweep_armed_ = false;
         if (ec)
             return;
         close_expired();
+        release_idle_buffers();
         arm_idle_sweep();
     });
+}
+
+void connection_pool::release_idle_buffers() {
+    auto now = clock::now();
+    for (auto& conn : idle_)
+        if (!conn->buffers_released && now - conn->idle_since >= settings_.buffer_release)
+            conn->release_buffers();
 }
 
 void connection_pool::close_expired() {

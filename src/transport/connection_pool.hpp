@@ -32,6 +32,7 @@ struct pool_settings {
     std::atomic<std::uint64_t>* connections_opened = nullptr; ///< counted here when set
     std::size_t max_connections = 1;
     clock::duration idle_timeout{};      ///< zero: idle connections never expire
+    clock::duration buffer_release{};    ///< idle this long: buffers given back (zero: at once)
     clock::duration connect_timeout{};   ///< zero: no limit
     clock::duration handshake_timeout{}; ///< zero: no limit
     didit::observer* watcher = nullptr;  ///< told of opened and closed connections, when set
@@ -129,8 +130,12 @@ private:
     boost::asio::awaitable<error_code> establish(connection& conn, operation_state& op,
                                                  bool& certificate_refused);
     bool expired(const connection& conn, clock::time_point now) const;
+    /// When the sweep must next run: the first idle connection to expire or to give its
+    /// buffers back; max() when there is none.
+    clock::time_point next_sweep() const;
     void arm_idle_sweep();
     void close_expired();
+    void release_idle_buffers();
 
     boost::asio::any_io_executor strand_;
     boost::asio::any_io_executor io_;
@@ -146,6 +151,8 @@ private:
     std::list<waiter*> waiters_;                    ///< in arrival order
     boost::asio::steady_timer idle_sweep_;
     bool sweep_armed_ = false;
+    clock::time_point sweep_at_{};       ///< when the armed sweep runs
+    std::uint64_t sweep_generation_ = 0; ///< a re-armed sweep's earlier wait does nothing
     std::weak_ptr<void> owner_;
     std::optional<boost::asio::ip::tcp::resolver::results_type> endpoints_;
 };

@@ -135,9 +135,10 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
                                         incoming_response& response, operation_state& op) {
     op.diag.request_sent = true;
     op.in_flight = true;
-    auto outcome = co_await on_connection_strand(
-        *conn, op, transfer(*conn, conn.pool_server().host_header, !conn.reusable(), request, options,
-                            response, op));
+    auto outcome =
+        co_await on_connection_strand(*conn, op,
+                                      transfer(*conn, conn.pool_server().host_header,
+                                               !conn.reusable(), request, options, response, op));
     if (outcome.keep_alive)
         conn.keep_alive(); // else `conn` is closed on the way out
     co_return outcome.facts;

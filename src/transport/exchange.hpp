@@ -2,10 +2,10 @@
 // One attempt: one HTTP request and its response over an established pooled connection. What
 // the attempt means for the call is decided elsewhere (retry_decision.hpp).
 
+#include "resilience/retry_decision.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/operation.hpp"
 #include "wire/response_reading.hpp"
-#include "resilience/retry_decision.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

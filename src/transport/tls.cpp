@@ -59,10 +59,10 @@ ssl::context make_client_tls_context(const config& cfg) {
             throw config_error("didit::config: ca_pem holds no usable PEM certificate");
     }
     ctx.set_verify_mode(ssl::verify_peer);
-    // New connections resume their origin's last session (each pool keeps its own), and an
-    // idle connection gives its read and write buffers back (about 34 KiB each).
+    // New connections resume their origin's last session (each pool keeps its own). OpenSSL's
+    // record buffers are kept during an exchange and given back when the connection goes idle
+    // (tls_stream::release_buffers), not after every record (SSL_MODE_RELEASE_BUFFERS).
     tls_session_cache::enable(ctx.native_handle());
-    SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     offer_only_modern_algorithms(ctx.native_handle());
     return ctx;
 }

@@ -10,9 +10,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 tls_stream::tls_stream(const executor_type& executor, asio::ssl::context& tls)
-    : tcp_(executor), ssl_(SSL_new(tls.native_handle())),
-      // Not value-initialised: pages that no response reaches are never touched.
-      incoming_(std::make_unique_for_overwrite<unsigned char[]>(incoming_capacity)) {
+    : tcp_(executor), ssl_(SSL_new(tls.native_handle())) {
     if (!ssl_)
         throw std::bad_alloc{};
     BIO* bio = BIO_new(bio_method());
@@ -26,6 +24,15 @@ tls_stream::tls_stream(const executor_type& executor, asio::ssl::context& tls)
 }
 
 tls_stream::~tls_stream() = default;
+
+void tls_stream::release_buffers() noexcept {
+    SSL_free_buffers(ssl_.get()); // keeps them, and says 0, while they hold data
+    if (incoming_begin_ == incoming_end_) {
+        incoming_.reset();
+        incoming_begin_ = incoming_end_ = 0;
+    }
+    std::string{}.swap(outgoing_);
+}
 
 bool tls_stream::has_unread_input() const noexcept {
     return incoming_begin_ != incoming_end_ || SSL_pending(ssl_.get()) > 0;
@@ -50,7 +57,9 @@ tls_stream::attempt tls_stream::classify(int result, std::size_t bytes) {
     }
 }
 
-asio::mutable_buffer tls_stream::free_incoming() noexcept {
+asio::mutable_buffer tls_stream::free_incoming() {
+    if (!incoming_) // not value-initialised: pages that no response reaches stay untouched
+        incoming_ = std::make_unique_for_overwrite<unsigned char[]>(incoming_capacity);
     // OpenSSL takes whatever it is offered before it asks for more, so by now the buffer is
     // usually empty; a partial record left at the end moves to the front.
     if (incoming_begin_ == incoming_end_) {

@@ -48,6 +48,10 @@ public:
     /// Received bytes that OpenSSL has not taken yet, or decrypted data it has not returned.
     bool has_unread_input() const noexcept;
 
+    /// Gives back OpenSSL's record buffers (about 17 KiB each way) and ours while the
+    /// connection is idle; the next operation allocates them again. Only while none runs.
+    void release_buffers() noexcept;
+
     template <class Token> auto async_handshake(Token&& token) {
         return run<void(boost::system::error_code)>(
             token, [](SSL* ssl, std::size_t&) { return SSL_do_handshake(ssl); });
@@ -113,7 +117,7 @@ private:
     }
     attempt classify(int result, std::size_t bytes);
 
-    boost::asio::mutable_buffer free_incoming() noexcept;
+    boost::asio::mutable_buffer free_incoming();
     void received(std::size_t n) noexcept { incoming_end_ += n; }
     /// A transport failure while OpenSSL waited for input: an end of stream without the peer's
     /// close_notify is a truncation, as asio::ssl::stream reports it.
@@ -135,7 +139,7 @@ private:
 
     boost::beast::tcp_stream tcp_;
     std::unique_ptr<SSL, ssl_free> ssl_;
-    std::unique_ptr<unsigned char[]> incoming_;
+    std::unique_ptr<unsigned char[]> incoming_; ///< allocated when first needed
     std::size_t incoming_begin_ = 0; ///< [begin, end): received, not yet taken by OpenSSL
     std::size_t incoming_end_ = 0;
     std::string outgoing_; ///< written by OpenSSL, to be sent before anything else happens

@@ -151,9 +151,8 @@ BOOST_AUTO_TEST_CASE(the_default_token_returns_the_json_or_throws_api_error) {
     BOOST_TEST(*thrown_status == 404);
 }
 
-BOOST_AUTO_TEST_CASE(a_large_answer_arrives_whole_and_its_connection_carries_on) {
-    // 3 MiB: many TLS records, some of them split across the client's receives.
-    fixture f{{}, v3};
+/// Two 3 MiB answers on one connection: many TLS records, some split across receives.
+static void large_answers_arrive_whole(fixture& f) {
     std::string blob;
     for (std::size_t i = 0; blob.size() < 3 * 1024 * 1024; ++i)
         blob.push_back(static_cast<char>('a' + (i * 7919 + i / 251) % 26)); // no escapes
@@ -175,4 +174,22 @@ BOOST_AUTO_TEST_CASE(a_large_answer_arrives_whole_and_its_connection_carries_on)
         BOOST_TEST((got->as_string() == blob));
     }
     BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_large_answer_arrives_whole_and_its_connection_carries_on) {
+    fixture f{{}, v3};
+    large_answers_arrive_whole(f);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_that_gave_its_buffers_back_carries_on) {
+    // Released after every exchange: each request and answer allocates them again.
+    fixture f{{}, [](didit::config& cfg) {
+                  cfg = as_v3(cfg);
+                  cfg.idle_buffer_release = std::chrono::milliseconds{0};
+              }};
+    BOOST_TEST(!run_call(f, "GET", "/v3/sessions/?limit=5").ec);
+    large_answers_arrive_whole(f);
+    auto listed = run_call(f, "GET", "/v3/sessions/?limit=5");
+    BOOST_TEST(!listed.ec, listed.ec.message() << " " << listed.diag.message);
+    BOOST_TEST(listed.response.status == 200);
 }

@@ -85,6 +85,10 @@ BOOST_AUTO_TEST_CASE(each_invalid_field_is_named) {
     BOOST_TEST(rejection(cfg).find("request_timeout") != std::string::npos);
 
     cfg = valid();
+    cfg.idle_buffer_release = -1s;
+    BOOST_TEST(rejection(cfg).find("idle_buffer_release") != std::string::npos);
+
+    cfg = valid();
     cfg.max_connections_per_origin = 0;
     BOOST_TEST(rejection(cfg).find("max_connections_per_origin") != std::string::npos);
 
