@@ -4,9 +4,9 @@
 // asio::ssl::stream keeps, for a connection's whole life, two 17 KiB staging vectors and an
 // OpenSSL BIO pair with two 17 KiB ring buffers, and copies every byte through both. Here
 // OpenSSL reads and writes through a BIO of our own: received bytes wait in one buffer until
-// OpenSSL asks for them, and what it writes is collected and sent at once. An idle connection
-// keeps that buffer (of which a small response touches only the first pages) and OpenSSL's
-// own state (its record buffers are released while idle: SSL_MODE_RELEASE_BUFFERS).
+// OpenSSL asks for them, and what it writes is collected and sent at once. A busy connection
+// keeps that buffer and OpenSSL's record buffers; the pool has an idle one give them all back
+// (release_buffers).
 //
 // Timeouts and closing stay tcp_stream's: every wait goes through its async_read_some and
 // async_write, so expires_after() and close() act as they did. One operation at a time: a
@@ -57,12 +57,13 @@ public:
             token, [](SSL* ssl, std::size_t&) { return SSL_do_handshake(ssl); });
     }
 
+    // Reads and writes of an empty buffer complete at once with 0 bytes, as a socket's do.
     template <class MutableBuffers, class Token>
     auto async_read_some(const MutableBuffers& buffers, Token&& token) {
         auto into = first_nonempty(boost::asio::buffer_sequence_begin(buffers),
                                    boost::asio::buffer_sequence_end(buffers));
         return run<transfer_signature>(token, [into](SSL* ssl, std::size_t& n) {
-            return SSL_read_ex(ssl, into.data(), into.size(), &n);
+            return into.size() == 0 ? 1 : SSL_read_ex(ssl, into.data(), into.size(), &n);
         });
     }
 
@@ -73,7 +74,7 @@ public:
         // Bounded so that one large body does not grow the outgoing buffer with it.
         auto size = from.size() < max_write ? from.size() : max_write;
         return run<transfer_signature>(token, [from, size](SSL* ssl, std::size_t& n) {
-            return SSL_write_ex(ssl, from.data(), size, &n);
+            return size == 0 ? 1 : SSL_write_ex(ssl, from.data(), size, &n);
         });
     }
 
