@@ -60,8 +60,9 @@ ssl::context make_client_tls_context(const config& cfg) {
     }
     ctx.set_verify_mode(ssl::verify_peer);
     // New connections resume their origin's last session (each pool keeps its own). OpenSSL's
-    // record buffers are kept during an exchange and given back when the connection goes idle
-    // (tls_stream::release_buffers), not after every record (SSL_MODE_RELEASE_BUFFERS).
+    // record buffers are kept while a connection is busy and given back once it has been idle
+    // for config::idle_buffer_release (connection::release_buffers), not after every record
+    // (SSL_MODE_RELEASE_BUFFERS).
     tls_session_cache::enable(ctx.native_handle());
     offer_only_modern_algorithms(ctx.native_handle());
     return ctx;
