@@ -31,6 +31,7 @@ void connection::release_buffers() noexcept {
     if (read_buffer.size() == 0)
         read_buffer.shrink_to_fit();
     std::string{}.swap(write_buffer);
+    response = incoming_response{};
     buffers_released = true;
 }
 

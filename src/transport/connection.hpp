@@ -7,11 +7,13 @@
 
 #include "api/clock.hpp"
 #include "transport/tls_stream.hpp"
+#include "wire/response_reading.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace didit::detail {
@@ -30,6 +32,11 @@ struct connection {
     tls_stream stream;
     boost::beast::flat_buffer read_buffer;
     std::string write_buffer;
+    /// The response being read, and after it the last one read: its strings keep their
+    /// capacity from exchange to exchange.
+    incoming_response response;
+    /// Reads `response` while an exchange runs.
+    std::optional<response_parser> parser;
     clock::time_point idle_since{};
     bool established = false;
     bool connecting = false;       ///< handed out to be connected; counted by the pool until done

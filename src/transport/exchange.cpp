@@ -1,14 +1,13 @@
 #include "transport/exchange.hpp"
 
-#include "transport/connection_work.hpp"
-
-#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <charconv>
 
@@ -16,7 +15,6 @@ namespace didit::detail {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-using asio::as_tuple;
 using asio::use_awaitable;
 
 namespace {
@@ -74,58 +72,164 @@ struct transfer_outcome {
     bool keep_alive = false; ///< the connection may carry another request
 };
 
-/// The exchange's I/O, on the connection's strand: write, read, parse, and read a 2xx on.
-asio::awaitable<transfer_outcome> transfer(connection& conn, std::string_view host, bool last,
-                                           const outgoing_request& request,
-                                           const exchange_options& options,
-                                           incoming_response& response, operation_state& op) {
-    running_on here{op, conn};
-    auto& diag = op.diag;
-    auto& tcp = conn.stream.next_layer();
-    format_request(conn.write_buffer, host, request, last);
-    if (options.attempt_timeout.count() > 0)
-        tcp.expires_after(options.attempt_timeout);
-    auto [write_ec, written] = co_await asio::async_write(
-        conn.stream, asio::buffer(conn.write_buffer), as_tuple(use_awaitable));
-    response_parser parser;
-    limit_response(parser, options.max_response_bytes);
-    error_code ec = write_ec;
-    if (!ec) {
-        auto [read_ec, read] = co_await http::async_read(conn.stream, conn.read_buffer, parser,
-                                                         as_tuple(use_awaitable));
-        ec = read_ec;
-    }
-    if (conn.aborted)
-        ec = asio::error::operation_aborted; // whatever the closed socket made of it
-    if (ec) { // the connection is closed by the caller: a broken exchange leaves it unusable
-        attempt_facts facts{.failure = describe_io_failure(ec, options.attempt_timeout, diag),
-                            .sent = true};
-        if (facts.failure == error::response_too_large && parser.is_header_done()) {
-            // An answer too big for us: what it said is known, what it carried is not, and
-            // asking again would bring the same.
-            facts.status = parser.get().result_int();
-            facts.unreadable = true;
-            facts.permanent = true;
-        }
-        co_return transfer_outcome{facts};
-    }
-    if (options.attempt_timeout.count() > 0)
-        tcp.expires_never();
+/// Past this, a response body's buffer is not kept for the connection's next exchange.
+constexpr std::size_t max_kept_body_capacity = 64 * 1024;
 
-    transfer_outcome outcome{.facts = {.sent = true},
-                             .keep_alive = !last && parser.get().keep_alive()};
-    take_response(parser, options.read_rate_headers, response);
-    ++conn.exchanges;
-    outcome.facts.status = response.status;
-    if (response.status >= 200 && response.status < 300) {
-        diag.http_status = static_cast<int>(response.status);
-        if (auto refused = options.reader->read(response, diag)) {
-            outcome.facts.failure = refused;
-            outcome.facts.unreadable = true;
-        }
+/// The exchange's I/O, on the connection's strand: write the request, read and parse the
+/// response into the connection's incoming_response, read a 2xx on, then resume the caller on
+/// its own executor. Written by hand rather than as a coroutine or from Beast's composed
+/// reads: it is the hot path, and this way it costs one handler moved from step to step and
+/// no frame. The caller's frame owns everything referred to here and waits for the end.
+///
+/// The caller's cancellation slot is not forwarded (Beast's streams would ignore it):
+/// op.stop() aborts the connection's I/O instead, which ends here as operation_aborted.
+template <class Handler> class transfer_op {
+public:
+    using executor_type = asio::any_io_executor;
+    executor_type get_executor() const noexcept { return conn_->strand; }
+
+    transfer_op(connection& conn, std::string_view host, bool last, const outgoing_request& request,
+                const exchange_options& options, incoming_response& response, operation_state& op,
+                Handler handler)
+        : conn_(&conn), host_(host), request_(&request), options_(&options), response_(&response),
+          op_(&op), last_(last), handler_(std::move(handler)) {}
+
+    /// Starts, on the connection's strand.
+    void operator()() {
+        conn_->aborted = false;
+        op_->io_running.store(conn_, std::memory_order_release);
+        format_request(conn_->write_buffer, host_, *request_, last_);
+        if (options_->attempt_timeout.count() > 0)
+            conn_->stream.next_layer().expires_after(options_->attempt_timeout);
+        write_more();
     }
-    co_return outcome;
-}
+
+    /// Continues after a write or a read.
+    void operator()(error_code ec, std::size_t transferred) {
+        if (!reading_) {
+            written_ += transferred;
+            if (ec)
+                return finish(ec);
+            if (written_ < conn_->write_buffer.size())
+                return write_more();
+            reading_ = true;
+            conn_->parser.emplace(conn_->response, options_->max_response_bytes,
+                                  options_->read_rate_headers);
+            if (conn_->read_buffer.size() == 0)
+                return read_more();
+            return parse();
+        }
+        conn_->read_buffer.commit(transferred);
+        if (ec == asio::error::eof) {
+            if (!conn_->parser->got_some())
+                return finish(http::error::end_of_stream);
+            ec = {};
+            conn_->parser->put_eof(ec); // a body that lasts until the connection closes
+            return finish(ec);
+        }
+        if (ec)
+            return finish(ec);
+        parse();
+    }
+
+private:
+    void write_more() {
+        conn_->stream.async_write_some(asio::buffer(conn_->write_buffer) + written_,
+                                       std::move(*this));
+    }
+
+    void read_more() {
+        auto size = boost::beast::read_size(conn_->read_buffer, 65536);
+        if (size == 0)
+            return finish(http::error::buffer_overflow);
+        conn_->stream.async_read_some(conn_->read_buffer.prepare(size), std::move(*this));
+    }
+
+    /// Feeds what has arrived to the parser, then reads more or ends.
+    void parse() {
+        auto& parser = *conn_->parser;
+        while (conn_->read_buffer.size() != 0) {
+            error_code ec;
+            auto used = parser.put(conn_->read_buffer.data(), ec);
+            conn_->read_buffer.consume(used);
+            if (ec == http::error::need_more)
+                break;
+            if (ec || parser.is_done())
+                return finish(ec);
+            if (used == 0)
+                break;
+        }
+        read_more();
+    }
+
+    void finish(error_code ec) {
+        auto& conn = *conn_;
+        auto& diag = op_->diag;
+        auto& parser = *conn.parser;
+        if (conn.aborted)
+            ec = asio::error::operation_aborted; // whatever the closed socket made of it
+        transfer_outcome outcome{.facts = {.sent = true}};
+        if (ec) { // the connection is closed by the caller: a broken exchange leaves it unusable
+            outcome.facts.failure = describe_io_failure(ec, options_->attempt_timeout, diag);
+            if (outcome.facts.failure == error::response_too_large && parser.is_header_done()) {
+                // An answer too big for us: what it said is known, what it carried is not,
+                // and asking again would bring the same.
+                outcome.facts.status = conn.response.status;
+                outcome.facts.unreadable = true;
+                outcome.facts.permanent = true;
+            }
+        } else {
+            if (options_->attempt_timeout.count() > 0)
+                conn.stream.next_layer().expires_never();
+            outcome.keep_alive = !last_ && parser.keep_alive();
+            ++conn.exchanges;
+            outcome.facts.status = conn.response.status;
+            if (conn.response.status >= 200 && conn.response.status < 300) {
+                diag.http_status = static_cast<int>(conn.response.status);
+                if (auto refused = options_->reader->read(conn.response, diag)) {
+                    outcome.facts.failure = refused;
+                    outcome.facts.unreadable = true;
+                }
+            }
+        }
+        hand_over(outcome);
+        conn.parser.reset();
+        if (conn.response.body.capacity() > max_kept_body_capacity)
+            std::string{}.swap(conn.response.body);
+        op_->io_running.store(nullptr, std::memory_order_release);
+        auto executor = asio::get_associated_executor(handler_, conn.strand);
+        asio::dispatch(executor, asio::append(std::move(handler_), outcome));
+    }
+
+    /// Gives the caller what it reads of the response after this: the headers its rate budget
+    /// and retries look at and, unless a reader took it, all of it.
+    void hand_over(const transfer_outcome& outcome) {
+        auto& from = conn_->response;
+        auto& to = *response_;
+        bool read =
+            outcome.facts.status >= 200 && outcome.facts.status < 300 && !outcome.facts.failure;
+        if (!read) {
+            to = from;
+            return;
+        }
+        to.status = from.status;
+        to.retry_after = from.retry_after;
+        to.rate_limit = from.rate_limit;
+        to.rate_remaining = from.rate_remaining;
+        to.rate_reset = from.rate_reset;
+    }
+
+    connection* conn_;
+    std::string_view host_;
+    const outgoing_request* request_;
+    const exchange_options* options_;
+    incoming_response* response_;
+    operation_state* op_;
+    bool last_;
+    bool reading_ = false;
+    std::size_t written_ = 0;
+    Handler handler_;
+};
 
 } // namespace
 
@@ -135,10 +239,20 @@ asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
                                         incoming_response& response, operation_state& op) {
     op.diag.request_sent = true;
     op.in_flight = true;
+    struct lent { // op.in_io says where to send a stop, for as long as the work may run
+        operation_state& op;
+        ~lent() { op.in_io = nullptr; }
+    } scope{op};
+    op.in_io = &*conn;
+    // Posted, never started inside the caller, which holds the client's strand.
+    auto start = [&](auto handler) {
+        using op_type = transfer_op<decltype(handler)>;
+        asio::post(conn->strand, op_type{*conn, conn.pool_server().host_header, !conn.reusable(),
+                                         request, options, response, op, std::move(handler)});
+    };
     auto outcome =
-        co_await on_connection_strand(*conn, op,
-                                      transfer(*conn, conn.pool_server().host_header,
-                                               !conn.reusable(), request, options, response, op));
+        co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(transfer_outcome)>(
+            start, use_awaitable);
     if (outcome.keep_alive)
         conn.keep_alive(); // else `conn` is closed on the way out
     co_return outcome.facts;

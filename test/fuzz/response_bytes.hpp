@@ -15,9 +15,8 @@ inline constexpr std::size_t max_body_bytes = 64 * 1024;
 /// The response the bytes make, or nothing when the client would have refused them.
 inline std::optional<detail::incoming_response> read_response(const std::uint8_t* data,
                                                               std::size_t size) {
-    detail::response_parser parser;
-    detail::limit_response(parser, max_body_bytes);
-    parser.eager(true);
+    detail::incoming_response out;
+    detail::response_parser parser{out, max_body_bytes, true};
     boost::system::error_code ec;
     std::size_t offset = 0;
     while (!parser.is_done() && offset < size) {
@@ -44,8 +43,6 @@ inline std::optional<detail::incoming_response> read_response(const std::uint8_t
         if (ec || !parser.is_done())
             return std::nullopt;
     }
-    detail::incoming_response out;
-    detail::take_response(parser, true, out);
     return out;
 }
 
