@@ -40,9 +40,9 @@ private:
     boost::json::value value_;
 };
 
-const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
+/// `field`, when it is a non-empty string; otherwise null, with the reason in diag.message.
+const boost::json::string* required_string(const boost::json::value* field, std::string_view name,
                                            diagnostics& diag) {
-    auto* field = object.if_contains(name);
     if (field == nullptr) {
         diag.message = "the response has no field '" + std::string{name} + "'";
         return nullptr;
@@ -52,6 +52,11 @@ const boost::json::string* required_string(const boost::json::object& object, st
         return nullptr;
     }
     return &field->get_string();
+}
+
+const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
+                                           diagnostics& diag) {
+    return required_string(object.if_contains(name), name, diag);
 }
 
 /// Whole positive seconds from an integer or an integral floating-point JSON number.
@@ -175,32 +180,44 @@ boost::system::result<session> parse_session(std::string_view body, diagnostics&
     auto* object = parsed.parse(body, diag);
     if (object == nullptr)
         return error::invalid_response;
-    auto* id = required_string(*object, "session_id", diag);
-    auto* token = id ? required_string(*object, "session_token", diag) : nullptr;
-    auto* url = token ? required_string(*object, "url", diag) : nullptr;
-    if (url == nullptr)
-        return error::invalid_response;
+    // One pass over the fields rather than a lookup per name: this runs for every create.
+    const boost::json::value *id = nullptr, *token = nullptr, *url = nullptr;
     session created;
-    created.session_id = id->subview();
-    created.session_token = token->subview();
-    created.url = url->subview();
-    // v3 adds these; optional, so a null or an odd type is ignored rather than fatal.
-    if (auto* number = object->if_contains("session_number"); number && number->is_int64())
-        created.session_number = number->get_int64();
-    if (auto* status = object->if_contains("status"); status && status->is_string())
-        created.status = status->get_string();
-    if (auto* workflow = object->if_contains("workflow_id"); workflow && workflow->is_string())
-        created.workflow_id = workflow->get_string();
-    if (auto* version = object->if_contains("workflow_version"); version && version->is_int64())
-        created.workflow_version = version->get_int64();
-    if (auto* vendor = object->if_contains("vendor_data"); vendor && vendor->is_string())
-        created.vendor_data = vendor->get_string();
-    if (auto* callback = object->if_contains("callback"); callback && callback->is_string())
-        created.callback = callback->get_string();
-    if (auto* metadata = object->if_contains("metadata"); metadata && metadata->is_object())
-        created.metadata = *metadata;
-    if (auto* kind = object->if_contains("session_kind"); kind && kind->is_string())
-        created.session_kind = kind->get_string();
+    for (const auto& field : *object) {
+        auto name = std::string_view{field.key()};
+        const auto& value = field.value();
+        if (name == "session_id")
+            id = &value;
+        else if (name == "session_token")
+            token = &value;
+        else if (name == "url")
+            url = &value;
+        // v3 adds these; optional, so a null or an odd type is ignored rather than fatal.
+        else if (name == "session_number" && value.is_int64())
+            created.session_number = value.get_int64();
+        else if (name == "status" && value.is_string())
+            created.status = value.get_string();
+        else if (name == "workflow_id" && value.is_string())
+            created.workflow_id = value.get_string();
+        else if (name == "workflow_version" && value.is_int64())
+            created.workflow_version = value.get_int64();
+        else if (name == "vendor_data" && value.is_string())
+            created.vendor_data = value.get_string();
+        else if (name == "callback" && value.is_string())
+            created.callback = value.get_string();
+        else if (name == "metadata" && value.is_object())
+            created.metadata = value;
+        else if (name == "session_kind" && value.is_string())
+            created.session_kind = value.get_string();
+    }
+    auto* id_text = required_string(id, "session_id", diag);
+    auto* token_text = id_text ? required_string(token, "session_token", diag) : nullptr;
+    auto* url_text = token_text ? required_string(url, "url", diag) : nullptr;
+    if (url_text == nullptr)
+        return error::invalid_response;
+    created.session_id = id_text->subview();
+    created.session_token = token_text->subview();
+    created.url = url_text->subview();
     return created;
 }
 

@@ -281,6 +281,32 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_controls) {
     BOOST_TEST(out == R"("\u0000\u001f\"\\/")");
 }
 
+BOOST_AUTO_TEST_CASE(json_strings_escape_every_special_byte_wherever_it_stands) {
+    // Long plain runs are scanned eight bytes at a time: a byte to escape must be found at
+    // every offset of a word, and bytes that merely look close (0x1f+1, 0x80 and up) must not.
+    for (unsigned char special : {'\0', '\x1f', '"', '\\', '\n'}) {
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string text(20, 'a');
+            text[at] = static_cast<char>(special);
+            text[(at + 7) % 20] = '\xe9'; // a UTF-8 continuation-like byte stays as it is
+            std::string expected = "\"";
+            for (char c : text) {
+                if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\')
+                    append_json_escape(expected, static_cast<unsigned char>(c));
+                else
+                    expected.push_back(c);
+            }
+            expected.push_back('"');
+            std::string out = "prefix";
+            append_json_string(out, text);
+            BOOST_TEST(out == "prefix" + expected);
+        }
+    }
+    std::string plain;
+    append_json_string(plain, "https://example.com/kyc/done?x=1&y=\x7f\xff");
+    BOOST_TEST(plain == "\"https://example.com/kyc/done?x=1&y=\x7f\xff\"");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(workflow_session_encoding)
