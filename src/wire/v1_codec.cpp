@@ -40,9 +40,9 @@ private:
     boost::json::value value_;
 };
 
-/// `field`, when it is a non-empty string; otherwise null, with the reason in diag.message.
-const boost::json::string* required_string(const boost::json::value* field, std::string_view name,
+const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
                                            diagnostics& diag) {
+    auto* field = object.if_contains(name);
     if (field == nullptr) {
         diag.message = "the response has no field '" + std::string{name} + "'";
         return nullptr;
@@ -52,11 +52,6 @@ const boost::json::string* required_string(const boost::json::value* field, std:
         return nullptr;
     }
     return &field->get_string();
-}
-
-const boost::json::string* required_string(const boost::json::object& object, std::string_view name,
-                                           diagnostics& diag) {
-    return required_string(object.if_contains(name), name, diag);
 }
 
 /// Whole positive seconds from an integer or an integral floating-point JSON number.
@@ -173,52 +168,6 @@ std::string create_session_body(const session_request& request) {
     }
     body.push_back('}');
     return body;
-}
-
-boost::system::result<session> parse_session(std::string_view body, diagnostics& diag) {
-    json_body parsed;
-    auto* object = parsed.parse(body, diag);
-    if (object == nullptr)
-        return error::invalid_response;
-    // One pass over the fields rather than a lookup per name: this runs for every create.
-    const boost::json::value *id = nullptr, *token = nullptr, *url = nullptr;
-    session created;
-    for (const auto& field : *object) {
-        auto name = std::string_view{field.key()};
-        const auto& value = field.value();
-        if (name == "session_id")
-            id = &value;
-        else if (name == "session_token")
-            token = &value;
-        else if (name == "url")
-            url = &value;
-        // v3 adds these; optional, so a null or an odd type is ignored rather than fatal.
-        else if (name == "session_number" && value.is_int64())
-            created.session_number = value.get_int64();
-        else if (name == "status" && value.is_string())
-            created.status = value.get_string();
-        else if (name == "workflow_id" && value.is_string())
-            created.workflow_id = value.get_string();
-        else if (name == "workflow_version" && value.is_int64())
-            created.workflow_version = value.get_int64();
-        else if (name == "vendor_data" && value.is_string())
-            created.vendor_data = value.get_string();
-        else if (name == "callback" && value.is_string())
-            created.callback = value.get_string();
-        else if (name == "metadata" && value.is_object())
-            created.metadata = value;
-        else if (name == "session_kind" && value.is_string())
-            created.session_kind = value.get_string();
-    }
-    auto* id_text = required_string(id, "session_id", diag);
-    auto* token_text = id_text ? required_string(token, "session_token", diag) : nullptr;
-    auto* url_text = token_text ? required_string(url, "url", diag) : nullptr;
-    if (url_text == nullptr)
-        return error::invalid_response;
-    created.session_id = id_text->subview();
-    created.session_token = token_text->subview();
-    created.url = url_text->subview();
-    return created;
 }
 
 } // namespace didit::detail

@@ -93,6 +93,52 @@ BOOST_AUTO_TEST_CASE(session_response_is_parsed) {
     BOOST_TEST(parsed->url == "https://verify.didit.me/session/abc");
 }
 
+BOOST_AUTO_TEST_CASE(a_v3_session_response_is_read_field_by_field_as_its_last_keys_say) {
+    diagnostics diag;
+    auto parsed = parse_session(
+        R"({"session_id":"old","status":"Ignored","session_token":"t\u00e9\"q\"",)"
+        R"("skip":{"url":"not this","metadata":{"a":1}},"url":"https://v.example/s/1",)"
+        R"("session_number":41,"workflow_version":"2","vendor_data":"user-7",)"
+        R"("metadata":{"plan":"gold","tags":["a",{"b":null}],"n":-3,"big":18446744073709551615,)"
+        R"("x":1.5,"ok":true},"callback":["x"],"status":"Not Started","session_kind":"user",)"
+        R"("workflow_id":"w-1","session_id":"11111111-2222-3333-4444-555555555555"})",
+        diag);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->session_id == "11111111-2222-3333-4444-555555555555"); // the last one
+    BOOST_TEST(parsed->session_token == "t\u00e9\"q\"");                      // escapes decoded
+    BOOST_TEST(parsed->url == "https://v.example/s/1");                       // not the nested one
+    BOOST_TEST((parsed->session_number == 41));
+    BOOST_TEST(!parsed->workflow_version.has_value()); // a string: ignored
+    BOOST_TEST(parsed->status == "Not Started");
+    BOOST_TEST(parsed->vendor_data == "user-7");
+    BOOST_TEST(parsed->callback.empty()); // an array: ignored
+    BOOST_TEST(parsed->session_kind == "user");
+    BOOST_TEST(parsed->workflow_id == "w-1");
+    BOOST_TEST(parsed->metadata ==
+               boost::json::parse(R"({"plan":"gold","tags":["a",{"b":null}],"n":-3,)"
+                                  R"("big":18446744073709551615,"x":1.5,"ok":true})"));
+}
+
+BOOST_AUTO_TEST_CASE(a_repeated_field_of_another_kind_takes_back_the_earlier_one) {
+    diagnostics diag;
+    auto parsed = parse_session(
+        R"({"session_id":"x","session_token":"y","url":"u","metadata":{"a":1},"metadata":[1],)"
+        R"("status":"s","status":5,"session_number":3,"session_number":null})",
+        diag);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->metadata.is_null());
+    BOOST_TEST(parsed->status.empty());
+    BOOST_TEST(!parsed->session_number.has_value());
+    auto refused =
+        parse_session(R"({"session_id":"x","session_token":"y","url":"u","url":7})", diag);
+    BOOST_TEST(!refused.has_value());
+    BOOST_TEST(diag.message.find("'url' is not a non-empty string") != std::string::npos,
+               diag.message);
+    auto trailing = parse_session(R"({"session_id":"x","session_token":"y","url":"u"} x)", diag);
+    BOOST_TEST(!trailing.has_value());
+    BOOST_TEST(diag.message.find("not valid JSON") != std::string::npos, diag.message);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_session_responses_name_the_problem) {
     struct {
         const char* body;
