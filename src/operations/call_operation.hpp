@@ -3,10 +3,10 @@
 // pipeline with the client's credentials, budget and retry policy, and turn a 2xx response
 // into the operation's result.
 
-#include "wire/admin_codec.hpp"
 #include "operations/call_pipeline.hpp"
 #include "operations/client_impl.hpp"
 #include "transport/operation.hpp"
+#include "wire/admin_codec.hpp"
 
 #include <didit/client.hpp>
 
@@ -65,32 +65,33 @@ struct call_shape {
     std::string_view accept = "application/json";
 };
 
-/// Adapts an operation's `interpret(response, diag) -> flow_result<T>` to the pipeline.
+/// Adapts an operation's `interpret(response, diag) -> flow_result<T>` to the pipeline: the
+/// value goes straight into the operation's result slot.
 template <class T, class Interpret> class result_reader final : public response_reader {
 public:
-    explicit result_reader(Interpret& interpret) : interpret_(interpret) {}
-    T result{};
+    result_reader(Interpret& interpret, T& result) : interpret_(interpret), result_(result) {}
 
     error_code read(incoming_response& response, diagnostics& diag) override {
         auto [ec, value] = interpret_(response, diag);
         if (!ec)
-            result = std::move(value);
+            result_ = std::move(value);
         return ec;
     }
 
 private:
     Interpret& interpret_;
+    T& result_;
 };
 
+/// Runs the call; its value, on success, is in op.result.second.
 template <class T, class Interpret>
-boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> impl,
-                                                 encoded_request request, call_shape shape,
-                                                 Interpret interpret, operation_state& op) {
+boost::asio::awaitable<error_code> call_flow(std::shared_ptr<client_impl> impl,
+                                             encoded_request request, call_shape shape,
+                                             Interpret interpret, operation_with_result<T>& op) {
     auto& diag = op.diag;
     if (!request.problem.empty()) {
         diag.message = std::move(request.problem);
-        co_return flow_result<T>{
-            request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
+        co_return request.refusal ? request.refusal : error_code{error::invalid_request};
     }
     call_spec call{.operation = shape.operation,
                    .route = shape.route,
@@ -103,9 +104,11 @@ boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> im
                    .max_response_bytes = shape.max_response_bytes != 0
                                              ? shape.max_response_bytes
                                              : impl->cfg.max_response_bytes};
-    result_reader<T, Interpret> reader{interpret};
+    result_reader<T, Interpret> reader{interpret, op.result.second};
     auto ec = co_await perform_call(impl->api_context(impl, request.options), call, reader, op);
-    co_return flow_result<T>{ec, ec ? T{} : std::move(reader.result)};
+    if (ec)
+        op.result.second = T{}; // a value read from an earlier attempt is not the result
+    co_return ec;
 }
 
 /// Completes `handler` with client_moved_from when there is no client behind the operation.
@@ -128,7 +131,7 @@ void start_call(std::shared_ptr<client_impl> impl, encoded_request request, call
     auto* registry = &impl->operations;
     run_operation<T>(strand, executor, limit, registry, shape.repeatable, diag, std::move(handler),
                      [impl = std::move(impl), request = std::move(request), shape,
-                      interpret](operation_state& op) mutable {
+                      interpret](operation_with_result<T>& op) mutable {
                          return call_flow<T>(std::move(impl), std::move(request), shape,
                                              std::move(interpret), op);
                      });

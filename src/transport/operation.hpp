@@ -132,15 +132,20 @@ template <class T> struct operation_with_result final : operation_state {
 };
 
 /// Cancellation makes the next co_await throw; turn that back into an error code so the
-/// flows only deal in error codes. Registers the operation while it runs.
-template <class T>
+/// flows only deal in error codes. Registers the operation while it runs. A flow returns its
+/// whole result, or only its error code when it wrote its value into state.result itself (which
+/// saves moving the value through every layer).
+template <class T, class FlowResult>
 boost::asio::awaitable<void> catching(operation_registry* registry,
                                       std::shared_ptr<operation_with_result<T>> state,
-                                      boost::asio::awaitable<flow_result<T>> flow) {
+                                      boost::asio::awaitable<FlowResult> flow) {
     if (registry != nullptr)
         registry->add(*state);
     try {
-        state->result = co_await std::move(flow);
+        if constexpr (std::is_same_v<FlowResult, error_code>)
+            state->result.first = co_await std::move(flow);
+        else
+            state->result = co_await std::move(flow);
     } catch (const boost::system::system_error& e) {
         state->result = {e.code(), T{}};
     }
