@@ -65,7 +65,7 @@ void token_source::start_refresh(const std::shared_ptr<void>& owner) {
     // The refresh has its own deadline and no outside cancellation: a caller that gives up
     // must not cancel the refresh everyone else is waiting for.
     spawn_with_deadline<issued_token>(
-        strand_, endpoint_.timeout, {}, &registry_,
+        strand_, endpoint_.timeout, {}, registry_,
         [this, owner](operation_state& op) { return fetch(owner, op); },
         [this, owner, flight, requested_at](operation_with_result<issued_token>& state) {
             auto& [ec, issued] = state.result;

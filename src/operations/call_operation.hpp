@@ -128,7 +128,7 @@ void start_call(std::shared_ptr<client_impl> impl, encoded_request request, call
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
-    auto* registry = &impl->operations;
+    auto& registry = *impl->operations;
     run_operation<T>(strand, executor, limit, registry, shape.repeatable, diag, std::move(handler),
                      [impl = std::move(impl), request = std::move(request), shape,
                       interpret](operation_with_result<T>& op) mutable {

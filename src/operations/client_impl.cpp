@@ -60,6 +60,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
                          origin auth)
     : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
+      operations(std::make_shared<operation_registry>(strand)),
       budget(make_budget(cfg, strand, tls)),
       api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {
@@ -73,7 +74,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
         token_endpoint{auth.path_prefix + "/auth/v2/token/",
                        basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
                        cfg.max_response_bytes, &token_requests, cfg.observer.get()},
-        cfg.retry, counters, jitter, operations);
+        cfg.retry, counters, jitter, *operations);
 }
 
 } // namespace didit::detail

@@ -3,12 +3,12 @@
 // pools and the credentials (a token cache for v1, the API key for v3), all used from one
 // strand.
 
+#include "credentials/token_source.hpp"
 #include "operations/call_pipeline.hpp"
+#include "resilience/rate_budget.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/operation.hpp"
 #include "wire/origin.hpp"
-#include "resilience/rate_budget.hpp"
-#include "credentials/token_source.hpp"
 
 #include <didit/config.hpp>
 
@@ -41,8 +41,9 @@ public:
     const api_generation generation;
     const std::string api_prefix; ///< path prefix of api_url, "" or "/prefix"
     boost::asio::ssl::context tls;
-    jitter_source jitter;                ///< used on the strand
-    operation_registry operations;       ///< the calls in flight, for cancel_all()
+    jitter_source jitter; ///< used on the strand
+    /// The calls in flight, for cancel_all(), and their deadlines.
+    std::shared_ptr<operation_registry> operations;
     std::unique_ptr<rate_budget> budget; ///< null when config.rate_limits is off
     budget_line budget_waiters;
     connection_pool api_pool;
@@ -73,7 +74,7 @@ public:
 
     /// Stops every call in flight (token refreshes included) and closes idle connections.
     void cancel_all() {
-        operations.stop_all();
+        operations->stop_all();
         close_idle_connections();
     }
 

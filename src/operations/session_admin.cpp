@@ -2,8 +2,8 @@
 
 #include <didit/client.hpp>
 
-#include "wire/admin_codec.hpp"
 #include "operations/call_operation.hpp"
+#include "wire/admin_codec.hpp"
 #include "wire/response_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -200,7 +200,7 @@ void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request req
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
-    auto* registry = &impl->operations;
+    auto& registry = *impl->operations;
     run_operation<no_result>(
         strand, executor, limit, registry, /*repeatable=*/false, diag, std::move(handler),
         [impl = std::move(impl), request = std::move(request)](operation_state& op) mutable {

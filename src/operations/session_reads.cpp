@@ -170,7 +170,7 @@ void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request 
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = checked.options.request_timeout.value_or(impl->cfg.request_timeout);
-    auto* registry = &impl->operations;
+    auto& registry = *impl->operations;
     run_operation<no_result>(strand, executor, limit, registry, /*repeatable=*/true, diag,
                              std::move(handler),
                              [impl = std::move(impl)](operation_state& op) mutable {

@@ -45,9 +45,8 @@ class operation_registry;
 /// What one running operation owns besides its coroutine frames. Used only on the strand,
 /// except `io_running`.
 struct operation_state : std::enable_shared_from_this<operation_state> {
-    explicit operation_state(const boost::asio::any_io_executor& strand) : deadline(strand) {}
     boost::asio::cancellation_signal signal;
-    boost::asio::steady_timer deadline;
+    /// When the operation is stopped as timed out; watched by its registry.
     clock::time_point deadline_at = clock::time_point::max();
     diagnostics diag;
     bool timed_out = false;
@@ -92,16 +91,23 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
     }
 };
 
-/// The operations in flight on one client, so that client::cancel() can stop them all.
-/// Used only on the strand.
-class operation_registry {
+/// The operations in flight on one client, so that client::cancel() can stop them all, and
+/// their deadlines: one timer, armed for the earliest, stops those whose time is up. (A timer
+/// per operation cost every call a timer scheduled and cancelled in the reactor and a
+/// cancelled wait completed.) Used only on the strand; held by shared_ptr because a wait in
+/// progress keeps it.
+class operation_registry : public std::enable_shared_from_this<operation_registry> {
 public:
+    explicit operation_registry(const boost::asio::any_io_executor& strand) : timer_(strand) {}
+
     void add(operation_state& op) {
         op.registry = this;
         op.next = head_;
         if (head_ != nullptr)
             head_->previous = &op;
         head_ = &op;
+        if (op.deadline_at < armed_for_)
+            arm(op.deadline_at);
     }
     void remove(operation_state& op) {
         if (op.registry != this)
@@ -111,6 +117,10 @@ public:
             op.next->previous = op.previous;
         op.previous = op.next = nullptr;
         op.registry = nullptr;
+        if (head_ == nullptr && armed_for_ != clock::time_point::max()) {
+            armed_for_ = clock::time_point::max();
+            timer_.cancel(); // nothing left to watch
+        }
     }
     void stop_all() {
         for (auto* op = head_; op != nullptr;) {
@@ -121,7 +131,36 @@ public:
     }
 
 private:
+    void arm(clock::time_point at) {
+        armed_for_ = at;
+        timer_.expires_at(at); // a wait in progress completes as cancelled
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec)
+                self->expire(clock::now());
+        });
+    }
+
+    /// Stops the operations whose deadline has passed and waits for the next deadline.
+    void expire(clock::time_point now) {
+        auto next = clock::time_point::max();
+        for (auto* op = head_; op != nullptr;) {
+            auto* following = op->next;
+            if (!op->timed_out && op->deadline_at <= now) {
+                op->timed_out = true;
+                op->stop();
+            } else if (!op->timed_out) {
+                next = std::min(next, op->deadline_at);
+            }
+            op = following;
+        }
+        armed_for_ = clock::time_point::max();
+        if (next != clock::time_point::max())
+            arm(next);
+    }
+
     operation_state* head_ = nullptr;
+    boost::asio::steady_timer timer_;
+    clock::time_point armed_for_ = clock::time_point::max(); ///< the wait's deadline, if any
 };
 
 /// An operation's state with the slot its result is written to. The result stays there until
@@ -136,11 +175,10 @@ template <class T> struct operation_with_result final : operation_state {
 /// whole result, or only its error code when it wrote its value into state.result itself (which
 /// saves moving the value through every layer).
 template <class T, class FlowResult>
-boost::asio::awaitable<void> catching(operation_registry* registry,
+boost::asio::awaitable<void> catching(operation_registry& registry,
                                       std::shared_ptr<operation_with_result<T>> state,
                                       boost::asio::awaitable<FlowResult> flow) {
-    if (registry != nullptr)
-        registry->add(*state);
+    registry.add(*state);
     try {
         if constexpr (std::is_same_v<FlowResult, error_code>)
             state->result.first = co_await std::move(flow);
@@ -154,24 +192,16 @@ boost::asio::awaitable<void> catching(operation_registry* registry,
 /// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
 /// cancellation, the flow receives terminal cancellation; partial and total cancellation are
 /// honoured only while nothing has been sent. `done(state)`, with the flow's result in
-/// state.result, runs on the strand afterwards. `registry`, when given, lists the operation
-/// while it runs.
+/// state.result, runs on the strand afterwards. `registry` lists the operation while it runs
+/// and watches its deadline.
 template <class T, class MakeFlow, class Done>
 void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
-                         boost::asio::cancellation_slot outer, operation_registry* registry,
+                         boost::asio::cancellation_slot outer, operation_registry& registry,
                          MakeFlow make_flow, Done done) {
     namespace asio = boost::asio;
-    auto state = std::make_shared<operation_with_result<T>>(strand);
-    if (limit.count() > 0) {
-        state->deadline_at = clock::now() + limit;
-        state->deadline.expires_at(state->deadline_at);
-        state->deadline.async_wait([state](error_code ec) {
-            if (!ec) {
-                state->timed_out = true;
-                state->stop();
-            }
-        });
-    }
+    auto state = std::make_shared<operation_with_result<T>>();
+    if (limit.count() > 0)
+        state->deadline_at = clock::now() + limit; // watched from registry.add(), on the strand
     if (outer.is_connected()) {
         // The caller may emit from any thread; the flow's state belongs to the strand.
         outer.assign([state, strand](asio::cancellation_type type) {
@@ -188,7 +218,6 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
                    asio::bind_cancellation_slot(
                        state->signal.slot(),
                        [state, done = std::move(done)](std::exception_ptr failure) mutable {
-                           state->deadline.cancel();
                            if (state->registry != nullptr)
                                state->registry->remove(*state);
                            if (failure) // only bad_alloc escapes the flows
@@ -245,7 +274,7 @@ void complete(const Executor& default_executor, completion_handler<T> handler,
 template <class T, class MakeFlow>
 void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
-                   operation_registry* registry, bool repeatable, diagnostics* user_diag,
+                   operation_registry& registry, bool repeatable, diagnostics* user_diag,
                    completion_handler<T> handler, MakeFlow make_flow) {
     namespace asio = boost::asio;
     auto outer = asio::get_associated_cancellation_slot(handler);

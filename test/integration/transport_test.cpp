@@ -225,6 +225,39 @@ BOOST_AUTO_TEST_CASE(a_timeout_after_sending_a_create_is_outcome_unknown) {
     BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(calls_in_flight_time_out_each_at_its_own_deadline) {
+    // One timer watches every call's deadline: a call started later with a shorter limit must
+    // still end at its own, and the one with the longest limit must be left to finish.
+    fixture f;
+    BOOST_TEST(!f.create(0).ec); // token and connection ready
+    f.emulator.inject({.what = fault::kind::delay, .times = 3, .delay = 1500ms});
+    std::vector<outcome> outs(3);
+    std::vector<std::size_t> finished; // indexes, in the order the calls completed
+    auto start = [&](std::size_t i, std::chrono::milliseconds limit) {
+        f.client->create_session(
+            {.callback = callback_url}, outs[i].diag,
+            didit::with_options({.request_timeout = limit},
+                                [&, i](didit::error_code ec, didit::session s) {
+                                    outs[i].ec = ec;
+                                    outs[i].session = std::move(s);
+                                    outs[i].done = true;
+                                    finished.push_back(i);
+                                }));
+    };
+    start(0, 20s);
+    start(1, 600ms);
+    start(2, 200ms);
+    f.run_until_done(outs);
+    BOOST_TEST(!outs[0].ec, outs[0].ec.message());
+    for (std::size_t i : {1u, 2u}) {
+        // Sent creates that were not answered in time: they may have taken effect.
+        BOOST_TEST((outs[i].ec == error::outcome_unknown), outs[i].ec.message());
+        BOOST_TEST(outs[i].diag.message.find("request timeout") != std::string::npos,
+                   outs[i].diag.message);
+    }
+    BOOST_TEST((finished == std::vector<std::size_t>{2, 1, 0}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(cancellation)
