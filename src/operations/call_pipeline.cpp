@@ -1,7 +1,7 @@
 #include "operations/call_pipeline.hpp"
 
-#include "wire/response_mapping.hpp"
 #include "credentials/token_source.hpp"
+#include "wire/response_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -95,6 +95,19 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
     return ec;
 }
 
+/// Marks `conn` as where `op`'s I/O runs (op.in_io), so that stopping the operation aborts
+/// it, for as long as an exchange on it may run.
+class lending {
+public:
+    lending(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
+    lending(const lending&) = delete;
+    lending& operator=(const lending&) = delete;
+    ~lending() { op_.in_io = nullptr; }
+
+private:
+    operation_state& op_;
+};
+
 /// What an observed call learns for its `finished` event.
 struct call_trace {
     bool reused_connection = false;
@@ -183,7 +196,19 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
             ctx.counters.attempts.fetch_add(1, std::memory_order_relaxed);
             if (ctx.requests != nullptr)
                 ctx.requests->fetch_add(1, std::memory_order_relaxed);
-            facts = co_await exchange(std::move(conn), request, options, response, op);
+            op.diag.request_sent = true;
+            op.in_flight = true;
+            exchange_outcome outcome;
+            {
+                lending lent{op, *conn};
+                outcome = co_await exchange(*conn, conn.pool_server().host_header, !conn.reusable(),
+                                            request, options, response, op);
+            }
+            if (outcome.keep_alive)
+                conn.keep_alive();
+            else
+                conn.reset(); // a broken or last exchange leaves the connection unusable
+            facts = outcome.facts;
             if (facts.failure == asio::error::operation_aborted)
                 co_return facts.failure; // op.in_flight stays set: the effect is unknown
         }

@@ -67,11 +67,6 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
 
 namespace {
 
-struct transfer_outcome {
-    attempt_facts facts;
-    bool keep_alive = false; ///< the connection may carry another request
-};
-
 /// Past this, a response body's buffer is not kept for the connection's next exchange.
 constexpr std::size_t max_kept_body_capacity = 64 * 1024;
 
@@ -168,7 +163,7 @@ private:
         auto& parser = *conn.parser;
         if (conn.aborted)
             ec = asio::error::operation_aborted; // whatever the closed socket made of it
-        transfer_outcome outcome{.facts = {.sent = true}};
+        exchange_outcome outcome{.facts = {.sent = true}};
         if (ec) { // the connection is closed by the caller: a broken exchange leaves it unusable
             outcome.facts.failure = describe_io_failure(ec, options_->attempt_timeout, diag);
             if (outcome.facts.failure == error::response_too_large && parser.is_header_done()) {
@@ -203,7 +198,7 @@ private:
 
     /// Gives the caller what it reads of the response after this: the headers its rate budget
     /// and retries look at and, unless a reader took it, all of it.
-    void hand_over(const transfer_outcome& outcome) {
+    void hand_over(const exchange_outcome& outcome) {
         auto& from = conn_->response;
         auto& to = *response_;
         bool read =
@@ -233,29 +228,19 @@ private:
 
 } // namespace
 
-asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
-                                        const outgoing_request& request,
-                                        const exchange_options& options,
-                                        incoming_response& response, operation_state& op) {
-    op.diag.request_sent = true;
-    op.in_flight = true;
-    struct lent { // op.in_io says where to send a stop, for as long as the work may run
-        operation_state& op;
-        ~lent() { op.in_io = nullptr; }
-    } scope{op};
-    op.in_io = &*conn;
-    // Posted, never started inside the caller, which holds the client's strand.
-    auto start = [&](auto handler) {
+asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view host, bool last,
+                                           const outgoing_request& request,
+                                           const exchange_options& options,
+                                           incoming_response& response, operation_state& op) {
+    // Posted, never started inside the caller, which holds the client's strand. Runs when the
+    // caller awaits, after this function returned: nothing of its own frame is referred to.
+    auto start = [&conn, host, last, &request, &options, &response, &op](auto handler) {
         using op_type = transfer_op<decltype(handler)>;
-        asio::post(conn->strand, op_type{*conn, conn.pool_server().host_header, !conn.reusable(),
-                                         request, options, response, op, std::move(handler)});
+        asio::post(conn.strand,
+                   op_type{conn, host, last, request, options, response, op, std::move(handler)});
     };
-    auto outcome =
-        co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(transfer_outcome)>(
-            start, use_awaitable);
-    if (outcome.keep_alive)
-        conn.keep_alive(); // else `conn` is closed on the way out
-    co_return outcome.facts;
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(exchange_outcome)>(
+        start, use_awaitable);
 }
 
 } // namespace didit::detail

@@ -45,14 +45,22 @@ struct exchange_options {
 void format_request(std::string& out, std::string_view host, const outgoing_request& request,
                     bool last = false);
 
-/// Sends `request` on `conn` and reads the response into `response`, and a 2xx response on
-/// into options.reader, all on the connection's strand. The connection goes back to the pool
-/// when the response allows keep-alive and is closed otherwise. Sets op.in_flight while bytes
-/// may be on their way. The facts say what happened (a 2xx the reader refused is `unreadable`
-/// with the reader's error); operation_aborted as failure means the operation was stopped.
-boost::asio::awaitable<attempt_facts> exchange(connection_pool::lease conn,
-                                               const outgoing_request& request,
-                                               const exchange_options& options,
-                                               incoming_response& response, operation_state& op);
+/// What an exchange ended with.
+struct exchange_outcome {
+    attempt_facts facts;
+    bool keep_alive = false; ///< the connection may carry another request
+};
+
+/// Sends `request` on the leased connection `conn` and reads the response into `response`,
+/// and a 2xx response on into options.reader, all on the connection's strand; resumes the
+/// caller on its own executor. `last`: ask the server to close the connection after it. The
+/// caller marks the connection as lent (op.in_io, op.in_flight) before and gives it back to
+/// its pool when outcome.keep_alive, or closes it. The facts say what happened (a 2xx the
+/// reader refused is `unreadable` with the reader's error); operation_aborted as failure means
+/// the operation was stopped. Not a coroutine, so that an attempt costs no frame of its own.
+boost::asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view host,
+                                                  bool last, const outgoing_request& request,
+                                                  const exchange_options& options,
+                                                  incoming_response& response, operation_state& op);
 
 } // namespace didit::detail
