@@ -13,7 +13,6 @@
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>

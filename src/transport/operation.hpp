@@ -5,10 +5,10 @@
 #include "api/clock.hpp"
 #include "transport/connection.hpp"
 
+#include <didit/detail/completion.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -36,9 +36,7 @@ struct no_result {};
 
 template <class T> struct completion_of { using signature = void(error_code, T); };
 template <> struct completion_of<no_result> { using signature = void(error_code); };
-template <class T>
-using completion_handler =
-    boost::asio::any_completion_handler<typename completion_of<T>::signature>;
+template <class T> using completion_handler = completion<typename completion_of<T>::signature>;
 
 class operation_registry;
 
@@ -237,32 +235,21 @@ inline error_code stopped_error(const operation_state& state, bool repeatable) {
 }
 
 /// Completes `handler` with `*result` on its associated executor (default
-/// `default_executor`), never inline and never inside the client's strand: the result first
-/// leaves through a post to `default_executor`, then goes to the handler's executor (at once
-/// when it is that one). The result is moved once, into the handler.
-template <class T, class Executor>
-void complete(const Executor& default_executor, completion_handler<T> handler,
+/// `default_executor`), never inline and so never inside the client's strand: it is posted
+/// there. The result is moved once, into the handler.
+template <class T>
+void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
               std::shared_ptr<flow_result<T>> result) {
-    namespace asio = boost::asio;
-    asio::post(default_executor, [default_executor, handler = std::move(handler),
-                                  result = std::move(result)]() mutable {
-        auto executor = asio::get_associated_executor(handler, default_executor);
-        asio::dispatch(executor,
-                       [handler = std::move(handler), result = std::move(result)]() mutable {
-                           auto slot = asio::get_associated_cancellation_slot(handler);
-                           if (slot.is_connected())
-                               slot.clear();
-                           if constexpr (std::is_same_v<T, no_result>)
-                               std::move(handler)(result->first);
-                           else
-                               std::move(handler)(result->first, std::move(result->second));
-                       });
-    });
+    auto& [ec, value] = *result;
+    if constexpr (std::is_same_v<T, no_result>)
+        handler.post(default_executor, std::move(result), ec);
+    else
+        handler.post(default_executor, std::move(result), ec, value);
 }
 
 /// The same for a result that no operation holds (a refusal before anything ran).
-template <class T, class Executor>
-void complete(const Executor& default_executor, completion_handler<T> handler,
+template <class T>
+void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
               flow_result<T> result) {
     complete<T>(default_executor, std::move(handler),
                 std::make_shared<flow_result<T>>(std::move(result)));
@@ -277,7 +264,7 @@ void run_operation(const boost::asio::any_io_executor& strand,
                    operation_registry& registry, bool repeatable, diagnostics* user_diag,
                    completion_handler<T> handler, MakeFlow make_flow) {
     namespace asio = boost::asio;
-    auto outer = asio::get_associated_cancellation_slot(handler);
+    auto outer = handler.cancellation_slot();
     spawn_with_deadline<T>(
         strand, limit, outer, registry, std::move(make_flow),
         [default_executor, repeatable, user_diag,
