@@ -93,6 +93,8 @@ public:
     void operator()() {
         conn_->aborted = false;
         op_->io_running.store(conn_, std::memory_order_release);
+        conn_->parser.emplace(conn_->response, options_->max_response_bytes,
+                              options_->read_rate_headers);
         format_request(conn_->write_buffer, host_, *request_, last_);
         if (options_->attempt_timeout.count() > 0)
             conn_->stream.next_layer().expires_after(options_->attempt_timeout);
@@ -108,8 +110,6 @@ public:
             if (written_ < conn_->write_buffer.size())
                 return write_more();
             reading_ = true;
-            conn_->parser.emplace(conn_->response, options_->max_response_bytes,
-                                  options_->read_rate_headers);
             if (conn_->read_buffer.size() == 0)
                 return read_more();
             return parse();
@@ -187,7 +187,10 @@ private:
                 }
             }
         }
-        hand_over(outcome);
+        // A failed exchange's partial body, or a 2xx body its reader has read, is no use to
+        // the caller; an error response's body is (its diagnostics quote it).
+        bool error_answer = !ec && (conn.response.status < 200 || conn.response.status >= 300);
+        hand_over(error_answer);
         conn.parser.reset();
         if (conn.response.body.capacity() > max_kept_body_capacity)
             std::string{}.swap(conn.response.body);
@@ -197,13 +200,11 @@ private:
     }
 
     /// Gives the caller what it reads of the response after this: the headers its rate budget
-    /// and retries look at and, unless a reader took it, all of it.
-    void hand_over(const exchange_outcome& outcome) {
+    /// and retries look at, and the whole response when it is an error answer.
+    void hand_over(bool error_answer) {
         auto& from = conn_->response;
         auto& to = *response_;
-        bool read =
-            outcome.facts.status >= 200 && outcome.facts.status < 300 && !outcome.facts.failure;
-        if (!read) {
+        if (error_answer) {
             to = from;
             return;
         }
