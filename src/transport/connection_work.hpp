@@ -1,7 +1,7 @@
 #pragma once
-// Handing an attempt's connection work (connect and handshake, or a request and its response)
-// to the connection's own strand, so that the client's strand only holds shared state while
-// the TLS and parsing work of many connections runs on all threads at once.
+// Handing a connection's connect and handshake to the connection's own strand (an exchange
+// has its own hand-written operation, exchange.cpp), so that the client's strand only holds shared
+// state while the TLS and parsing work of many connections runs on all threads at once.
 
 #include "transport/connection.hpp"
 #include "transport/operation.hpp"

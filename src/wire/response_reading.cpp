@@ -2,8 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include <algorithm>
-
 namespace didit::detail {
 
 namespace http = boost::beast::http;

@@ -33,24 +33,32 @@ enum class session_field : std::uint8_t {
     session_kind,
 };
 
-session_field field_named(std::string_view name) {
+/// A field the session takes, and for a text field the member its string fills.
+struct known_field {
+    std::string_view name;
+    session_field field;
+    std::string session::*text = nullptr;
+};
+
+/// The field called `name`; null for any other.
+const known_field* find_field(std::string_view name) {
     using enum session_field;
-    static constexpr std::pair<std::string_view, session_field> names[] = {
-        {"session_id", session_id},
-        {"session_token", session_token},
-        {"url", url},
+    static constexpr known_field fields[] = {
+        {"session_id", session_id, &session::session_id},
+        {"session_token", session_token, &session::session_token},
+        {"url", url, &session::url},
         {"session_number", session_number},
-        {"status", status},
-        {"workflow_id", workflow_id},
+        {"status", status, &session::status},
+        {"workflow_id", workflow_id, &session::workflow_id},
         {"workflow_version", workflow_version},
-        {"vendor_data", vendor_data},
-        {"callback", callback},
+        {"vendor_data", vendor_data, &session::vendor_data},
+        {"callback", callback, &session::callback},
         {"metadata", metadata},
-        {"session_kind", session_kind}};
-    for (auto [known, field] : names)
-        if (name == known)
-            return field;
-    return other;
+        {"session_kind", session_kind, &session::session_kind}};
+    for (const auto& known : fields)
+        if (name == known.name)
+            return &known;
+    return nullptr;
 }
 
 /// What the answer said of a required field, by its last occurrence.
@@ -118,7 +126,7 @@ public:
             metadata_.push_key(last);
         } else if (depth_ == 1) {
             key_.append(last);
-            begin_field(key_.overflowed ? session_field::other : field_named(key_.view()));
+            begin_field(key_.overflowed ? "" : key_.view());
             key_.clear();
         }
         return true;
@@ -205,49 +213,19 @@ private:
     bool capturing() const { return capturing_ && depth_ >= 2; }
 
     /// A field's key arrived: a repeated key starts over, as the last occurrence counts.
-    void begin_field(session_field field) {
-        using enum session_field;
+    void begin_field(std::string_view name) {
+        auto* known = find_field(name);
+        auto field = known != nullptr ? known->field : session_field::other;
         field_ = field;
-        text_ = nullptr;
-        switch (field) {
-        case session_id:
-            text_ = &out_.session_id;
-            break;
-        case session_token:
-            text_ = &out_.session_token;
-            break;
-        case url:
-            text_ = &out_.url;
-            break;
-        case status:
-            text_ = &out_.status;
-            break;
-        case workflow_id:
-            text_ = &out_.workflow_id;
-            break;
-        case vendor_data:
-            text_ = &out_.vendor_data;
-            break;
-        case callback:
-            text_ = &out_.callback;
-            break;
-        case session_kind:
-            text_ = &out_.session_kind;
-            break;
-        case session_number:
-            out_.session_number.reset();
-            break;
-        case workflow_version:
-            out_.workflow_version.reset();
-            break;
-        case metadata:
-            out_.metadata = nullptr;
-            break;
-        case other:
-            break;
-        }
+        text_ = known != nullptr && known->text != nullptr ? &(out_.*known->text) : nullptr;
         if (text_ != nullptr)
             text_->clear();
+        else if (field == session_field::session_number)
+            out_.session_number.reset();
+        else if (field == session_field::workflow_version)
+            out_.workflow_version.reset();
+        else if (field == session_field::metadata)
+            out_.metadata = nullptr;
         if (is_required(field))
             required_[static_cast<std::size_t>(field)] = presence::not_text;
     }
