@@ -4,9 +4,13 @@
 #include "wire/response_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <boost/system/system_error.hpp>
 
 #include <charconv>
 #include <optional>
@@ -113,129 +117,185 @@ struct call_trace {
     bool reused_connection = false;
 };
 
+bool is_budgeted(const call_context& ctx, const call_spec& call) {
+    return ctx.budget != nullptr && call.scopes.size != 0;
+}
+
+exchange_options attempt_options(const call_context& ctx, const call_spec& call,
+                                 response_reader& reader) {
+    return {call.max_response_bytes, duration_cast<clock::duration>(ctx.policy.attempt_timeout),
+            is_budgeted(ctx, call), &reader};
+}
+
+/// Counts an attempt that is about to send its request.
+void count_attempt(const call_context& ctx, operation_state& op) {
+    ++op.diag.attempts;
+    ctx.counters.attempts.fetch_add(1, std::memory_order_relaxed);
+    if (ctx.requests != nullptr)
+        ctx.requests->fetch_add(1, std::memory_order_relaxed);
+    op.diag.request_sent = true;
+    op.in_flight = true;
+}
+
+/// What an attempt's answer means beyond its facts.
+enum class answer_use {
+    accepted,  ///< the call succeeded
+    ask_again, ///< at once, with a fresh token
+    judge,     ///< classify the attempt, then retry or finish
+};
+
+/// Takes in an attempt's answer: the budget learns from it, a refused token is replaced once,
+/// a 2xx the reader took is the result, and so is a 404 for a delete that an earlier attempt
+/// may have done.
+answer_use take_answer(const call_context& ctx, const call_spec& call, call_progress& progress,
+                       const attempt_facts& facts, operation_state& op) {
+    if (facts.status == 0)
+        return answer_use::judge;
+    if (is_budgeted(ctx, call))
+        ctx.budget->observe(call.scopes, feedback_of(progress.response), clock::now());
+    if (facts.status == 429)
+        ctx.counters.rate_limited_received.fetch_add(1, std::memory_order_relaxed);
+    if (facts.status == 401 && ctx.tokens != nullptr && !progress.token_refreshed) {
+        // Refused before anything happened: once more with a fresh token.
+        ctx.tokens->invalidate(progress.token->generation);
+        progress.token_refreshed = true;
+        op.in_flight = false;
+        return answer_use::ask_again;
+    }
+    if (facts.status >= 200 && facts.status < 300 && !facts.unreadable) {
+        op.in_flight = false;
+        return answer_use::accepted;
+    }
+    if (facts.status == 404 && call.absent_means_done && op.ambiguous) {
+        op.in_flight = false;
+        op.diag.http_status = 404;
+        return answer_use::accepted; // an earlier attempt did it
+    }
+    return answer_use::judge;
+}
+
+} // namespace
+
+/// Where perform_call's coroutine takes over a call that driven_call began.
+struct call_resumption {
+    enum class point {
+        start,           ///< from the beginning
+        with_connection, ///< credentials set; `conn` taken (maybe empty or not connected)
+        judging,         ///< an attempt answered with `facts`, already taken in
+    };
+    point at = point::start;
+    connection_pool::lease conn{};
+    attempt_facts facts{};
+};
+
+namespace {
+
 asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& call,
                                      response_reader& reader, operation_state& op,
-                                     call_trace* trace) {
+                                     call_trace* trace, call_progress& progress,
+                                     call_resumption from) {
+    using point = call_resumption::point;
     auto& diag = op.diag;
-    const bool budgeted = ctx.budget != nullptr && call.scopes.size != 0;
-    const exchange_options options{call.max_response_bytes,
-                                   duration_cast<clock::duration>(ctx.policy.attempt_timeout),
-                                   budgeted, &reader};
-    outgoing_request request = call.request;
-    incoming_response response;
-    std::shared_ptr<const access_token> token;
-    bool token_refreshed = false;
+    const bool budgeted = is_budgeted(ctx, call);
+    const exchange_options options = attempt_options(ctx, call, reader);
+    auto& request = progress.request;
+    auto& response = progress.response;
     std::optional<budget_line::place> waiting; // in the budget line of the call's scope
-    unsigned failed_attempts = 0;
-    unsigned retries = 0;
 
-    for (;;) {
-        // 1. Our turn for the rate budget, behind the calls that waited longer.
-        if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
-            waiting.emplace(*ctx.line, call.scopes.primary(), co_await asio::this_coro::executor);
-        if (waiting) { // no overtaking the calls that waited longer
-            if (auto ec = co_await waiting->first())
-                co_return ec;
-        }
-        // 2. Credentials.
-        if (ctx.tokens != nullptr) {
-            token = ctx.tokens->usable_now(ctx.owner); // the common case needs no frame
-            if (!token) {
-                auto got = co_await ctx.tokens->get(ctx.owner, diag);
-                if (got.first)
-                    co_return got.first;
-                token = std::move(got.second);
-            }
-            request.credentials = token->credentials;
-        }
-
-        // 3. A connection, then a slot in the budget (taken when the request can leave at
-        //    once, so that the service counts it when we do), then the attempt.
+    for (auto at = from.at;; at = point::start) {
         attempt_facts facts;
-        auto conn = ctx.pool.try_acquire();
-        if (trace != nullptr)
-            trace->reused_connection = conn && conn->established;
-        if (!conn || !conn->established) {
-            auto checked = co_await ctx.pool.checkout(std::move(conn), op);
-            if (checked.failure == asio::error::operation_aborted)
-                co_return checked.failure;
-            conn = std::move(checked.conn);
-            if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
-                trace->reused_connection = checked.reused;
-            facts.failure = checked.failure;
-            facts.permanent = checked.certificate_refused;
-        }
-        if (conn) {
-            if (budgeted) {
-                auto now = clock::now();
-                auto when = ctx.budget->try_take(call.scopes, now);
-                if (!when)
-                    when = co_await ctx.budget->take(call.scopes, now);
-                if (*when > now) {
-                    conn.keep_alive(); // unused: let the next call in line have it
-                    if (!waiting)      // first to find the budget full: first in line
-                        waiting.emplace(*ctx.line, call.scopes.primary(),
-                                        co_await asio::this_coro::executor);
-                    auto wait = *when - now;
-                    if (wait >= op.time_left(now)) {
-                        diag.message = "the rate budget has no room before the request timeout";
-                        diag.retry_after = std::chrono::ceil<std::chrono::seconds>(wait);
-                        co_return error::rate_limited;
-                    }
-                    ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
-                    if (ctx.watcher != nullptr)
-                        ctx.watcher->on_budget_wait(
-                            {call.operation, call.route, duration_cast<milliseconds>(wait)});
-                    if (auto ec = co_await pause(wait))
+        if (at == point::judging) {
+            facts = from.facts;
+        } else {
+            connection_pool::lease conn;
+            if (at == point::with_connection) {
+                conn = std::move(from.conn);
+            } else {
+                // 1. Our turn for the rate budget, behind the calls that waited longer.
+                if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
+                    waiting.emplace(*ctx.line, call.scopes.primary(),
+                                    co_await asio::this_coro::executor);
+                if (waiting) { // no overtaking the calls that waited longer
+                    if (auto ec = co_await waiting->first())
                         co_return ec;
-                    continue;
                 }
-                waiting.reset(); // slot taken: the next in line may try
+                // 2. Credentials.
+                if (ctx.tokens != nullptr) {
+                    progress.token = ctx.tokens->usable_now(ctx.owner); // mostly needs no wait
+                    if (!progress.token) {
+                        auto got = co_await ctx.tokens->get(ctx.owner, diag);
+                        if (got.first)
+                            co_return got.first;
+                        progress.token = std::move(got.second);
+                    }
+                    request.credentials = progress.token->credentials;
+                }
+                conn = ctx.pool.try_acquire();
             }
-            ++diag.attempts;
-            ctx.counters.attempts.fetch_add(1, std::memory_order_relaxed);
-            if (ctx.requests != nullptr)
-                ctx.requests->fetch_add(1, std::memory_order_relaxed);
-            op.diag.request_sent = true;
-            op.in_flight = true;
-            exchange_outcome outcome;
-            {
-                lending lent{op, *conn};
-                outcome = co_await exchange(*conn, conn.pool_server().host_header, !conn.reusable(),
-                                            request, options, response, op);
-            }
-            if (outcome.keep_alive)
-                conn.keep_alive();
-            else
-                conn.reset(); // a broken or last exchange leaves the connection unusable
-            facts = outcome.facts;
-            if (facts.failure == asio::error::operation_aborted)
-                co_return facts.failure; // op.in_flight stays set: the effect is unknown
-        }
 
-        // 4. What the answer says: the budget learns from it, a refused token is replaced
-        //    once, a 2xx the reader took is the result.
-        if (facts.status != 0) {
-            if (budgeted)
-                ctx.budget->observe(call.scopes, feedback_of(response), clock::now());
-            if (facts.status == 429)
-                ctx.counters.rate_limited_received.fetch_add(1, std::memory_order_relaxed);
-            if (facts.status == 401 && ctx.tokens != nullptr && !token_refreshed) {
-                // Refused before anything happened: once more with a fresh token.
-                ctx.tokens->invalidate(token->generation);
-                token_refreshed = true;
-                op.in_flight = false;
-                continue;
+            // 3. A connection, then a slot in the budget (taken when the request can leave at
+            //    once, so that the service counts it when we do), then the attempt.
+            if (trace != nullptr)
+                trace->reused_connection = conn && conn->established;
+            if (!conn || !conn->established) {
+                auto checked = co_await ctx.pool.checkout(std::move(conn), op);
+                if (checked.failure == asio::error::operation_aborted)
+                    co_return checked.failure;
+                conn = std::move(checked.conn);
+                if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
+                    trace->reused_connection = checked.reused;
+                facts.failure = checked.failure;
+                facts.permanent = checked.certificate_refused;
             }
-            if (facts.status >= 200 && facts.status < 300 && !facts.unreadable) {
-                op.in_flight = false;
+            if (conn) {
+                if (budgeted) {
+                    auto now = clock::now();
+                    auto when = ctx.budget->try_take(call.scopes, now);
+                    if (!when)
+                        when = co_await ctx.budget->take(call.scopes, now);
+                    if (*when > now) {
+                        conn.keep_alive(); // unused: let the next call in line have it
+                        if (!waiting)      // first to find the budget full: first in line
+                            waiting.emplace(*ctx.line, call.scopes.primary(),
+                                            co_await asio::this_coro::executor);
+                        auto wait = *when - now;
+                        if (wait >= op.time_left(now)) {
+                            diag.message = "the rate budget has no room before the request timeout";
+                            diag.retry_after = std::chrono::ceil<std::chrono::seconds>(wait);
+                            co_return error::rate_limited;
+                        }
+                        ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
+                        if (ctx.watcher != nullptr)
+                            ctx.watcher->on_budget_wait(
+                                {call.operation, call.route, duration_cast<milliseconds>(wait)});
+                        if (auto ec = co_await pause(wait))
+                            co_return ec;
+                        continue;
+                    }
+                    waiting.reset(); // slot taken: the next in line may try
+                }
+                count_attempt(ctx, op);
+                exchange_outcome outcome;
+                {
+                    lending lent{op, *conn};
+                    outcome = co_await exchange(*conn, conn.pool_server().host_header,
+                                                !conn.reusable(), request, options, response, op);
+                }
+                if (outcome.keep_alive)
+                    conn.keep_alive();
+                else
+                    conn.reset(); // a broken or last exchange leaves the connection unusable
+                facts = outcome.facts;
+                if (facts.failure == asio::error::operation_aborted)
+                    co_return facts.failure; // op.in_flight stays set: the effect is unknown
+            }
+
+            // 4. What the answer says.
+            auto use = take_answer(ctx, call, progress, facts, op);
+            if (use == answer_use::accepted)
                 co_return error_code{};
-            }
-            if (facts.status == 404 && call.absent_means_done && op.ambiguous) {
-                op.in_flight = false;
-                diag.http_status = 404;
-                co_return error_code{}; // an earlier attempt did it
-            }
+            if (use == answer_use::ask_again)
+                continue;
         }
 
         // 5. Classify, then retry or finish.
@@ -245,14 +305,14 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
             op.ambiguous = true;
         bool rate_limited = facts.status == 429;
         if (!rate_limited)
-            ++failed_attempts;
+            ++progress.failed_attempts;
         auto now = clock::now();
         auto decision = decide_retry(ctx.policy, {.meaning = meaning,
                                                   .repeatable = call.repeatable,
                                                   .permanent = facts.permanent,
                                                   .rate_limited = rate_limited,
-                                                  .failed_attempts = failed_attempts,
-                                                  .retries_so_far = retries,
+                                                  .failed_attempts = progress.failed_attempts,
+                                                  .retries_so_far = progress.retries,
                                                   .server_wait = server_wait(response),
                                                   .time_left = op.time_left(now),
                                                   .jitter = ctx.jitter.next()});
@@ -264,7 +324,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                           : facts.failure;
         diag.retries.push_back(
             {reason, static_cast<int>(facts.status), duration_cast<milliseconds>(decision.delay)});
-        ++retries;
+        ++progress.retries;
         ctx.counters.retries.fetch_add(1, std::memory_order_relaxed);
         if (ctx.watcher != nullptr)
             ctx.watcher->on_retry({call.operation, call.route, reason,
@@ -276,6 +336,15 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
     }
 }
 
+/// run_call with a progress of its own, kept in this frame.
+asio::awaitable<error_code> run_whole_call(const call_context& ctx, const call_spec& call,
+                                           response_reader& reader, operation_state& op,
+                                           call_trace* trace) {
+    call_progress progress;
+    progress.request = call.request;
+    co_return co_await run_call(ctx, call, reader, op, trace, progress, {});
+}
+
 asio::awaitable<error_code> observed_call(const call_context& ctx, const call_spec& call,
                                           response_reader& reader, operation_state& op) {
     auto started = clock::now();
@@ -285,7 +354,7 @@ asio::awaitable<error_code> observed_call(const call_context& ctx, const call_sp
                      .route = call.route};
     ctx.watcher->on_call(event);
     call_trace trace;
-    auto ec = co_await run_call(ctx, call, reader, op, &trace);
+    auto ec = co_await run_whole_call(ctx, call, reader, op, &trace);
     event.what = call_event::phase::finished;
     event.http_status = op.diag.http_status;
     event.error = ec;
@@ -296,14 +365,99 @@ asio::awaitable<error_code> observed_call(const call_context& ctx, const call_sp
     co_return ec;
 }
 
+/// A driven call's coroutine, from where drive() handed it over; cancellation's exception
+/// back into an error code.
+asio::awaitable<error_code> resume_call(const call_context& ctx, const call_spec& call,
+                                        response_reader& reader, operation_state& op,
+                                        call_progress& progress, call_resumption from) {
+    try {
+        if (ctx.watcher != nullptr) // observed calls are never driven by hand
+            co_return co_await observed_call(ctx, call, reader, op);
+        co_return co_await run_call(ctx, call, reader, op, nullptr, progress, std::move(from));
+    } catch (const boost::system::system_error& e) {
+        co_return e.code();
+    }
+}
+
 } // namespace
 
 asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spec& call,
                                          response_reader& reader, operation_state& op) {
-    // Unobserved calls pay for neither the clock nor a coroutine frame more.
     if (ctx.watcher == nullptr)
-        return run_call(ctx, call, reader, op, nullptr);
+        return run_whole_call(ctx, call, reader, op, nullptr);
     return observed_call(ctx, call, reader, op);
+}
+
+void driven_call::drive() {
+    // Steps 1 to 3 of run_call, as far as they need no wait.
+    const auto& ctx = context();
+    const auto& call = spec();
+    if (stopped)
+        return ended(asio::error::operation_aborted);
+    const bool budgeted = is_budgeted(ctx, call);
+    if (ctx.watcher != nullptr || (budgeted && ctx.line->busy(call.scopes.primary())))
+        return hand_over({});
+    if (ctx.tokens != nullptr) {
+        progress.token = ctx.tokens->usable_now(ctx.owner);
+        if (!progress.token)
+            return hand_over({});
+        progress.request.credentials = progress.token->credentials;
+    }
+    auto conn = ctx.pool.try_acquire();
+    if (!conn || !conn->established)
+        return hand_over({.at = call_resumption::point::with_connection, .conn = std::move(conn)});
+    if (budgeted) {
+        auto now = clock::now();
+        auto when = ctx.budget->try_take(call.scopes, now);
+        if (!when || *when > now) // the coroutine asks again and waits
+            return hand_over(
+                {.at = call_resumption::point::with_connection, .conn = std::move(conn)});
+    }
+    attempt(std::move(conn));
+}
+
+void driven_call::attempt(connection_pool::lease conn) {
+    const auto& ctx = context();
+    options_ = attempt_options(ctx, spec(), *this);
+    count_attempt(ctx, *this);
+    lent_ = std::move(conn);
+    in_io = &*lent_;
+    auto self = shared_from_this();
+    start_exchange(*lent_, lent_.pool_server().host_header, !lent_.reusable(), progress.request,
+                   options_, progress.response, *this,
+                   std::shared_ptr<exchange_waiter>(self, static_cast<exchange_waiter*>(this)),
+                   strand());
+}
+
+void driven_call::exchanged(const exchange_outcome& outcome) {
+    in_io = nullptr;
+    if (outcome.keep_alive)
+        lent_.keep_alive();
+    else
+        lent_.reset(); // a broken or last exchange leaves the connection unusable
+    const auto& facts = outcome.facts;
+    if (facts.failure == asio::error::operation_aborted)
+        return ended(facts.failure); // in_flight stays set: the effect is unknown
+    switch (take_answer(context(), spec(), progress, facts, *this)) {
+    case answer_use::accepted:
+        return ended({});
+    case answer_use::ask_again:
+        return drive();
+    case answer_use::judge:
+        return hand_over({.at = call_resumption::point::judging, .facts = facts});
+    }
+}
+
+void driven_call::hand_over(call_resumption from) {
+    auto self = shared_from_this();
+    asio::co_spawn(strand(),
+                   resume_call(context(), spec(), *this, *this, progress, std::move(from)),
+                   asio::bind_cancellation_slot(
+                       signal.slot(), [self](std::exception_ptr failure, error_code ec) {
+                           auto& call = static_cast<driven_call&>(*self);
+                           // only bad_alloc escapes the flows
+                           call.ended(failure ? error_code{asio::error::no_memory} : ec);
+                       }));
 }
 
 } // namespace didit::detail

@@ -1,6 +1,5 @@
 #include "transport/exchange.hpp"
 
-#include <boost/asio/append.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -196,7 +195,11 @@ private:
             std::string{}.swap(conn.response.body);
         op_->io_running.store(nullptr, std::memory_order_release);
         auto executor = asio::get_associated_executor(handler_, conn.strand);
-        asio::dispatch(executor, asio::append(std::move(handler_), outcome));
+        // A plain function, not the handler itself: Asio would track work for the handler's
+        // executor, which costs a type-erased executor built and destroyed per call.
+        asio::dispatch(executor, [handler = std::move(handler_), outcome]() mutable {
+            std::move(handler)(outcome);
+        });
     }
 
     /// Gives the caller what it reads of the response after this: the headers its rate budget
@@ -227,6 +230,22 @@ private:
     Handler handler_;
 };
 
+/// Resumes an exchange_waiter on the executor it asked for (which outlives the waiter).
+struct waiter_handler {
+    using executor_type = asio::any_io_executor;
+    executor_type get_executor() const noexcept { return *resume_on; }
+
+    void operator()(const exchange_outcome& outcome) const { waiter->exchanged(outcome); }
+
+    std::shared_ptr<exchange_waiter> waiter;
+    const asio::any_io_executor* resume_on;
+};
+
+/// Starts `op` on its connection's strand, posted as a plain function (see finish()).
+template <class Handler> void launch(connection& conn, transfer_op<Handler> op) {
+    asio::post(conn.strand, [op = std::move(op)]() mutable { op(); });
+}
+
 } // namespace
 
 asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view host, bool last,
@@ -237,11 +256,21 @@ asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view ho
     // caller awaits, after this function returned: nothing of its own frame is referred to.
     auto start = [&conn, host, last, &request, &options, &response, &op](auto handler) {
         using op_type = transfer_op<decltype(handler)>;
-        asio::post(conn.strand,
-                   op_type{conn, host, last, request, options, response, op, std::move(handler)});
+        launch(conn, op_type{conn, host, last, request, options, response, op, std::move(handler)});
     };
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(exchange_outcome)>(
         start, use_awaitable);
+}
+
+void start_exchange(connection& conn, std::string_view host, bool last,
+                    const outgoing_request& request, const exchange_options& options,
+                    incoming_response& response, operation_state& op,
+                    std::shared_ptr<exchange_waiter> waiter,
+                    const asio::any_io_executor& resume_on) {
+    // Posted: the caller holds the client's strand, and the I/O belongs to the connection's.
+    launch(conn,
+           transfer_op<waiter_handler>{
+               conn, host, last, request, options, response, op, {std::move(waiter), &resume_on}});
 }
 
 } // namespace didit::detail

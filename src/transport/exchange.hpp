@@ -7,7 +7,10 @@
 #include "transport/operation.hpp"
 #include "wire/response_reading.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+
+#include <memory>
 
 #include <string>
 #include <string_view>
@@ -62,5 +65,23 @@ boost::asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_
                                                   bool last, const outgoing_request& request,
                                                   const exchange_options& options,
                                                   incoming_response& response, operation_state& op);
+
+/// Who waits for an exchange started by start_exchange().
+class exchange_waiter {
+public:
+    /// The exchange ended with `outcome`; runs on the executor start_exchange() was given.
+    virtual void exchanged(const exchange_outcome& outcome) = 0;
+
+protected:
+    ~exchange_waiter() = default;
+};
+
+/// The same exchange for a caller that is not a coroutine: `waiter`, kept alive until then,
+/// is told the outcome on `resume_on`, which must outlive it.
+void start_exchange(connection& conn, std::string_view host, bool last,
+                    const outgoing_request& request, const exchange_options& options,
+                    incoming_response& response, operation_state& op,
+                    std::shared_ptr<exchange_waiter> waiter,
+                    const boost::asio::any_io_executor& resume_on);
 
 } // namespace didit::detail

@@ -187,6 +187,25 @@ boost::asio::awaitable<void> catching(operation_registry& registry,
     }
 }
 
+/// Forwards `outer`'s cancellation to `state`, on the strand its state belongs to: terminal
+/// cancellation stops it; partial and total only while nothing has been sent.
+inline void forward_cancellation(boost::asio::cancellation_slot outer,
+                                 const std::shared_ptr<operation_state>& state,
+                                 const boost::asio::any_io_executor& strand) {
+    namespace asio = boost::asio;
+    if (!outer.is_connected())
+        return;
+    // The caller may emit from any thread.
+    outer.assign([state, strand](asio::cancellation_type type) {
+        asio::post(strand, [state, type] {
+            bool terminal =
+                (type & asio::cancellation_type::terminal) != asio::cancellation_type::none;
+            if (terminal || !state->diag.request_sent)
+                state->stop();
+        });
+    });
+}
+
 /// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
 /// cancellation, the flow receives terminal cancellation; partial and total cancellation are
 /// honoured only while nothing has been sent. `done(state)`, with the flow's result in
@@ -200,17 +219,7 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
     auto state = std::make_shared<operation_with_result<T>>();
     if (limit.count() > 0)
         state->deadline_at = clock::now() + limit; // watched from registry.add(), on the strand
-    if (outer.is_connected()) {
-        // The caller may emit from any thread; the flow's state belongs to the strand.
-        outer.assign([state, strand](asio::cancellation_type type) {
-            asio::post(strand, [state, type] {
-                bool terminal =
-                    (type & asio::cancellation_type::terminal) != asio::cancellation_type::none;
-                if (terminal || !state->diag.request_sent)
-                    state->stop();
-            });
-        });
-    }
+    forward_cancellation(outer, state, strand);
     auto flow = catching<T>(registry, state, make_flow(*state));
     asio::co_spawn(strand, std::move(flow),
                    asio::bind_cancellation_slot(
@@ -255,36 +264,42 @@ void complete(const boost::asio::any_io_executor& default_executor, completion_h
                 std::make_shared<flow_result<T>>(std::move(result)));
 }
 
-/// The public operations' driver: runs the flow under config.request_timeout and the
-/// handler's cancellation slot, copies diagnostics out, and completes the handler on its
-/// associated executor.
+/// Ends a public operation: a stop becomes the error it means, diagnostics go to the caller's
+/// `user_diag` (when given), and `handler` is completed with `result` on its associated
+/// executor (default `default_executor`). The handler's wait keeps `state`, which holds
+/// `result`, not a copy of it.
+template <class T>
+void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
+              diagnostics* user_diag, const boost::asio::any_io_executor& default_executor,
+              completion_handler<T> handler) {
+    if (state.stopped && result.first == boost::asio::error::operation_aborted) {
+        result.first = stopped_error(state, repeatable);
+        if (state.timed_out)
+            state.diag.message = "the operation did not complete within the request timeout";
+        else if (result.first == error::outcome_unknown)
+            state.diag.message = "the operation was cancelled after its request was sent";
+    }
+    if (user_diag)
+        *user_diag = std::move(state.diag);
+    std::shared_ptr<operation_state> owner = state.shared_from_this();
+    complete<T>(default_executor, std::move(handler),
+                std::shared_ptr<flow_result<T>>(owner, &result));
+}
+
+/// The driver of the operations that are coroutines: runs the flow under `limit` and the
+/// handler's cancellation slot, and concludes it.
 template <class T, class MakeFlow>
 void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
                    operation_registry& registry, bool repeatable, diagnostics* user_diag,
                    completion_handler<T> handler, MakeFlow make_flow) {
-    namespace asio = boost::asio;
     auto outer = handler.cancellation_slot();
-    spawn_with_deadline<T>(
-        strand, limit, outer, registry, std::move(make_flow),
-        [default_executor, repeatable, user_diag,
-         handler = std::move(handler)](operation_with_result<T>& state) mutable {
-            auto& result = state.result;
-            if (state.stopped && result.first == asio::error::operation_aborted) {
-                result.first = stopped_error(state, repeatable);
-                if (state.timed_out)
-                    state.diag.message =
-                        "the operation did not complete within the request timeout";
-                else if (result.first == error::outcome_unknown)
-                    state.diag.message = "the operation was cancelled after its request was sent";
-            }
-            if (user_diag)
-                *user_diag = std::move(state.diag);
-            // The handler's wait for it keeps the state, not a copy of the result.
-            std::shared_ptr<operation_state> owner = state.shared_from_this();
-            complete<T>(default_executor, std::move(handler),
-                        std::shared_ptr<flow_result<T>>(owner, &result));
-        });
+    spawn_with_deadline<T>(strand, limit, outer, registry, std::move(make_flow),
+                           [default_executor, repeatable, user_diag,
+                            handler = std::move(handler)](operation_with_result<T>& state) mutable {
+                               conclude<T>(state, state.result, repeatable, user_diag,
+                                           default_executor, std::move(handler));
+                           });
 }
 
 } // namespace didit::detail
