@@ -25,8 +25,11 @@ boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor
 
 struct connection {
     /// `io` is the executor the client was given; the connection makes its own strand over it.
+    /// The socket itself is bound to `io`, not to the strand: every handler given to it is
+    /// bound to the strand anyway, and Asio tracks work on a socket's own executor per
+    /// operation, which over a strand costs a type-erased strand copy made and destroyed.
     connection(const boost::asio::any_io_executor& io, boost::asio::ssl::context& tls)
-        : strand(make_strand_over(io)), stream(strand, tls) {}
+        : strand(make_strand_over(io)), stream(io, tls) {}
 
     const boost::asio::any_io_executor strand; ///< where all I/O on `stream` runs
     tls_stream stream;
