@@ -38,6 +38,10 @@ bool tls_stream::has_unread_input() const noexcept {
     return incoming_begin_ != incoming_end_ || SSL_pending(ssl_.get()) > 0;
 }
 
+bool tls_stream::holds_input() const noexcept {
+    return incoming_begin_ != incoming_end_ || SSL_has_pending(ssl_.get()) == 1;
+}
+
 tls_stream::attempt tls_stream::classify(int result, std::size_t bytes) {
     switch (SSL_get_error(ssl_.get(), result)) {
     case SSL_ERROR_NONE:

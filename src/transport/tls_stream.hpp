@@ -47,6 +47,8 @@ public:
 
     /// Received bytes that OpenSSL has not taken yet, or decrypted data it has not returned.
     bool has_unread_input() const noexcept;
+    /// has_unread_input(), or part of a record OpenSSL has taken and not yet decrypted.
+    bool holds_input() const noexcept;
 
     /// Gives back OpenSSL's record buffers (about 17 KiB each way) and ours while the
     /// connection is idle; the next operation allocates them again. Only while none runs.
@@ -62,9 +64,12 @@ public:
     auto async_read_some(const MutableBuffers& buffers, Token&& token) {
         auto into = first_nonempty(boost::asio::buffer_sequence_begin(buffers),
                                    boost::asio::buffer_sequence_end(buffers));
-        return run<transfer_signature>(token, [into](SSL* ssl, std::size_t& n) {
-            return into.size() == 0 ? 1 : SSL_read_ex(ssl, into.data(), into.size(), &n);
-        });
+        return run<transfer_signature>(
+            token,
+            [into](SSL* ssl, std::size_t& n) {
+                return into.size() == 0 ? 1 : SSL_read_ex(ssl, into.data(), into.size(), &n);
+            },
+            into.size() != 0 && !holds_input());
     }
 
     template <class ConstBuffers, class Token>
@@ -132,10 +137,13 @@ private:
 
     template <class Action, bool reports_bytes> struct io_op;
 
-    template <class Signature, class Token, class Action> auto run(Token& token, Action action) {
+    /// `receive_first`: OpenSSL cannot make progress before more bytes arrive, so the first
+    /// call into it (which would only say so) is skipped.
+    template <class Signature, class Token, class Action>
+    auto run(Token& token, Action action, bool receive_first = false) {
         constexpr bool reports_bytes = std::is_same_v<Signature, transfer_signature>;
         return boost::asio::async_compose<Token, Signature>(
-            io_op<Action, reports_bytes>{*this, std::move(action)}, token, tcp_);
+            io_op<Action, reports_bytes>{*this, std::move(action), receive_first}, token, tcp_);
     }
 
     boost::beast::tcp_stream tcp_;
@@ -150,6 +158,7 @@ private:
 template <class Action, bool reports_bytes> struct tls_stream::io_op {
     tls_stream& stream;
     Action action;
+    bool receive_first;
     enum class phase { calling, sending, receiving, completing } now = phase::calling;
     bool waited = false; ///< whether any I/O was awaited (else completion must be posted)
     attempt pending{step::done, {}, 0};
@@ -172,6 +181,8 @@ template <class Action, bool reports_bytes> struct tls_stream::io_op {
             stream.received(n);
             break;
         case phase::calling:
+            if (receive_first)
+                return receive(self);
             break;
         }
         pending = stream.call_openssl(action);
