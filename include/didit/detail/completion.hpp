@@ -1,8 +1,10 @@
 #pragma once
-// The type-erased completion handler the library's operations receive: one allocation holding
-// the caller's handler, and one post to the handler's own executor when the operation ends.
-// (asio::any_completion_handler costs a second allocation, for its type-erased executor, and
-// a post and a dispatch to get there.) Not part of the API.
+// The type-erased completion handler the library's operations receive: the caller's handler
+// kept inside this object when it is small (the usual callbacks, use_awaitable and its
+// adapters are), so that an operation that holds its completion holds the handler in its own
+// allocation; and one post to the handler's own executor when the operation ends.
+// (asio::any_completion_handler costs an allocation for the handler and a second one for its
+// type-erased executor, and a post and a dispatch to get there.) Not part of the API.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -10,7 +12,9 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/post.hpp>
 
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -26,16 +30,42 @@ public:
     template <typename Handler>
     requires(!std::is_same_v<std::remove_cvref_t<Handler>, completion>) completion(
         Handler&& handler) // NOLINT: converts any handler, as any_completion_handler does
-        : target_(std::make_unique<holder<std::decay_t<Handler>>>(std::forward<Handler>(handler))) {
+    {
+        using kept = std::decay_t<Handler>;
+        if constexpr (fits_inside<kept>) {
+            ::new (static_cast<void*>(storage_)) kept(std::forward<Handler>(handler));
+            ops_ = &inline_ops<kept>;
+        } else {
+            ::new (static_cast<void*>(storage_)) kept*(new kept(std::forward<Handler>(handler)));
+            ops_ = &heap_ops<kept>;
+        }
     }
 
-    completion(completion&&) noexcept = default;
-    completion& operator=(completion&&) noexcept = default;
+    completion(completion&& other) noexcept : ops_(other.ops_) {
+        if (ops_ != nullptr)
+            ops_->relocate(other.storage_, storage_);
+        other.ops_ = nullptr;
+    }
+    completion& operator=(completion&& other) noexcept {
+        if (this != &other) {
+            reset();
+            ops_ = other.ops_;
+            if (ops_ != nullptr)
+                ops_->relocate(other.storage_, storage_);
+            other.ops_ = nullptr;
+        }
+        return *this;
+    }
+    completion(const completion&) = delete;
+    completion& operator=(const completion&) = delete;
+    ~completion() { reset(); }
 
-    explicit operator bool() const noexcept { return target_ != nullptr; }
+    explicit operator bool() const noexcept { return ops_ != nullptr; }
 
     /// The handler's cancellation slot; unconnected when it has none.
-    boost::asio::cancellation_slot cancellation_slot() const noexcept { return target_->slot(); }
+    boost::asio::cancellation_slot cancellation_slot() const noexcept {
+        return ops_->slot(storage_);
+    }
 
     /// Posts the handler to its associated executor (`fallback` when it has none), never
     /// running it inside the caller; there its cancellation slot is cleared and it is called
@@ -43,42 +73,87 @@ public:
     /// the completion.
     void post(const boost::asio::any_io_executor& fallback, std::shared_ptr<void> owner,
               Args&... args) {
-        auto target = std::move(target_);
-        target->post(fallback, std::move(owner), std::tuple<Args*...>{&args...});
+        auto* ops = std::exchange(ops_, nullptr);
+        ops->post(storage_, fallback, std::move(owner), std::tuple<Args*...>{&args...});
     }
 
 private:
-    struct base {
-        virtual ~base() = default;
-        virtual boost::asio::cancellation_slot slot() const noexcept = 0;
-        virtual void post(const boost::asio::any_io_executor& fallback, std::shared_ptr<void> owner,
-                          std::tuple<Args*...> args) = 0;
+    static constexpr std::size_t inline_size = 64;
+
+    template <typename Handler>
+    static constexpr bool fits_inside = sizeof(Handler) <= inline_size &&
+                                        alignof(Handler) <= alignof(std::max_align_t) &&
+                                        std::is_nothrow_move_constructible_v<Handler>;
+
+    /// What is done to the kept handler, without knowing its type.
+    struct operations {
+        void (*relocate)(unsigned char* from, unsigned char* to) noexcept;
+        void (*destroy)(unsigned char* at) noexcept;
+        boost::asio::cancellation_slot (*slot)(const unsigned char* at) noexcept;
+        void (*post)(unsigned char* at, const boost::asio::any_io_executor& fallback,
+                     std::shared_ptr<void> owner, std::tuple<Args*...> args);
     };
 
-    template <typename Handler> struct holder final : base {
-        explicit holder(Handler h) : handler(std::move(h)) {}
+    /// Takes the handler out (leaving nothing to destroy) and posts it.
+    template <typename Handler>
+    static void post_handler(Handler handler, const boost::asio::any_io_executor& fallback,
+                             std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+        auto executor = boost::asio::get_associated_executor(handler, fallback);
+        boost::asio::post(executor, [handler = std::move(handler), owner = std::move(owner),
+                                     args]() mutable {
+            auto slot = boost::asio::get_associated_cancellation_slot(handler);
+            if (slot.is_connected())
+                slot.clear();
+            std::apply([&](Args*... values) { std::move(handler)(std::move(*values)...); }, args);
+        });
+    }
 
-        boost::asio::cancellation_slot slot() const noexcept override {
-            return boost::asio::get_associated_cancellation_slot(handler);
-        }
+    template <typename Handler> static Handler& inside(unsigned char* at) noexcept {
+        return *std::launder(reinterpret_cast<Handler*>(at));
+    }
+    template <typename Handler> static const Handler& inside(const unsigned char* at) noexcept {
+        return *std::launder(reinterpret_cast<const Handler*>(at));
+    }
 
-        void post(const boost::asio::any_io_executor& fallback, std::shared_ptr<void> owner,
-                  std::tuple<Args*...> args) override {
-            auto executor = boost::asio::get_associated_executor(handler, fallback);
-            boost::asio::post(
-                executor, [handler = std::move(handler), owner = std::move(owner), args]() mutable {
-                    auto slot = boost::asio::get_associated_cancellation_slot(handler);
-                    if (slot.is_connected())
-                        slot.clear();
-                    std::apply([&](Args*... values) { std::move(handler)(std::move(*values)...); },
-                               args);
-                });
-        }
+    template <typename Handler>
+    static constexpr operations inline_ops{
+        [](unsigned char* from, unsigned char* to) noexcept {
+            ::new (static_cast<void*>(to)) Handler(std::move(inside<Handler>(from)));
+            inside<Handler>(from).~Handler();
+        },
+        [](unsigned char* at) noexcept { inside<Handler>(at).~Handler(); },
+        [](const unsigned char* at) noexcept -> boost::asio::cancellation_slot {
+            return boost::asio::get_associated_cancellation_slot(inside<Handler>(at));
+        },
+        [](unsigned char* at, const boost::asio::any_io_executor& fallback,
+           std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+            Handler handler(std::move(inside<Handler>(at)));
+            inside<Handler>(at).~Handler();
+            post_handler(std::move(handler), fallback, std::move(owner), args);
+        }};
 
-        Handler handler;
-    };
+    template <typename Handler>
+    static constexpr operations heap_ops{
+        [](unsigned char* from, unsigned char* to) noexcept {
+            ::new (static_cast<void*>(to)) Handler*(inside<Handler*>(from));
+        },
+        [](unsigned char* at) noexcept { delete inside<Handler*>(at); },
+        [](const unsigned char* at) noexcept -> boost::asio::cancellation_slot {
+            return boost::asio::get_associated_cancellation_slot(*inside<Handler*>(at));
+        },
+        [](unsigned char* at, const boost::asio::any_io_executor& fallback,
+           std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+            std::unique_ptr<Handler> kept(inside<Handler*>(at));
+            post_handler(std::move(*kept), fallback, std::move(owner), args);
+        }};
 
-    std::unique_ptr<base> target_;
+    void reset() noexcept {
+        if (auto* ops = std::exchange(ops_, nullptr))
+            ops->destroy(storage_);
+    }
+
+    alignas(std::max_align_t) unsigned char storage_[inline_size];
+    const operations* ops_ = nullptr;
 };
 
 } // namespace didit::detail
