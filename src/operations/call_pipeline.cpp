@@ -398,10 +398,10 @@ void driven_call::drive() {
     if (ctx.watcher != nullptr || (budgeted && ctx.line->busy(call.scopes.primary())))
         return hand_over({});
     if (ctx.tokens != nullptr) {
-        progress.token = ctx.tokens->usable_now(ctx.owner);
-        if (!progress.token)
+        progress_.token = ctx.tokens->usable_now(ctx.owner);
+        if (!progress_.token)
             return hand_over({});
-        progress.request.credentials = progress.token->credentials;
+        progress_.request.credentials = progress_.token->credentials;
     }
     auto conn = ctx.pool.try_acquire();
     if (!conn || !conn->established)
@@ -423,8 +423,8 @@ void driven_call::attempt(connection_pool::lease conn) {
     lent_ = std::move(conn);
     in_io = &*lent_;
     auto self = shared_from_this();
-    start_exchange(*lent_, lent_.pool_server().host_header, !lent_.reusable(), progress.request,
-                   options_, progress.response, *this,
+    start_exchange(*lent_, lent_.pool_server().host_header, !lent_.reusable(), progress_.request,
+                   options_, progress_.response, *this,
                    std::shared_ptr<exchange_waiter>(self, static_cast<exchange_waiter*>(this)),
                    strand());
 }
@@ -438,7 +438,7 @@ void driven_call::exchanged(const exchange_outcome& outcome) {
     const auto& facts = outcome.facts;
     if (facts.failure == asio::error::operation_aborted)
         return ended(facts.failure); // in_flight stays set: the effect is unknown
-    switch (take_answer(context(), spec(), progress, facts, *this)) {
+    switch (take_answer(context(), spec(), progress_, facts, *this)) {
     case answer_use::accepted:
         return ended({});
     case answer_use::ask_again:
@@ -451,7 +451,7 @@ void driven_call::exchanged(const exchange_outcome& outcome) {
 void driven_call::hand_over(call_resumption from) {
     auto self = shared_from_this();
     asio::co_spawn(strand(),
-                   resume_call(context(), spec(), *this, *this, progress, std::move(from)),
+                   resume_call(context(), spec(), *this, *this, progress_, std::move(from)),
                    asio::bind_cancellation_slot(
                        signal.slot(), [self](std::exception_ptr failure, error_code ec) {
                            auto& call = static_cast<driven_call&>(*self);

@@ -1,7 +1,9 @@
 #pragma once
 // The one path every call takes: credentials -> rate budget -> attempt on a pooled
 // connection -> classify -> retry or finish -> read the response. Runs on the client's strand;
-// each attempt's I/O and reading run on its connection's strand (exchange.hpp).
+// each attempt's I/O and reading run on its connection's strand (exchange.hpp). A call that
+// needs no wait is driven by hand (driven_call); the coroutine (perform_call) takes over the
+// rest, from wherever the call stands.
 
 #include "resilience/budget_line.hpp"
 #include "resilience/rate_budget.hpp"
@@ -95,8 +97,8 @@ struct call_progress {
 /// owned by a shared_ptr (operation_state's).
 class driven_call : public operation_state, public response_reader, public exchange_waiter {
 public:
-    /// Sets progress.request from spec(); call once the derived class has built it.
-    void prepare() { progress.request = spec().request; }
+    /// Sets the request it sends from spec(); call once the derived class has built it.
+    void prepare() { progress_.request = spec().request; }
 
     /// Runs the call; ended() is called once, on the strand, with its result (a value, on
     /// success, was taken by read()). Call on the strand.
@@ -119,7 +121,7 @@ private:
     void attempt(connection_pool::lease conn);
     void hand_over(call_resumption from);
 
-    call_progress progress;
+    call_progress progress_;
     connection_pool::lease lent_; ///< the connection the attempt in flight runs on
     exchange_options options_;
 };
