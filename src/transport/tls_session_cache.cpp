@@ -26,8 +26,15 @@ void tls_session_cache::enable(SSL_CTX* ctx) {
 void tls_session_cache::attach(SSL* ssl) {
     SSL_set_ex_data(ssl, cache_slot(), this);
     std::lock_guard lock{mutex_};
-    if (session_ != nullptr && SSL_SESSION_is_resumable(session_))
-        SSL_set_session(ssl, session_); // takes its own reference
+    if (session_ == nullptr || !SSL_SESSION_is_resumable(session_))
+        return;
+    // Each connection is offered a copy of its own: SSL_set_session shares the object, and a
+    // connection that ends without close_notify marks the session it holds unresumable, which
+    // would have taken the cached one from every connection after it.
+    if (auto* offer = SSL_SESSION_dup(session_)) {
+        SSL_set_session(ssl, offer); // takes its own reference
+        SSL_SESSION_free(offer);
+    }
 }
 
 int tls_session_cache::on_new_session(SSL* ssl, SSL_SESSION* session) {

@@ -268,3 +268,32 @@ BOOST_AUTO_TEST_CASE(without_keep_alive_every_request_takes_a_new_resumed_connec
     BOOST_TEST(f.client->stats().connections_opened == 1 + creates);
     run_until(f.io, [&] { return f.emulator.open_connections() == 0; }); // none kept open
 }
+
+BOOST_AUTO_TEST_CASE(connections_ending_while_others_start_leave_the_session_resumable) {
+    // Four callers, each starting its next create as the last one ends, every create on a new
+    // connection: connections end (without close_notify) while others are being opened. One
+    // that ends must not make the cached session unresumable for those opened after it, as
+    // it did when every connection was handed the cached session object itself.
+    fixture f{{}, [](didit::config& cfg) { cfg.keep_alive = false; }};
+    BOOST_TEST(!f.create(0).ec); // a token, and a session to resume
+    constexpr std::size_t callers = 4, each = 25;
+    std::vector<outcome> outs(callers * each);
+    std::function<void(std::size_t)> next = [&](std::size_t i) {
+        f.client->create_session({.callback = callback_url}, outs[i].diag,
+                                 [&, i](didit::error_code ec, didit::session) {
+                                     outs[i].ec = ec;
+                                     outs[i].done = true;
+                                     if (i + callers < outs.size())
+                                         next(i + callers);
+                                 });
+    };
+    for (std::size_t c = 0; c < callers; ++c)
+        next(c);
+    f.run_until_done(outs);
+    for (const auto& out : outs)
+        BOOST_TEST(!out.ec, out.ec.message());
+    auto stats = f.emulator.stats();
+    // Only the token request's connection paid a full handshake; every later one resumed.
+    BOOST_TEST(stats.connections_accepted == 2 + outs.size());
+    BOOST_TEST(stats.tls_resumptions == stats.tls_handshakes - 1);
+}
