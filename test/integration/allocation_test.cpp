@@ -56,8 +56,9 @@ namespace {
 /// returns, on a warm client, one call at a time. Today's count, kept as a ceiling so that
 /// the hot path cannot quietly start allocating more; the aim (issue 9) is 2. What makes them
 /// up: the operation (its state, call, handler and result slot in one) and the request's
-/// body; OpenSSL's allocations per record; Asio's handlers and strand invokers that miss its
-/// two-entry recycling caches; the JSON reader's.
+/// body; OpenSSL's four per exchange; Asio's posts, strand invokers and socket operations
+/// that miss its two-entry recycling caches (about eight); the deadline timer's wait, armed
+/// and cancelled per call when calls come one at a time.
 constexpr double allocation_ceiling = 16;
 
 } // namespace
