@@ -65,7 +65,11 @@ std::optional<clock::duration> server_wait(const incoming_response& response) {
     return std::nullopt;
 }
 
-asio::awaitable<error_code> pause(clock::duration delay) {
+/// Waits `delay`. A stop that came while no wait of this coroutine could hear it (during an
+/// exchange driven by hand that still ended normally) ends the call here instead.
+asio::awaitable<error_code> pause(clock::duration delay, const operation_state& op) {
+    if (op.stopped)
+        co_return asio::error::operation_aborted;
     asio::steady_timer timer{co_await asio::this_coro::executor, delay};
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return ec;
@@ -207,6 +211,8 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
         if (at == point::judging) {
             facts = from.facts;
         } else {
+            if (op.stopped) // see pause()
+                co_return asio::error::operation_aborted;
             connection_pool::lease conn;
             if (at == point::with_connection) {
                 conn = std::move(from.conn);
@@ -268,7 +274,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                         if (ctx.watcher != nullptr)
                             ctx.watcher->on_budget_wait(
                                 {call.operation, call.route, duration_cast<milliseconds>(wait)});
-                        if (auto ec = co_await pause(wait))
+                        if (auto ec = co_await pause(wait, op))
                             co_return ec;
                         continue;
                     }
@@ -331,7 +337,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                                    static_cast<int>(facts.status), diag.attempts,
                                    duration_cast<milliseconds>(decision.delay)});
         response.status = 0;
-        if (auto ec = co_await pause(decision.delay))
+        if (auto ec = co_await pause(decision.delay, op))
             co_return ec;
     }
 }
