@@ -16,7 +16,7 @@ boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor
 }
 
 bool connection::peer_closed_or_spoke() {
-    auto& socket = stream.next_layer().socket();
+    auto& socket = stream.socket();
     if (!socket.is_open() || read_buffer.size() != 0 || stream.has_unread_input())
         return true;
     char byte;
@@ -37,13 +37,14 @@ void connection::release_buffers() noexcept {
 
 void connection::abort_io() noexcept {
     aborted = true;
-    stream.next_layer().close();
+    boost::system::error_code ignored;
+    stream.socket().close(ignored);
 }
 
 void connection::close() noexcept {
     boost::system::error_code ignored;
-    stream.next_layer().socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);
-    stream.next_layer().socket().close(ignored);
+    stream.socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);
+    stream.socket().close(ignored);
 }
 
 } // namespace didit::detail

@@ -6,6 +6,7 @@
 // io_context. The client's strand only lends it out and takes it back (connection_pool).
 
 #include "api/clock.hpp"
+#include "transport/io_deadline.hpp"
 #include "transport/tls_stream.hpp"
 #include "wire/response_reading.hpp"
 
@@ -29,10 +30,13 @@ struct connection {
     /// bound to the strand anyway, and Asio tracks work on a socket's own executor per
     /// operation, which over a strand costs a type-erased strand copy made and destroyed.
     connection(const boost::asio::any_io_executor& io, boost::asio::ssl::context& tls)
-        : strand(make_strand_over(io)), stream(io, tls) {}
+        : strand(make_strand_over(io)), stream(io, tls), deadline(io, strand, stream.socket()) {}
 
     const boost::asio::any_io_executor strand; ///< where all I/O on `stream` runs
     tls_stream stream;
+    /// The time limit of the connect, the handshake or the exchange in progress. Every phase
+    /// that arms it disarms it before the connection is handed back.
+    io_deadline deadline;
     boost::beast::flat_buffer read_buffer;
     std::string write_buffer;
     /// The response being read, and after it the last one read: its strings keep their

@@ -6,7 +6,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
 
 namespace didit::detail {
 
@@ -142,37 +141,52 @@ asio::awaitable<error_code> connect_and_handshake(connection& conn,
                                                   tls_session_cache& sessions, operation_state& op,
                                                   bool& certificate_refused) {
     running_on here{op, conn};
+    struct disarm_on_exit { // the connection may be discarded as soon as this returns
+        io_deadline& deadline;
+        ~disarm_on_exit() { deadline.disarm(); }
+    } phase_ends{conn.deadline};
     auto& diag = op.diag;
-    auto& tcp = conn.stream.next_layer();
-    if (limits.connect_timeout.count() > 0)
-        tcp.expires_after(limits.connect_timeout);
-    auto [connect_ec, endpoint] = co_await tcp.async_connect(endpoints, as_tuple(use_awaitable));
-    if (conn.aborted || connect_ec == asio::error::operation_aborted)
+    auto& socket = conn.stream.socket();
+    conn.deadline.arm(limits.connect_timeout);
+    // An endpoint is tried only while there is time left and no stop: closing the socket ends
+    // one attempt, and async_connect would otherwise open it again for the next endpoint.
+    auto still_wanted = [&conn](const error_code&, const asio::ip::tcp::endpoint&) {
+        return !conn.aborted && !conn.deadline.expired();
+    };
+    auto [connect_ec, endpoint] =
+        co_await asio::async_connect(socket, endpoints, still_wanted, as_tuple(use_awaitable));
+    if (conn.aborted)
         co_return asio::error::operation_aborted;
+    if (conn.deadline.expired()) {
+        diag.message = "connecting did not complete within connect_timeout";
+        co_return error::connect_timeout;
+    }
+    if (connect_ec == asio::error::operation_aborted)
+        co_return connect_ec;
     if (connect_ec) {
         diag.message = "connecting failed: " + connect_ec.message();
-        co_return connect_ec == boost::beast::error::timeout ? error::connect_timeout
-                                                             : error::connect_failed;
+        co_return error::connect_failed;
     }
     error_code ignored; // a socket that cannot take it still works, a little slower
-    tcp.socket().set_option(asio::ip::tcp::no_delay{true}, ignored);
+    socket.set_option(asio::ip::tcp::no_delay{true}, ignored);
 
     if (auto ec = expect_peer(conn.stream.native_handle(), server.host, server.host_is_ip)) {
         diag.message = "cannot set up TLS host verification";
         co_return error::tls_failed;
     }
     sessions.attach(conn.stream.native_handle());
-    if (limits.handshake_timeout.count() > 0)
-        tcp.expires_after(limits.handshake_timeout);
+    conn.deadline.arm(limits.handshake_timeout);
     auto [handshake_ec] = co_await conn.stream.async_handshake(as_tuple(use_awaitable));
-    tcp.expires_never();
-    if (conn.aborted || handshake_ec == asio::error::operation_aborted)
+    conn.deadline.disarm();
+    if (conn.aborted)
         co_return asio::error::operation_aborted;
+    if (handshake_ec && conn.deadline.expired()) {
+        diag.message = "the TLS handshake did not complete within handshake_timeout";
+        co_return error::handshake_timeout;
+    }
+    if (handshake_ec == asio::error::operation_aborted)
+        co_return handshake_ec;
     if (handshake_ec) {
-        if (handshake_ec == boost::beast::error::timeout) {
-            diag.message = "the TLS handshake did not complete within handshake_timeout";
-            co_return error::handshake_timeout;
-        }
         auto why = verification_failure(conn.stream.native_handle());
         certificate_refused = !why.empty();
         diag.message = why.empty() ? "TLS handshake failed: " + handshake_ec.message()

@@ -75,8 +75,9 @@ constexpr std::size_t max_kept_body_capacity = 64 * 1024;
 /// reads: it is the hot path, and this way it costs one handler moved from step to step and
 /// no frame. The caller's frame owns everything referred to here and waits for the end.
 ///
-/// The caller's cancellation slot is not forwarded (Beast's streams would ignore it):
-/// op.stop() aborts the connection's I/O instead, which ends here as operation_aborted.
+/// The caller's cancellation slot is not forwarded: op.stop() aborts the connection's I/O
+/// instead (which also ends a step started after the stop), and that ends here as
+/// operation_aborted.
 template <class Handler> class transfer_op {
 public:
     using executor_type = asio::any_io_executor;
@@ -95,8 +96,7 @@ public:
         conn_->parser.emplace(conn_->response, options_->max_response_bytes,
                               options_->read_rate_headers);
         format_request(conn_->write_buffer, host_, *request_, last_);
-        if (options_->attempt_timeout.count() > 0)
-            conn_->stream.next_layer().expires_after(options_->attempt_timeout);
+        conn_->deadline.arm(options_->attempt_timeout);
         write_more();
     }
 
@@ -160,8 +160,11 @@ private:
         auto& conn = *conn_;
         auto& diag = op_->diag;
         auto& parser = *conn.parser;
+        conn.deadline.disarm();
         if (conn.aborted)
             ec = asio::error::operation_aborted; // whatever the closed socket made of it
+        else if (ec && conn.deadline.expired())
+            ec = boost::beast::error::timeout;
         exchange_outcome outcome{.facts = {.sent = true}};
         if (ec) { // the connection is closed by the caller: a broken exchange leaves it unusable
             outcome.facts.failure = describe_io_failure(ec, options_->attempt_timeout, diag);
@@ -173,9 +176,9 @@ private:
                 outcome.facts.permanent = true;
             }
         } else {
-            if (options_->attempt_timeout.count() > 0)
-                conn.stream.next_layer().expires_never();
-            outcome.keep_alive = !last_ && parser.keep_alive();
+            // A response that was whole when its time ran out still counts; its connection,
+            // closed by then, does not go back.
+            outcome.keep_alive = !last_ && parser.keep_alive() && !conn.deadline.expired();
             ++conn.exchanges;
             outcome.facts.status = conn.response.status;
             if (conn.response.status >= 200 && conn.response.status < 300) {

@@ -54,8 +54,8 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
     /// An earlier attempt may have taken effect without a usable answer.
     bool ambiguous = false;
     /// The connection the operation has lent its work to, if any (connection_work.hpp).
-    /// Beast's streams do not honour per-operation cancellation, so stopping the operation
-    /// aborts that connection's I/O.
+    /// Stopping the operation aborts that connection's I/O (closing its socket also ends a
+    /// step that starts after the stop, which a cancellation slot would miss).
     connection* in_io = nullptr;
     /// The connection whose strand runs the operation's work right now. Set and cleared on
     /// that strand, and read there by the abort stop() sends, which must not touch a

@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 tls_stream::tls_stream(const executor_type& executor, asio::ssl::context& tls)
-    : tcp_(executor), ssl_(SSL_new(tls.native_handle())) {
+    : socket_(executor), ssl_(SSL_new(tls.native_handle())) {
     if (!ssl_)
         throw std::bad_alloc{};
     BIO* bio = BIO_new(bio_method());

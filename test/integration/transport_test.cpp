@@ -2,6 +2,7 @@
 #include "support.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 using namespace didit_test;
 using namespace std::chrono_literals;
@@ -14,6 +15,22 @@ BOOST_AUTO_TEST_SUITE(keep_alive)
 BOOST_AUTO_TEST_CASE(sequential_requests_share_one_connection) {
     fixture f;
     for (std::size_t i = 0; i < 5; ++i)
+        BOOST_TEST(!f.create(i).ec);
+    BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_time_limit_ends_with_its_phase) {
+    // The limits of a connect, a handshake and an exchange that finished in time do not fire
+    // later, while the connection is idle or carrying the next call.
+    fixture f{{}, [](didit::config& cfg) {
+                  cfg.connect_timeout = cfg.handshake_timeout = cfg.retry.attempt_timeout = 300ms;
+              }};
+    BOOST_TEST(!f.create(0).ec);
+    bool idled = false;
+    boost::asio::steady_timer idle{f.io, 600ms}; // twice the limits, with the connection idle
+    idle.async_wait([&](auto) { idled = true; });
+    run_until(f.io, [&] { return idled; });
+    for (std::size_t i = 1; i < 5; ++i)
         BOOST_TEST(!f.create(i).ec);
     BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
 }

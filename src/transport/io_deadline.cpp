@@ -1,0 +1,38 @@
+#include "transport/io_deadline.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+
+namespace didit::detail {
+
+io_deadline::io_deadline(const boost::asio::any_io_executor& io,
+                         boost::asio::any_io_executor strand, boost::asio::ip::tcp::socket& socket)
+    : timer_(io), strand_(std::move(strand)), socket_(socket) {}
+
+void io_deadline::arm(clock::duration limit) {
+    auto& now = *phase_;
+    ++now.generation;
+    now.expired = false;
+    now.armed = limit.count() > 0;
+    if (!now.armed)
+        return;
+    timer_.expires_after(limit);
+    timer_.async_wait(boost::asio::bind_executor(
+        strand_, [this, phase = phase_, generation = now.generation](boost::system::error_code ec) {
+            if (ec || phase->generation != generation)
+                return; // cancelled, or its phase is over (and `this` may be gone)
+            phase->expired = true;
+            boost::system::error_code ignored;
+            socket_.close(ignored); // what is pending completes at once, as aborted
+        }));
+}
+
+void io_deadline::disarm() {
+    auto& now = *phase_;
+    ++now.generation;
+    if (now.armed) {
+        now.armed = false;
+        timer_.cancel();
+    }
+}
+
+} // namespace didit::detail
