@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <charconv>
+#include <cstring>
 
 namespace didit::detail {
 
@@ -48,20 +49,45 @@ error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, d
 
 void format_request(std::string& out, std::string_view host, const outgoing_request& request,
                     bool last) {
+    using namespace std::string_view_literals;
     char length[24];
     auto length_end = std::to_chars(std::begin(length), std::end(length), request.body.size()).ptr;
-    out.clear();
-    out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");
-    out.append(host).append("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ");
-    out.append(request.accept).append("\r\n");
-    out.append(request.credentials);
-    if (last)
-        out.append("Connection: close\r\n");
-    if (!request.content_type.empty())
-        out.append("Content-Type: ").append(request.content_type).append("\r\n");
-    if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")
-        out.append("Content-Length: ").append(length, length_end).append("\r\n");
-    out.append("\r\n").append(request.body);
+    bool has_type = !request.content_type.empty();
+    bool has_length =
+        !request.body.empty() || request.method == "POST" || request.method == "PATCH";
+    // Every piece is measured first and copied once into a buffer sized for all of them: the
+    // request is rebuilt per attempt, and appending piece by piece cost a capacity check (and
+    // for literals a strlen) each.
+    const std::string_view pieces[] = {
+        request.method,
+        " "sv,
+        request.target,
+        " HTTP/1.1\r\nHost: "sv,
+        host,
+        "\r\nUser-Agent: didit-cpp/0.1\r\nAccept: "sv,
+        request.accept,
+        "\r\n"sv,
+        request.credentials,
+        last ? "Connection: close\r\n"sv : ""sv,
+        has_type ? "Content-Type: "sv : ""sv,
+        request.content_type,
+        has_type ? "\r\n"sv : ""sv,
+        has_length ? "Content-Length: "sv : ""sv,
+        has_length ? std::string_view{length, length_end} : ""sv,
+        has_length ? "\r\n"sv : ""sv,
+        "\r\n"sv,
+        request.body,
+    };
+    std::size_t size = 0;
+    for (auto piece : pieces)
+        size += piece.size();
+    out.resize(size);
+    char* at = out.data();
+    for (auto piece : pieces) {
+        if (!piece.empty()) // an empty view may hold no pointer, which memcpy must not see
+            std::memcpy(at, piece.data(), piece.size());
+        at += piece.size();
+    }
 }
 
 namespace {
