@@ -68,8 +68,25 @@ std::size_t plain_prefix(std::string_view text) {
 
 } // namespace
 
+void append_json_quoted(std::string& out, std::string_view prefix, std::string_view plain,
+                        std::string_view suffix) {
+    auto at = out.size();
+    out.resize(at + prefix.size() + plain.size() + suffix.size() + 2);
+    char* to = out.data() + at;
+    std::memcpy(to, prefix.data(), prefix.size()); // never empty views: literals
+    to += prefix.size();
+    *to++ = '"';
+    if (!plain.empty())
+        std::memcpy(to, plain.data(), plain.size());
+    to += plain.size();
+    *to++ = '"';
+    std::memcpy(to, suffix.data(), suffix.size());
+}
+
 void append_json_string(std::string& out, std::string_view text) {
     auto plain = plain_prefix(text);
+    if (plain == text.size()) // most of what is sent (ids, URLs): copied whole
+        return append_json_quoted(out, "", text, "");
     out.reserve(out.size() + text.size() + 2);
     out.push_back('"');
     out.append(text.substr(0, plain));

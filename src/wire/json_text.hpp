@@ -12,6 +12,11 @@ namespace didit::detail {
 /// as Python's json module escapes them.
 void append_json_string(std::string& out, std::string_view text);
 
+/// Appends `prefix`, then `plain` in quotes, then `suffix`, in one step: for text that needs
+/// no escaping (field names, or what append_json_string found plain).
+void append_json_quoted(std::string& out, std::string_view prefix, std::string_view plain,
+                        std::string_view suffix);
+
 /// Appends the escape of `c`, a control character, a quote or a backslash: `\n`, `\"`, `\u001f`.
 void append_json_escape(std::string& out, unsigned char c);
 
@@ -41,12 +46,10 @@ public:
         out_.append(json);
     }
     /// Writes the name of a field whose value the caller appends (e.g. a nested writer).
+    /// Names are the API's own field names, which need no escaping.
     void key(std::string_view name) {
-        if (!first_)
-            out_.push_back(',');
+        append_json_quoted(out_, first_ ? "" : ",", name, ":");
         first_ = false;
-        append_json_string(out_, name);
-        out_.push_back(':');
     }
     void end() { out_.push_back('}'); }
 
