@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace didit::detail {
 
@@ -120,10 +121,19 @@ public:
     }
 
     error_code read(incoming_response& response, diagnostics& diag) override {
-        auto [ec, value] = interpret_(response, diag);
-        if (!ec)
-            result_.second = std::move(value);
-        return ec;
+        if constexpr (std::is_invocable_r_v<error_code, Interpret&, incoming_response&,
+                                            diagnostics&, T&>) {
+            // Read straight into the result slot (a session is not moved out of the parser).
+            auto ec = interpret_(response, diag, result_.second);
+            if (ec)
+                result_.second = T{}; // what a refused answer left there
+            return ec;
+        } else {
+            auto [ec, value] = interpret_(response, diag);
+            if (!ec)
+                result_.second = std::move(value);
+            return ec;
+        }
     }
 
 private:

@@ -79,11 +79,8 @@ std::string wrong_generation(const client_impl& impl, api_generation needs) {
     return "this operation needs a " + std::string{generation_name(needs)} + " client";
 }
 
-flow_result<session> read_created_session(incoming_response& response, diagnostics& diag) {
-    auto created = parse_session(response.body, diag);
-    if (!created)
-        return {created.error(), {}};
-    return {error_code{}, std::move(*created)};
+error_code read_created_session(incoming_response& response, diagnostics& diag, session& into) {
+    return read_session(response.body, diag, into);
 }
 
 } // namespace

@@ -259,9 +259,8 @@ bool check_required(const session_handler& handler, session_field field, std::st
 
 } // namespace
 
-boost::system::result<session> parse_session(std::string_view body, diagnostics& diag) {
-    session created;
-    boost::json::basic_parser<session_handler> parser{boost::json::parse_options{}, created};
+boost::system::error_code read_session(std::string_view body, diagnostics& diag, session& into) {
+    boost::json::basic_parser<session_handler> parser{boost::json::parse_options{}, into};
     error_code ec;
     auto used = parser.write_some(false, body.data(), body.size(), ec);
     if (!ec && used < body.size())
@@ -279,6 +278,13 @@ boost::system::result<session> parse_session(std::string_view body, diagnostics&
         !check_required(handler, session_field::session_token, "session_token", diag) ||
         !check_required(handler, session_field::url, "url", diag))
         return error::invalid_response;
+    return {};
+}
+
+boost::system::result<session> parse_session(std::string_view body, diagnostics& diag) {
+    session created;
+    if (auto ec = read_session(body, diag, created))
+        return ec;
     return created;
 }
 

@@ -43,4 +43,8 @@ std::string create_session_body(const session_request& request);
 /// Parses a 201 create-session response of either generation.
 boost::system::result<session> parse_session(std::string_view body, diagnostics& diag);
 
+/// parse_session into a default-constructed `into`, which the caller's result slot can be:
+/// the session is then not moved on its way out. On failure `into` holds what was read.
+boost::system::error_code read_session(std::string_view body, diagnostics& diag, session& into);
+
 } // namespace didit::detail
