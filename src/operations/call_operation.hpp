@@ -80,9 +80,9 @@ template <class T> void refuse_without_client(completion_handler<T> handler, dia
 /// by hand on the client's strand (driven_call) and concluded there.
 template <class T, class Interpret> class call_operation final : public driven_call {
 public:
-    call_operation(std::shared_ptr<client_impl> impl, encoded_request request,
+    call_operation(std::shared_ptr<client_impl> impl, encoded_request&& request,
                    const call_shape& shape, Interpret interpret, diagnostics* user_diag,
-                   completion_handler<T> handler)
+                   completion_handler<T>&& handler)
         : impl_(std::move(impl)), request_(std::move(request)), interpret_(std::move(interpret)),
           user_diag_(user_diag), handler_(std::move(handler)),
           context_(impl_->api_context(impl_, request_.options)),
@@ -162,8 +162,8 @@ private:
 };
 
 template <class T, class Interpret>
-void start_call(std::shared_ptr<client_impl> impl, encoded_request request, call_shape shape,
-                diagnostics* diag, completion_handler<T> handler, Interpret interpret) {
+void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request, call_shape shape,
+                diagnostics* diag, completion_handler<T>&& handler, Interpret interpret) {
     if (!impl)
         return refuse_without_client<T>(std::move(handler), diag);
     call_operation<T, Interpret>::start(std::make_shared<call_operation<T, Interpret>>(

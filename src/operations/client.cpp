@@ -116,8 +116,8 @@ encoded_request encode_create_workflow_session(const client_impl* impl,
 }
 
 /// Both generations: the encoded request already holds the path and the body.
-void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, session_handler handler) {
+void start_create_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, session_handler&& handler) {
     // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
     // returns the unfinished session it already made (API reference 2.2).
     call_shape shape{.operation = "create_session",
@@ -129,8 +129,8 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request req
                         &read_created_session);
 }
 
-void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                                   diagnostics* diag, session_handler handler) {
+void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                                   diagnostics* diag, session_handler&& handler) {
     start_create_session(std::move(impl), std::move(request), diag, std::move(handler));
 }
 

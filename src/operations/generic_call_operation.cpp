@@ -42,8 +42,8 @@ flow_result<api_response> read_api_response(const incoming_response& response, d
 
 } // namespace
 
-void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request request,
-                        diagnostics* diag, api_response_handler handler) {
+void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                        diagnostics* diag, api_response_handler&& handler) {
     auto method = request.method.empty() ? std::string_view{"GET"} : request.method;
     call_shape shape{.operation = "call",
                      .route = "{path}", // a caller's path may hold ids: observers never see it

@@ -68,8 +68,8 @@ encoded_request encode_batch_deletion(const client_impl* impl, const batch_delet
     return request;
 }
 
-void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
-                         diagnostics* diag, done_handler handler) {
+void start_update_status(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                         diagnostics* diag, done_handler&& handler) {
     // Setting the same status again changes nothing: safe to repeat.
     call_shape shape{.operation = "update_status",
                      .route = route_for(impl.get(), "/v1/session/{id}/update-status/",
@@ -80,8 +80,8 @@ void start_update_status(std::shared_ptr<client_impl> impl, encoded_request requ
                           &succeeded);
 }
 
-void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, done_handler handler) {
+void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, done_handler&& handler) {
     // Repeatable: a repeat after an attempt that did delete it answers 404, which then means
     // done.
     call_shape shape{
@@ -94,8 +94,8 @@ void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request req
                           &succeeded);
 }
 
-void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
-                        diagnostics* diag, pdf_handler handler) {
+void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                        diagnostics* diag, pdf_handler&& handler) {
     auto limit = impl ? impl->cfg.max_pdf_bytes : 0;
     call_shape shape{.operation = "generate_pdf",
                      .route = route_for(impl.get(), "/v1/session/{id}/generate-pdf/",
@@ -193,8 +193,8 @@ asio::awaitable<flow_result<no_result>> batch_deletion_flow(std::shared_ptr<clie
 
 } // namespace
 
-void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, done_handler handler) {
+void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, done_handler&& handler) {
     if (!impl)
         return refuse_without_client<no_result>(std::move(handler), diag);
     auto strand = impl->strand;

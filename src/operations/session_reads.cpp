@@ -113,8 +113,8 @@ bool cursor_done(const page_cursor& cursor) noexcept {
     return cursor.done;
 }
 
-void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
-                             diagnostics* diag, decision_handler handler) {
+void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                             diagnostics* diag, decision_handler&& handler) {
     auto generation = impl ? impl->generation : api_generation::v1;
     call_shape shape{
         .operation = "retrieve_decision",
@@ -128,8 +128,8 @@ void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request 
                          });
 }
 
-void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request, diagnostics* diag,
-                         page_handler handler) {
+void start_list_sessions(std::shared_ptr<client_impl> impl, page_request&& request,
+                         diagnostics* diag, page_handler&& handler) {
     start_call<session_page>(
         std::move(impl), std::move(request.request),
         {.operation = "list_sessions",
@@ -142,8 +142,8 @@ void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request
         });
 }
 
-void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request checked,
-                             diagnostics* diag, done_handler handler) {
+void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request&& checked,
+                             diagnostics* diag, done_handler&& handler) {
     if (!impl)
         return refuse_without_client<no_result>(std::move(handler), diag);
     if (!checked.problem.empty()) { // the call's options

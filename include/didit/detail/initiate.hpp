@@ -23,8 +23,8 @@ template <typename Token> struct with_options_t;
 namespace detail {
 
 template <typename Signature, typename Arguments>
-using start_function = void (*)(std::shared_ptr<client_impl>, Arguments, diagnostics*,
-                                completion<Signature>);
+using start_function = void (*)(std::shared_ptr<client_impl>, Arguments&&, diagnostics*,
+                                completion<Signature>&&);
 
 template <typename Signature, typename Arguments, typename CompletionToken>
 auto initiate_with_token(std::shared_ptr<client_impl> impl,

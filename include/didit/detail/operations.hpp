@@ -40,21 +40,21 @@ encoded_request encode_status_update(const client_impl* impl, const status_updat
 encoded_request encode_delete_session(const client_impl* impl, std::string_view session_id);
 encoded_request encode_generate_pdf(const client_impl* impl, std::string_view session_id);
 encoded_request encode_batch_deletion(const client_impl* impl, const batch_deletion& deletion);
-void start_update_status(std::shared_ptr<client_impl> impl, encoded_request request,
-                         diagnostics* diag, done_handler handler);
-void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, done_handler handler);
-void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request request,
-                        diagnostics* diag, pdf_handler handler);
-void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, done_handler handler);
+void start_update_status(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                         diagnostics* diag, done_handler&& handler);
+void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, done_handler&& handler);
+void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                        diagnostics* diag, pdf_handler&& handler);
+void start_batch_deletion(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, done_handler&& handler);
 encoded_request encode_create_session(const client_impl* impl, const session_request& request);
 encoded_request encode_create_workflow_session(const client_impl* impl,
                                                const workflow_session_request& request);
-void start_create_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                          diagnostics* diag, session_handler handler);
-void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request request,
-                                   diagnostics* diag, session_handler handler);
+void start_create_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                          diagnostics* diag, session_handler&& handler);
+void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                                   diagnostics* diag, session_handler&& handler);
 
 using decision_handler = completion<void(error_code, decision)>;
 using page_handler = completion<void(error_code, session_page)>;
@@ -69,12 +69,12 @@ page_request encode_list_sessions(const client_impl* impl, const session_query& 
 std::shared_ptr<page_cursor> make_page_cursor(const client_impl* impl, const session_query& query);
 page_request encode_next_page(const std::shared_ptr<page_cursor>& cursor);
 bool cursor_done(const page_cursor& cursor) noexcept;
-void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request request,
-                             diagnostics* diag, decision_handler handler);
-void start_list_sessions(std::shared_ptr<client_impl> impl, page_request request, diagnostics* diag,
-                         page_handler handler);
-void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request request,
-                             diagnostics* diag, done_handler handler);
+void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                             diagnostics* diag, decision_handler&& handler);
+void start_list_sessions(std::shared_ptr<client_impl> impl, page_request&& request,
+                         diagnostics* diag, page_handler&& handler);
+void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                             diagnostics* diag, done_handler&& handler);
 
 /// Why `options` cannot be used (names the field); empty when they can.
 std::string check_call_options(const call_options& options);
@@ -90,7 +90,7 @@ inline void apply_call_options(page_request& request, const call_options& option
 using api_response_handler = completion<void(error_code, api_response)>;
 encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
                                     std::string_view path, const boost::json::value* body);
-void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request request,
-                        diagnostics* diag, api_response_handler handler);
+void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                        diagnostics* diag, api_response_handler&& handler);
 
 } // namespace didit::detail
