@@ -6,6 +6,7 @@
 #include "operations/call_pipeline.hpp"
 #include "operations/client_impl.hpp"
 #include "transport/operation.hpp"
+#include "transport/strand_post.hpp"
 #include "wire/admin_codec.hpp"
 
 #include <didit/client.hpp>
@@ -109,15 +110,17 @@ public:
     static void start(std::shared_ptr<call_operation> call) {
         auto& strand = call->impl_->strand;
         forward_cancellation(call->handler_.cancellation_slot(), call, strand);
-        boost::asio::post(strand, [call = std::move(call)] {
-            call->impl_->operations->add(*call);
-            if (!call->request_.problem.empty()) {
-                call->diag.message = std::move(call->request_.problem);
-                return call->ended(call->request_.refusal ? call->request_.refusal
-                                                          : error_code{error::invalid_request});
-            }
-            call->drive();
-        });
+        auto& hops = call->hops;
+        post_to(strand, allocated_in(hops, [call = std::move(call)] {
+                    call->impl_->operations->add(*call);
+                    if (!call->request_.problem.empty()) {
+                        call->diag.message = std::move(call->request_.problem);
+                        return call->ended(call->request_.refusal
+                                               ? call->request_.refusal
+                                               : error_code{error::invalid_request});
+                    }
+                    call->drive();
+                }));
     }
 
     error_code read(incoming_response& response, diagnostics& diag) override {

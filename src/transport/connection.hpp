@@ -6,6 +6,7 @@
 // io_context. The client's strand only lends it out and takes it back (connection_pool).
 
 #include "api/clock.hpp"
+#include "transport/handler_memory.hpp"
 #include "transport/io_deadline.hpp"
 #include "transport/tls_stream.hpp"
 #include "wire/response_reading.hpp"
@@ -37,6 +38,8 @@ struct connection {
     /// The time limit of the connect, the handshake or the exchange in progress. Every phase
     /// that arms it disarms it before the connection is handed back.
     io_deadline deadline;
+    /// Where the handlers of its exchanges live (they run one exchange at a time).
+    exchange_memory exchange_handlers;
     boost::beast::flat_buffer read_buffer;
     std::string write_buffer;
     /// The response being read, and after it the last one read: its strings keep their

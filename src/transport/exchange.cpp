@@ -1,5 +1,8 @@
 #include "transport/exchange.hpp"
 
+#include "transport/strand_post.hpp"
+
+#include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +13,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <type_traits>
 
 namespace didit::detail {
 
@@ -104,10 +108,23 @@ constexpr std::size_t max_kept_body_capacity = 64 * 1024;
 /// The caller's cancellation slot is not forwarded: op.stop() aborts the connection's I/O
 /// instead (which also ends a step started after the stop), and that ends here as
 /// operation_aborted.
-template <class Handler> class transfer_op {
+///
+/// `Strand` is the type the connection's strand really has when it is known (io_strand), so
+/// that each socket operation completes onto it directly rather than through any_io_executor.
+template <class Handler, class Strand> class transfer_op {
 public:
-    using executor_type = asio::any_io_executor;
-    executor_type get_executor() const noexcept { return conn_->strand; }
+    using executor_type = Strand;
+    executor_type get_executor() const noexcept {
+        if constexpr (std::is_same_v<Strand, asio::any_io_executor>)
+            return conn_->strand;
+        else
+            return *conn_->strand.target<Strand>(); // launch() checked that it holds one
+    }
+    using allocator_type = handler_allocator<void, exchange_memory>;
+    allocator_type get_allocator() const noexcept {
+        return allocator_type{conn_->exchange_handlers};
+    }
+    exchange_memory& handlers() const noexcept { return conn_->exchange_handlers; }
 
     transfer_op(connection& conn, std::string_view host, bool last, const outgoing_request& request,
                 const exchange_options& options, incoming_response& response, operation_state& op,
@@ -224,11 +241,14 @@ private:
             std::string{}.swap(conn.response.body);
         op_->io_running.store(nullptr, std::memory_order_release);
         auto executor = asio::get_associated_executor(handler_, conn.strand);
+        auto allocator = asio::get_associated_allocator(handler_);
         // A plain function, not the handler itself: Asio would track work for the handler's
         // executor, which costs a type-erased executor built and destroyed per call.
-        asio::dispatch(executor, [handler = std::move(handler_), outcome]() mutable {
+        auto resume = [handler = std::move(handler_), outcome]() mutable {
             std::move(handler)(outcome);
-        });
+        };
+        dispatch_to(executor, allocated_with<decltype(resume), decltype(allocator)>{
+                                  std::move(resume), allocator});
     }
 
     /// Gives the caller what it reads of the response after this: the headers its rate budget
@@ -263,6 +283,8 @@ private:
 struct waiter_handler {
     using executor_type = asio::any_io_executor;
     executor_type get_executor() const noexcept { return *resume_on; }
+    using allocator_type = handler_allocator<void, call_memory>;
+    allocator_type get_allocator() const noexcept { return allocator_type{waiter->hops}; }
 
     void operator()(const exchange_outcome& outcome) const { waiter->exchanged(outcome); }
 
@@ -270,9 +292,17 @@ struct waiter_handler {
     const asio::any_io_executor* resume_on;
 };
 
-/// Starts `op` on its connection's strand, posted as a plain function (see finish()).
-template <class Handler> void launch(connection& conn, transfer_op<Handler> op) {
-    asio::post(conn.strand, [op = std::move(op)]() mutable { op(); });
+/// Builds the exchange's operation with `make(strand)` and starts it on its connection's
+/// strand, posted as a plain function (see finish()).
+template <class Make> void launch(connection& conn, Make make) {
+    auto start = [](auto op) {
+        auto& memory = op.handlers();
+        return allocated_in(memory, [op = std::move(op)]() mutable { op(); });
+    };
+    if (const auto* strand = conn.strand.target<io_strand>())
+        asio::post(*strand, start(make(*strand)));
+    else
+        asio::post(conn.strand, start(make(conn.strand)));
 }
 
 } // namespace
@@ -284,8 +314,10 @@ asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view ho
     // Posted, never started inside the caller, which holds the client's strand. Runs when the
     // caller awaits, after this function returned: nothing of its own frame is referred to.
     auto start = [&conn, host, last, &request, &options, &response, &op](auto handler) {
-        using op_type = transfer_op<decltype(handler)>;
-        launch(conn, op_type{conn, host, last, request, options, response, op, std::move(handler)});
+        launch(conn, [&](const auto& strand) {
+            using op_type = transfer_op<decltype(handler), std::decay_t<decltype(strand)>>;
+            return op_type{conn, host, last, request, options, response, op, std::move(handler)};
+        });
     };
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(exchange_outcome)>(
         start, use_awaitable);
@@ -297,9 +329,11 @@ void start_exchange(connection& conn, std::string_view host, bool last,
                     std::shared_ptr<exchange_waiter> waiter,
                     const asio::any_io_executor& resume_on) {
     // Posted: the caller holds the client's strand, and the I/O belongs to the connection's.
-    launch(conn,
-           transfer_op<waiter_handler>{
-               conn, host, last, request, options, response, op, {std::move(waiter), &resume_on}});
+    launch(conn, [&](const auto& strand) {
+        using op_type = transfer_op<waiter_handler, std::decay_t<decltype(strand)>>;
+        return op_type{conn,    host,     last, request,
+                       options, response, op,   {std::move(waiter), &resume_on}};
+    });
 }
 
 } // namespace didit::detail

@@ -4,6 +4,7 @@
 
 #include "resilience/retry_decision.hpp"
 #include "transport/connection_pool.hpp"
+#include "transport/handler_memory.hpp"
 #include "transport/operation.hpp"
 #include "wire/response_reading.hpp"
 
@@ -71,6 +72,9 @@ class exchange_waiter {
 public:
     /// The exchange ended with `outcome`; runs on the executor start_exchange() was given.
     virtual void exchanged(const exchange_outcome& outcome) = 0;
+
+    /// Memory for the hop that brings the outcome back, and for the waiter's own hops.
+    call_memory hops;
 
 protected:
     ~exchange_waiter() = default;

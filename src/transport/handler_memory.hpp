@@ -1,0 +1,108 @@
+#pragma once
+// Memory for one chain of handlers, reused from step to step: a connection's exchanges (the
+// post that starts one, then socket operations and their completions onto the connection's
+// strand) or a call's hops between the client's strand and its connection's.
+//
+// Asio allocates each handler through its associated allocator, and otherwise from a small
+// per-thread cache shared by every kind of handler, which blocks of other sizes keep missing.
+// A few blocks serve a whole chain: at most two are held at once (an operation queued on a
+// strand and the strand's invoker), and Asio frees each before it calls the handler it held.
+// What does not fit, or finds the blocks taken, comes from the heap as usual.
+//
+// The steps of a chain happen one after the other (through the scheduler's queue), so the
+// blocks need no lock. Asio gives a block back before it destroys the handler that kept the
+// memory's owner alive, so none outlives its memory.
+
+#include <array>
+#include <cstddef>
+#include <new>
+#include <utility>
+
+namespace didit::detail {
+
+template <std::size_t BlockSize, std::size_t Blocks> class handler_memory {
+public:
+    handler_memory() = default;
+    handler_memory(const handler_memory&) = delete;
+    handler_memory& operator=(const handler_memory&) = delete;
+
+    void* allocate(std::size_t size, std::size_t alignment) {
+        if (size <= BlockSize && alignment <= alignof(std::max_align_t))
+            for (auto& block : blocks_)
+                if (!block.taken) {
+                    block.taken = true;
+                    return block.bytes;
+                }
+        if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+            return ::operator new(size);
+        return ::operator new (size, std::align_val_t{alignment});
+    }
+
+    void deallocate(void* pointer, std::size_t alignment) noexcept {
+        for (auto& block : blocks_)
+            if (pointer == block.bytes) {
+                block.taken = false;
+                return;
+            }
+        if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+            ::operator delete(pointer);
+        else
+            ::operator delete (pointer, std::align_val_t{alignment});
+    }
+
+private:
+    struct block {
+        alignas(std::max_align_t) unsigned char bytes[BlockSize];
+        bool taken = false;
+    };
+    std::array<block, Blocks> blocks_{};
+};
+
+/// A connection's: room for its largest handler, a socket operation holding the exchange.
+using exchange_memory = handler_memory<512, 3>;
+/// A call's: room for a hop to a strand carrying the call, or the exchange's outcome.
+using call_memory = handler_memory<192, 2>;
+
+/// The allocator the handlers of a chain present to Asio.
+template <class T, class Memory> class handler_allocator {
+public:
+    using value_type = T;
+    template <class U> struct rebind { using other = handler_allocator<U, Memory>; };
+
+    explicit handler_allocator(Memory& memory) noexcept : memory_(&memory) {}
+    template <class U>
+    handler_allocator(const handler_allocator<U, Memory>& other) noexcept
+        : memory_(other.memory_) {}
+
+    T* allocate(std::size_t n) {
+        return static_cast<T*>(memory_->allocate(n * sizeof(T), alignof(T)));
+    }
+    void deallocate(T* pointer, std::size_t) noexcept { memory_->deallocate(pointer, alignof(T)); }
+
+    template <class U> bool operator==(const handler_allocator<U, Memory>& other) const noexcept {
+        return memory_ == other.memory_;
+    }
+
+private:
+    template <class, class> friend class handler_allocator;
+    Memory* memory_;
+};
+
+/// `function`, which Asio allocates through `allocator` when it is posted. (Not
+/// asio::bind_allocator: its binder makes Asio wrap the function in a work-tracking
+/// dispatcher, because it forwards the associated executor too.)
+template <class Function, class Allocator> struct allocated_with {
+    using allocator_type = Allocator;
+    allocator_type get_allocator() const noexcept { return allocator; }
+    void operator()() { function(); }
+
+    Function function;
+    Allocator allocator;
+};
+
+template <class Memory, class Function> auto allocated_in(Memory& memory, Function function) {
+    return allocated_with<Function, handler_allocator<void, Memory>>{
+        std::move(function), handler_allocator<void, Memory>{memory}};
+}
+
+} // namespace didit::detail
