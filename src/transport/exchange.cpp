@@ -300,7 +300,7 @@ template <class Make> void launch(connection& conn, Make make) {
         return allocated_in(memory, [op = std::move(op)]() mutable { op(); });
     };
     if (const auto* strand = conn.strand.target<io_strand>())
-        asio::post(*strand, start(make(*strand)));
+        post_to(*strand, start(make(*strand)));
     else
         asio::post(conn.strand, start(make(conn.strand)));
 }

@@ -7,6 +7,7 @@
 // with the post's properties and a wrapper allocated around the function.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -19,11 +20,35 @@ namespace didit::detail {
 /// The strand make_strand_over() builds over an io_context's executor.
 using io_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+namespace strand_post_detail {
+
+/// Hands `function` to `strand` by its direct interface where Asio still has it (post() and
+/// dispatch() taking an allocator): asio::post() would first make a copy of the strand per
+/// property it asks for, each an atomic reference count up and down.
+template <bool Dispatch, class Function> void submit(const io_strand& strand, Function&& function) {
+    auto allocator = boost::asio::get_associated_allocator(function);
+    if constexpr (Dispatch && requires { strand.dispatch(std::move(function), allocator); })
+        strand.dispatch(std::forward<Function>(function), allocator);
+    else if constexpr (!Dispatch && requires { strand.post(std::move(function), allocator); })
+        strand.post(std::forward<Function>(function), allocator);
+    else if constexpr (Dispatch)
+        boost::asio::dispatch(strand, std::forward<Function>(function));
+    else
+        boost::asio::post(strand, std::forward<Function>(function));
+}
+
+} // namespace strand_post_detail
+
+/// asio::post(strand, function).
+template <class Function> void post_to(const io_strand& strand, Function&& function) {
+    strand_post_detail::submit<false>(strand, std::forward<Function>(function));
+}
+
 /// asio::post(executor, function).
 template <class Function>
 void post_to(const boost::asio::any_io_executor& executor, Function&& function) {
     if (const auto* strand = executor.target<io_strand>())
-        boost::asio::post(*strand, std::forward<Function>(function));
+        strand_post_detail::submit<false>(*strand, std::forward<Function>(function));
     else
         boost::asio::post(executor, std::forward<Function>(function));
 }
@@ -32,7 +57,7 @@ void post_to(const boost::asio::any_io_executor& executor, Function&& function) 
 template <class Function>
 void dispatch_to(const boost::asio::any_io_executor& executor, Function&& function) {
     if (const auto* strand = executor.target<io_strand>())
-        boost::asio::dispatch(*strand, std::forward<Function>(function));
+        strand_post_detail::submit<true>(*strand, std::forward<Function>(function));
     else
         boost::asio::dispatch(executor, std::forward<Function>(function));
 }
