@@ -52,10 +52,10 @@ public:
 
 private:
     struct block {
-        alignas(std::max_align_t) unsigned char bytes[BlockSize];
+        alignas(std::max_align_t) unsigned char bytes[BlockSize]; // not zeroed: a call has its own
         bool taken = false;
     };
-    std::array<block, Blocks> blocks_{};
+    std::array<block, Blocks> blocks_;
 };
 
 /// A connection's: room for its largest handler, a socket operation holding the exchange.
