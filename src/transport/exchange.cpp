@@ -261,10 +261,15 @@ private:
             return;
         }
         to.status = from.status;
-        to.retry_after = from.retry_after;
-        to.rate_limit = from.rate_limit;
-        to.rate_remaining = from.rate_remaining;
-        to.rate_reset = from.rate_reset;
+        // Usually all empty, and then there is nothing to copy.
+        auto copy = [](std::string& into, const std::string& text) {
+            if (!into.empty() || !text.empty())
+                into = text;
+        };
+        copy(to.retry_after, from.retry_after);
+        copy(to.rate_limit, from.rate_limit);
+        copy(to.rate_remaining, from.rate_remaining);
+        copy(to.rate_reset, from.rate_reset);
     }
 
     connection* conn_;
