@@ -10,6 +10,7 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <cstddef>
@@ -99,13 +100,20 @@ private:
     static void post_handler(Handler handler, const boost::asio::any_io_executor& fallback,
                              std::shared_ptr<void> owner, std::tuple<Args*...> args) {
         auto executor = boost::asio::get_associated_executor(handler, fallback);
-        boost::asio::post(executor, [handler = std::move(handler), owner = std::move(owner),
-                                     args]() mutable {
+        auto call = [handler = std::move(handler), owner = std::move(owner), args]() mutable {
             auto slot = boost::asio::get_associated_cancellation_slot(handler);
             if (slot.is_connected())
                 slot.clear();
             std::apply([&](Args*... values) { std::move(handler)(std::move(*values)...); }, args);
-        });
+        };
+        using io_executor = boost::asio::io_context::executor_type;
+        if constexpr (std::is_same_v<decltype(executor), boost::asio::any_io_executor>) {
+            // Usually an io_context's own executor, type-erased: posting to it directly spares
+            // the erased executor's copy and the wrapper it would allocate around `call`.
+            if (const auto* io = executor.template target<io_executor>())
+                return boost::asio::post(*io, std::move(call));
+        }
+        boost::asio::post(executor, std::move(call));
     }
 
     template <typename Handler> static Handler& inside(unsigned char* at) noexcept {
