@@ -2,6 +2,8 @@
 
 #include <boost/asio/bind_executor.hpp>
 
+#include <utility>
+
 namespace didit::detail {
 
 io_deadline::io_deadline(const boost::asio::any_io_executor& io,
@@ -12,9 +14,12 @@ void io_deadline::arm(clock::duration limit) {
     auto& now = *phase_;
     ++now.generation;
     now.expired = false;
-    now.armed = limit.count() > 0;
-    if (!now.armed)
+    bool was_armed = std::exchange(now.armed, limit.count() > 0);
+    if (!now.armed) {
+        if (was_armed) // the last phase's wait, which would keep the io_context busy
+            timer_.cancel();
         return;
+    }
     timer_.expires_after(limit);
     timer_.async_wait(boost::asio::bind_executor(
         strand_, [this, phase = phase_, generation = now.generation](boost::system::error_code ec) {
