@@ -22,6 +22,14 @@ using io_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
 namespace strand_post_detail {
 
+template <bool Dispatch, class Executor, class Function>
+void through_asio(const Executor& executor, Function&& function) {
+    if constexpr (Dispatch)
+        boost::asio::dispatch(executor, std::forward<Function>(function));
+    else
+        boost::asio::post(executor, std::forward<Function>(function));
+}
+
 /// Hands `function` to `strand` by its direct interface where Asio still has it (post() and
 /// dispatch() taking an allocator): asio::post() would first make a copy of the strand per
 /// property it asks for, each an atomic reference count up and down.
@@ -31,10 +39,17 @@ template <bool Dispatch, class Function> void submit(const io_strand& strand, Fu
         strand.dispatch(std::forward<Function>(function), allocator);
     else if constexpr (!Dispatch && requires { strand.post(std::move(function), allocator); })
         strand.post(std::forward<Function>(function), allocator);
-    else if constexpr (Dispatch)
-        boost::asio::dispatch(strand, std::forward<Function>(function));
     else
-        boost::asio::post(strand, std::forward<Function>(function));
+        through_asio<Dispatch>(strand, std::forward<Function>(function));
+}
+
+/// The same through the strand `executor` holds, if it is an io_strand.
+template <bool Dispatch, class Function>
+void submit(const boost::asio::any_io_executor& executor, Function&& function) {
+    if (const auto* strand = executor.target<io_strand>())
+        submit<Dispatch>(*strand, std::forward<Function>(function));
+    else
+        through_asio<Dispatch>(executor, std::forward<Function>(function));
 }
 
 } // namespace strand_post_detail
@@ -47,19 +62,13 @@ template <class Function> void post_to(const io_strand& strand, Function&& funct
 /// asio::post(executor, function).
 template <class Function>
 void post_to(const boost::asio::any_io_executor& executor, Function&& function) {
-    if (const auto* strand = executor.target<io_strand>())
-        strand_post_detail::submit<false>(*strand, std::forward<Function>(function));
-    else
-        boost::asio::post(executor, std::forward<Function>(function));
+    strand_post_detail::submit<false>(executor, std::forward<Function>(function));
 }
 
 /// asio::dispatch(executor, function).
 template <class Function>
 void dispatch_to(const boost::asio::any_io_executor& executor, Function&& function) {
-    if (const auto* strand = executor.target<io_strand>())
-        strand_post_detail::submit<true>(*strand, std::forward<Function>(function));
-    else
-        boost::asio::dispatch(executor, std::forward<Function>(function));
+    strand_post_detail::submit<true>(executor, std::forward<Function>(function));
 }
 
 } // namespace didit::detail
