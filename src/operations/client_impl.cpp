@@ -60,7 +60,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
                          origin auth)
     : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
-      operations(std::make_shared<operation_registry>(strand)),
+      operations(std::make_shared<operation_registry>(strand, executor)),
       budget(make_budget(cfg, strand, tls)),
       api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {

@@ -6,10 +6,11 @@
 // io_context. The client's strand only lends it out and takes it back (connection_pool).
 
 #include "api/clock.hpp"
-#include "transport/handler_memory.hpp"
 #include "transport/io_deadline.hpp"
 #include "transport/tls_stream.hpp"
 #include "wire/response_reading.hpp"
+
+#include <didit/detail/handler_memory.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/core/flat_buffer.hpp>

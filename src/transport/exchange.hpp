@@ -4,9 +4,10 @@
 
 #include "resilience/retry_decision.hpp"
 #include "transport/connection_pool.hpp"
-#include "transport/handler_memory.hpp"
 #include "transport/operation.hpp"
 #include "wire/response_reading.hpp"
+
+#include <didit/detail/handler_memory.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -1,6 +1,8 @@
 #include "transport/io_deadline.hpp"
 
-#include <boost/asio/bind_executor.hpp>
+#include "transport/strand_post.hpp"
+
+#include <didit/error.hpp>
 
 #include <utility>
 
@@ -21,14 +23,19 @@ void io_deadline::arm(clock::duration limit) {
         return;
     }
     timer_.expires_after(limit);
-    timer_.async_wait(boost::asio::bind_executor(
-        strand_, [this, phase = phase_, generation = now.generation](boost::system::error_code ec) {
-            if (ec || phase->generation != generation)
-                return; // cancelled, or its phase is over (and `this` may be gone)
+    // Waits under the strand, not on it: a cancelled wait (every phase that ends in time)
+    // completes where it is; only an expiry goes to the strand.
+    timer_.async_wait([this, phase = phase_, generation = now.generation](error_code ec) {
+        if (ec)
+            return;
+        post_to(strand_, [this, phase = std::move(phase), generation] {
+            if (phase->generation != generation)
+                return; // its phase is over (and `this` may be gone)
             phase->expired = true;
-            boost::system::error_code ignored;
+            error_code ignored;
             socket_.close(ignored); // what is pending completes at once, as aborted
-        }));
+        });
+    });
 }
 
 void io_deadline::disarm() {

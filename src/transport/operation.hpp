@@ -4,8 +4,10 @@
 
 #include "api/clock.hpp"
 #include "transport/connection.hpp"
+#include "transport/strand_post.hpp"
 
 #include <didit/detail/completion.hpp>
+#include <didit/detail/handler_memory.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 
@@ -62,6 +64,9 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
     /// connection whose work has ended (it may be gone by then).
     std::atomic<connection*> io_running{nullptr};
 
+    /// Where the completion to the caller is posted.
+    completion_memory completion_block;
+
     // Links of the registry of operations in flight (client::cancel()).
     operation_state* previous = nullptr;
     operation_state* next = nullptr;
@@ -94,9 +99,16 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
 /// per operation cost every call a timer scheduled and cancelled in the reactor and a
 /// cancelled wait completed.) Used only on the strand; held by shared_ptr because a wait in
 /// progress keeps it.
+///
+/// The timer waits on the executor under the strand, not on the strand: calls made one at a
+/// time arm and cancel it once each, and a cancelled wait then completes where it is, without
+/// a hop onto the strand. Only an expiry goes there. Its waits live in blocks of the registry's.
 class operation_registry : public std::enable_shared_from_this<operation_registry> {
 public:
-    explicit operation_registry(const boost::asio::any_io_executor& strand) : timer_(strand) {}
+    /// `strand` is where the registry is used, `under` the executor it runs on.
+    operation_registry(const boost::asio::any_io_executor& strand,
+                       const boost::asio::any_io_executor& under)
+        : strand_(strand), timer_(under) {}
 
     void add(operation_state& op) {
         op.registry = this;
@@ -129,16 +141,32 @@ public:
     }
 
 private:
+    /// Room for one wait and the cancelled ones still on their way out.
+    using wait_memory = concurrent_handler_memory<128, 3>;
+
+    /// Completes off the strand: a cancelled wait ends here, an expiry goes to the strand.
+    struct wait_handler {
+        using allocator_type = handler_allocator<void, wait_memory>;
+        allocator_type get_allocator() const noexcept { return allocator_type{registry->waits_}; }
+
+        void operator()(error_code ec) {
+            if (ec)
+                return;
+            auto& strand = registry->strand_;
+            post_to(strand, [registry = std::move(registry)] { registry->expire(clock::now()); });
+        }
+
+        std::shared_ptr<operation_registry> registry;
+    };
+
     void arm(clock::time_point at) {
         armed_for_ = at;
         timer_.expires_at(at); // a wait in progress completes as cancelled
-        timer_.async_wait([self = shared_from_this()](error_code ec) {
-            if (!ec)
-                self->expire(clock::now());
-        });
+        timer_.async_wait(wait_handler{shared_from_this()});
     }
 
-    /// Stops the operations whose deadline has passed and waits for the next deadline.
+    /// Stops the operations whose deadline has passed and waits for the next deadline. An
+    /// expiry that finds its wait replaced by an earlier one only looks too soon.
     void expire(clock::time_point now) {
         auto next = clock::time_point::max();
         for (auto* op = head_; op != nullptr;) {
@@ -156,7 +184,9 @@ private:
             arm(next);
     }
 
+    boost::asio::any_io_executor strand_;
     operation_state* head_ = nullptr;
+    wait_memory waits_; ///< before timer_, whose pending waits it holds
     boost::asio::steady_timer timer_;
     clock::time_point armed_for_ = clock::time_point::max(); ///< the wait's deadline, if any
 };
@@ -246,14 +276,15 @@ inline error_code stopped_error(const operation_state& state, bool repeatable) {
 /// Completes `handler` with `*result` on its associated executor (default
 /// `default_executor`), never inline and so never inside the client's strand: it is posted
 /// there. The result is moved once, into the handler.
+/// `memory`, if given, lives as long as `result` and is where the post is made.
 template <class T>
 void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
-              std::shared_ptr<flow_result<T>> result) {
+              std::shared_ptr<flow_result<T>> result, completion_memory* memory = nullptr) {
     auto& [ec, value] = *result;
     if constexpr (std::is_same_v<T, no_result>)
-        handler.post(default_executor, std::move(result), ec);
+        handler.post(default_executor, std::move(result), memory, ec);
     else
-        handler.post(default_executor, std::move(result), ec, value);
+        handler.post(default_executor, std::move(result), memory, ec, value);
 }
 
 /// The same for a result that no operation holds (a refusal before anything ran).
@@ -283,7 +314,7 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
         *user_diag = std::move(state.diag);
     std::shared_ptr<operation_state> owner = state.shared_from_this();
     complete<T>(default_executor, std::move(handler),
-                std::shared_ptr<flow_result<T>>(owner, &result));
+                std::shared_ptr<flow_result<T>>(owner, &result), &state.completion_block);
 }
 
 /// The driver of the operations that are coroutines: runs the flow under `limit` and the

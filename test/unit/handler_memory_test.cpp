@@ -1,4 +1,4 @@
-#include "transport/handler_memory.hpp"
+#include <didit/detail/handler_memory.hpp>
 
 #include <boost/test/unit_test.hpp>
 

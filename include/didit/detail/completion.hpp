@@ -2,11 +2,15 @@
 // The type-erased completion handler the library's operations receive: the caller's handler
 // kept inside this object when it is small (the usual callbacks, use_awaitable and its
 // adapters are), so that an operation that holds its completion holds the handler in its own
-// allocation; and one post to the handler's own executor when the operation ends.
+// allocation; and one post to the handler's own executor when the operation ends, in memory
+// the operation lends when the handler brings no allocator of its own.
 // (asio::any_completion_handler costs an allocation for the handler and a second one for its
 // type-erased executor, and a post and a dispatch to get there.) Not part of the API.
 
+#include <didit/detail/handler_memory.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -21,6 +25,11 @@
 #include <utility>
 
 namespace didit::detail {
+
+/// An operation's memory for posting its completion: one block, taken when the operation
+/// ends and given back before the handler runs. (Asio's per-thread cache of handler memory
+/// keeps two blocks, which the hops and socket operations of the call before kept taking.)
+using completion_memory = handler_memory<256, 1>;
 
 template <typename Signature> class completion;
 
@@ -70,12 +79,13 @@ public:
 
     /// Posts the handler to its associated executor (`fallback` when it has none), never
     /// running it inside the caller; there its cancellation slot is cleared and it is called
-    /// with `args`, moved from once. `owner` keeps the arguments alive until then. Consumes
-    /// the completion.
+    /// with `args`, moved from once. `owner` keeps the arguments and `memory` (if not null)
+    /// alive until then; the post is made in `memory` unless the handler has an allocator.
+    /// Consumes the completion.
     void post(const boost::asio::any_io_executor& fallback, std::shared_ptr<void> owner,
-              Args&... args) {
+              completion_memory* memory, Args&... args) {
         auto* ops = std::exchange(ops_, nullptr);
-        ops->post(storage_, fallback, std::move(owner), std::tuple<Args*...>{&args...});
+        ops->post(storage_, fallback, std::move(owner), memory, std::tuple<Args*...>{&args...});
     }
 
 private:
@@ -92,13 +102,15 @@ private:
         void (*destroy)(unsigned char* at) noexcept;
         boost::asio::cancellation_slot (*slot)(const unsigned char* at) noexcept;
         void (*post)(unsigned char* at, const boost::asio::any_io_executor& fallback,
-                     std::shared_ptr<void> owner, std::tuple<Args*...> args);
+                     std::shared_ptr<void> owner, completion_memory* memory,
+                     std::tuple<Args*...> args);
     };
 
     /// Takes the handler out (leaving nothing to destroy) and posts it.
     template <typename Handler>
     static void post_handler(Handler handler, const boost::asio::any_io_executor& fallback,
-                             std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+                             std::shared_ptr<void> owner, completion_memory* memory,
+                             std::tuple<Args*...> args) {
         auto executor = boost::asio::get_associated_executor(handler, fallback);
         auto call = [handler = std::move(handler), owner = std::move(owner), args]() mutable {
             auto slot = boost::asio::get_associated_cancellation_slot(handler);
@@ -106,14 +118,24 @@ private:
                 slot.clear();
             std::apply([&](Args*... values) { std::move(handler)(std::move(*values)...); }, args);
         };
+        using allocator = boost::asio::associated_allocator_t<Handler>;
+        if constexpr (std::is_same_v<allocator, std::allocator<void>>) {
+            if (memory != nullptr)
+                return post_call(executor, allocated_in(*memory, std::move(call)));
+        }
+        post_call(executor, std::move(call));
+    }
+
+    template <typename Executor, typename Function>
+    static void post_call(const Executor& executor, Function&& function) {
         using io_executor = boost::asio::io_context::executor_type;
-        if constexpr (std::is_same_v<decltype(executor), boost::asio::any_io_executor>) {
+        if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
             // Usually an io_context's own executor, type-erased: posting to it directly spares
             // the erased executor's copy and the wrapper it would allocate around `call`.
             if (const auto* io = executor.template target<io_executor>())
-                return boost::asio::post(*io, std::move(call));
+                return boost::asio::post(*io, std::forward<Function>(function));
         }
-        boost::asio::post(executor, std::move(call));
+        boost::asio::post(executor, std::forward<Function>(function));
     }
 
     template <typename Handler> static Handler& inside(unsigned char* at) noexcept {
@@ -134,10 +156,10 @@ private:
             return boost::asio::get_associated_cancellation_slot(inside<Handler>(at));
         },
         [](unsigned char* at, const boost::asio::any_io_executor& fallback,
-           std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+           std::shared_ptr<void> owner, completion_memory* memory, std::tuple<Args*...> args) {
             Handler handler(std::move(inside<Handler>(at)));
             inside<Handler>(at).~Handler();
-            post_handler(std::move(handler), fallback, std::move(owner), args);
+            post_handler(std::move(handler), fallback, std::move(owner), memory, args);
         }};
 
     template <typename Handler>
@@ -150,9 +172,9 @@ private:
             return boost::asio::get_associated_cancellation_slot(*inside<Handler*>(at));
         },
         [](unsigned char* at, const boost::asio::any_io_executor& fallback,
-           std::shared_ptr<void> owner, std::tuple<Args*...> args) {
+           std::shared_ptr<void> owner, completion_memory* memory, std::tuple<Args*...> args) {
             std::unique_ptr<Handler> kept(inside<Handler*>(at));
-            post_handler(std::move(*kept), fallback, std::move(owner), args);
+            post_handler(std::move(*kept), fallback, std::move(owner), memory, args);
         }};
 
     void reset() noexcept {

@@ -9,18 +9,42 @@
 // strand and the strand's invoker), and Asio frees each before it calls the handler it held.
 // What does not fit, or finds the blocks taken, comes from the heap as usual.
 //
-// The steps of a chain happen one after the other (through the scheduler's queue), so the
-// blocks need no lock. Asio gives a block back before it destroys the handler that kept the
-// memory's owner alive, so none outlives its memory.
+// The steps of a chain happen one after the other (through the scheduler's queue), so their
+// blocks need no lock. Memory that is taken on one strand and given back on whatever thread
+// completes the handler, while the strand may take the next block, keeps its blocks' marks in
+// atomics (concurrent_handler_memory). Asio gives a block back before it destroys the handler
+// that kept the memory's owner alive, so none outlives its memory.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <new>
 #include <utility>
 
 namespace didit::detail {
 
-template <std::size_t BlockSize, std::size_t Blocks> class handler_memory {
+namespace handler_memory_detail {
+
+/// Whether a block is taken: a plain flag for memory used by one chain at a time, an atomic
+/// one for memory given back from other threads.
+inline bool take(bool& taken) noexcept {
+    return !std::exchange(taken, true);
+}
+inline void give_back(bool& taken) noexcept {
+    taken = false;
+}
+
+inline bool take(std::atomic<bool>& taken) noexcept {
+    return !taken.load(std::memory_order_relaxed) &&
+           !taken.exchange(true, std::memory_order_acquire);
+}
+inline void give_back(std::atomic<bool>& taken) noexcept {
+    taken.store(false, std::memory_order_release);
+}
+
+} // namespace handler_memory_detail
+
+template <std::size_t BlockSize, std::size_t Blocks, class Mark = bool> class handler_memory {
 public:
     handler_memory() = default;
     handler_memory(const handler_memory&) = delete;
@@ -29,10 +53,8 @@ public:
     void* allocate(std::size_t size, std::size_t alignment) {
         if (size <= BlockSize && alignment <= alignof(std::max_align_t))
             for (auto& block : blocks_)
-                if (!block.taken) {
-                    block.taken = true;
+                if (handler_memory_detail::take(block.taken))
                     return block.bytes;
-                }
         if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
             return ::operator new(size);
         return ::operator new (size, std::align_val_t{alignment});
@@ -41,7 +63,7 @@ public:
     void deallocate(void* pointer, std::size_t alignment) noexcept {
         for (auto& block : blocks_)
             if (pointer == block.bytes) {
-                block.taken = false;
+                handler_memory_detail::give_back(block.taken);
                 return;
             }
         if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
@@ -53,7 +75,7 @@ public:
 private:
     struct block {
         alignas(std::max_align_t) unsigned char bytes[BlockSize]; // not zeroed: a call has its own
-        bool taken = false;
+        Mark taken{false};
     };
     std::array<block, Blocks> blocks_;
 };
@@ -62,6 +84,10 @@ private:
 using exchange_memory = handler_memory<512, 3>;
 /// A call's: room for a hop to a strand carrying the call, or the exchange's outcome.
 using call_memory = handler_memory<192, 2>;
+/// Taken on one strand, given back on any thread: a timer's waits, whose cancelled ones
+/// complete wherever the io_context runs them while the strand arms the next.
+template <std::size_t BlockSize, std::size_t Blocks>
+using concurrent_handler_memory = handler_memory<BlockSize, Blocks, std::atomic<bool>>;
 
 /// The allocator the handlers of a chain present to Asio.
 template <class T, class Memory> class handler_allocator {
