@@ -3,11 +3,13 @@
 // client's limits. Pure: the exchange feeds the parser from the socket, the fuzzers feed it
 // arbitrary bytes.
 
-#include <boost/beast/http/basic_parser.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace didit::detail {
 
@@ -30,40 +32,71 @@ struct incoming_response {
 /// The most header bytes (status line and fields) a response may have.
 inline constexpr std::size_t max_header_bytes = 16 * 1024;
 
-/// Parses one response straight into an incoming_response: the fields the client uses are
-/// assigned as they arrive and the body is appended to `out.body`, so a connection that keeps
-/// its incoming_response reads response after response without allocating (Beast's
-/// response_parser would store every field in a list of its own first). The header is
-/// bounded by max_header_bytes, the body by `max_body_bytes` whether it is sized, chunked or
-/// read until the connection closes. The first of repeated fields counts.
-class response_parser final : public boost::beast::http::basic_parser<false> {
+/// Parses one HTTP/1.0 or 1.1 response straight into an incoming_response: the fields the
+/// client uses are assigned as they are found and the body is appended to `out.body`, so a
+/// connection that keeps its incoming_response reads response after response without
+/// allocating. The header is bounded by max_header_bytes, the body by `max_body_bytes` whether
+/// it is sized, chunked or read until the connection closes. The first of repeated fields
+/// counts.
+///
+/// Written for the client's hot path (Beast's basic_parser looked every field name up in a
+/// table of all of HTTP's, about 2k instructions a response) and strict where being lenient
+/// would guess: no line folding, no bare LF, one Content-Length, no Content-Length beside
+/// Transfer-Encoding, and no transfer coding but chunked. Errors are Beast's http::error codes,
+/// which the exchange already turns into the client's.
+class response_parser {
 public:
+    using error_code = boost::system::error_code;
+
     response_parser(incoming_response& out, std::size_t max_body_bytes, bool read_rate_headers);
 
+    /// Parses what it can of `input`; returns the bytes used. http::error::need_more (with
+    /// nothing used) when it needs the rest of the header or of a chunk's line first.
+    std::size_t put(boost::asio::const_buffer input, error_code& ec);
+    /// The connection closed: ends a body read until then, else partial_message.
+    void put_eof(error_code& ec);
+
+    bool got_some() const noexcept { return got_some_; }
+    bool is_header_done() const noexcept { return now_ != state::header; }
+    bool is_done() const noexcept { return now_ == state::done; }
+    /// Whether the connection may carry another request after this response.
+    bool keep_alive() const noexcept;
+
 private:
-    using string_view = boost::beast::string_view;
-    using error_code = boost::beast::error_code;
-    using field = boost::beast::http::field;
+    enum class state {
+        header,
+        sized_body,
+        chunk_line,
+        chunk_data,
+        chunk_end,
+        trailers,
+        body_until_close,
+        done
+    };
 
-    void on_request_impl(boost::beast::http::verb, string_view, string_view, int,
-                         error_code&) override {}
-    void on_response_impl(int code, string_view reason, int version, error_code& ec) override;
-    void on_field_impl(field name, string_view name_string, string_view value,
-                       error_code& ec) override;
-    void on_header_impl(error_code&) override {}
-    void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                           error_code& ec) override;
-    std::size_t on_body_impl(string_view body, error_code& ec) override;
-    void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-    std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
-    void on_finish_impl(error_code&) override {}
-
-    /// Assigns `value` to `to` unless an earlier field of the same name did.
-    void take_first(unsigned bit, std::string& to, string_view value);
+    std::size_t parse_header(const char* begin, const char* end, error_code& ec);
+    error_code parse_status_line(std::string_view line);
+    error_code parse_field(std::string_view name, std::string_view value);
+    error_code start_body();
+    std::size_t parse_chunked(const char* begin, const char* end, error_code& ec);
+    /// Appends `bytes` to the body unless it would pass the limit.
+    error_code take_body(std::string_view bytes);
+    void take_first(unsigned bit, std::string& to, std::string_view value);
 
     incoming_response& out_;
+    std::size_t max_body_bytes_;
     bool read_rate_headers_;
-    unsigned seen_ = 0; ///< one bit per kept field
+    state now_ = state::header;
+    bool got_some_ = false;
+    bool version_1_1_ = false;
+    bool close_ = false;      ///< Connection: close
+    bool keep_alive_ = false; ///< Connection: keep-alive (what keeps an HTTP/1.0 one open)
+    bool has_length_ = false;
+    bool chunked_ = false;
+    bool no_body_ = false;          ///< a status that has none (1xx, 204, 304)
+    std::uint64_t remaining_ = 0;   ///< of the sized body or of the current chunk
+    std::size_t trailer_bytes_ = 0; ///< after the last chunk, bounded as a header is
+    unsigned seen_ = 0;             ///< one bit per kept field
 };
 
 } // namespace didit::detail

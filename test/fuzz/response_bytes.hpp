@@ -4,6 +4,8 @@
 
 #include "wire/response_reading.hpp"
 
+#include <boost/beast/http/error.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
