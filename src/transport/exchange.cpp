@@ -151,10 +151,7 @@ public:
                 return finish(ec);
             if (written_ < conn_->write_buffer.size())
                 return write_more();
-            reading_ = true;
-            if (conn_->read_buffer.size() == 0)
-                return read_more();
-            return parse();
+            return read_response();
         }
         conn_->read_buffer.commit(transferred);
         if (ec == asio::error::eof) {
@@ -170,9 +167,30 @@ public:
     }
 
 private:
+    /// Writes the rest of the request: at once when the socket takes it (then straight on to
+    /// the response, without a trip through the scheduler), else by waiting for the socket.
     void write_more() {
-        conn_->stream.async_write_some(asio::buffer(conn_->write_buffer) + written_,
-                                       std::move(*this));
+        auto& stream = conn_->stream;
+        auto rest = asio::buffer(conn_->write_buffer) + written_;
+        error_code ec;
+        auto written = stream.write_now(rest, ec);
+        if (!written)
+            return stream.async_write_some(rest, std::move(*this));
+        if (ec)
+            return finish(ec);
+        written_ += *written;
+        if (stream.has_unsent_output())
+            return stream.async_flush(std::move(*this));
+        if (written_ < conn_->write_buffer.size())
+            return write_more();
+        read_response();
+    }
+
+    void read_response() {
+        reading_ = true;
+        if (conn_->read_buffer.size() == 0)
+            return read_more();
+        parse();
     }
 
     void read_more() {

@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <type_traits>
 #include <utility>
 
 namespace didit::detail {
@@ -63,6 +64,17 @@ template <class Function> void post_to(const io_strand& strand, Function&& funct
 template <class Function>
 void post_to(const boost::asio::any_io_executor& executor, Function&& function) {
     strand_post_detail::submit<false>(executor, std::forward<Function>(function));
+}
+
+/// An executor neither an io_strand nor type-erased.
+template <class Executor>
+concept other_executor = !std::is_convertible_v<const Executor&, const io_strand&> &&
+                         !std::is_same_v<Executor, boost::asio::any_io_executor>;
+
+/// asio::post(executor, function), for an executor of another kind.
+template <other_executor Executor, class Function>
+void post_to(const Executor& executor, Function&& function) {
+    boost::asio::post(executor, std::forward<Function>(function));
 }
 
 /// asio::dispatch(executor, function).

@@ -89,6 +89,37 @@ void tls_stream::sent() noexcept {
         std::string{}.swap(outgoing_); // a large body's records: not kept while idle
 }
 
+std::optional<std::size_t> tls_stream::write_now(asio::const_buffer from, error_code& ec) {
+    ec = {};
+    auto size = std::min(from.size(), max_write);
+    if (size == 0)
+        return 0;
+    auto write = [&](SSL* ssl, std::size_t& n) { return SSL_write_ex(ssl, from.data(), size, &n); };
+    auto result = call_openssl(write);
+    if (result.next == step::receive)
+        return std::nullopt; // what OpenSSL wrote stays in outgoing_, to be sent first
+    if (result.ec) {
+        ec = result.ec;
+        sent(); // an alert, at most: the connection is done for
+        return 0;
+    }
+    if (!socket_.non_blocking()) // so that a full socket says so rather than waits
+        socket_.non_blocking(true, ec);
+    std::size_t done = 0;
+    while (!ec && done < outgoing_.size()) {
+        done += socket_.write_some(asio::buffer(outgoing_) + done, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec = {};
+            break; // the rest waits for async_flush()
+        }
+    }
+    if (ec || done == outgoing_.size())
+        sent();
+    else
+        outgoing_.erase(0, done);
+    return ec ? 0 : result.bytes;
+}
+
 int tls_stream::bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {
     auto& self = *static_cast<tls_stream*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);

@@ -15,8 +15,11 @@
 // operation at a time: a client writes its request and then reads the response, never both
 // at once.
 
+#include "transport/strand_post.hpp"
+
+#include <didit/detail/handler_memory.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -31,6 +34,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -84,6 +88,24 @@ public:
         auto size = from.size() < max_write ? from.size() : max_write;
         return run<transfer_signature>(token, [from, size](SSL* ssl, std::size_t& n) {
             return size == 0 ? 1 : SSL_write_ex(ssl, from.data(), size, &n);
+        });
+    }
+
+    /// Encrypts up to 64 KiB of `from` and sends the records at once, without waiting: the
+    /// write of a request, which as an asynchronous operation would cost a trip through the
+    /// scheduler to complete. Returns the bytes of `from` taken, or nothing when OpenSSL must
+    /// receive first (then async_write_some() does it all). When the socket did not take every
+    /// record, has_unsent_output() says so, and async_flush() must send the rest before
+    /// anything else happens. Only while no operation runs.
+    std::optional<std::size_t> write_now(boost::asio::const_buffer from,
+                                         boost::system::error_code& ec);
+    bool has_unsent_output() const noexcept { return !outgoing_.empty(); }
+
+    /// Sends what write_now() left; completes with 0 bytes.
+    template <class Token> auto async_flush(Token&& token) {
+        return run<transfer_signature>(token, [](SSL*, std::size_t& n) {
+            n = 0;
+            return 1; // nothing for OpenSSL to do: the operation only sends
         });
     }
 
@@ -190,17 +212,7 @@ public:
         case phase::completing:
             return complete(ec, n);
         case phase::sending:
-            if (ec) {
-                stream_->sent();
-                return finish(ec, 0);
-            }
-            sent_ += n;
-            if (sent_ < stream_->outgoing_.size())
-                return send();
-            stream_->sent();
-            if (pending_.next == step::done)
-                return finish(pending_.ec, pending_.bytes);
-            return receive();
+            return after_send(ec, n);
         case phase::receiving:
             if (ec)
                 return finish(stream_->transport_failure(ec), 0);
@@ -223,12 +235,38 @@ private:
         receive();
     }
 
+    /// Sends what OpenSSL wrote: first without waiting, since a request's records usually fit
+    /// the socket's buffer and a send through the reactor costs a trip there and back onto the
+    /// handler's executor; the rest (if the socket is full) when the socket can take it.
     void send() {
+        auto& stream = *stream_;
+        auto& socket = stream.socket_;
+        boost::system::error_code ec;
+        if (!socket.non_blocking()) // so that a full socket says so rather than waits
+            socket.non_blocking(true, ec);
+        if (!ec) {
+            auto n = socket.write_some(boost::asio::buffer(stream.outgoing_) + sent_, ec);
+            if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+                return after_send(ec, n);
+        }
         now_ = phase::sending;
         waited_ = true;
-        auto& stream = *stream_;
-        stream.socket_.async_write_some(boost::asio::buffer(stream.outgoing_) + sent_,
-                                        std::move(*this));
+        socket.async_write_some(boost::asio::buffer(stream.outgoing_) + sent_, std::move(*this));
+    }
+
+    /// `n` more bytes of OpenSSL's output have left, or sending failed.
+    void after_send(boost::system::error_code ec, std::size_t n) {
+        if (ec) {
+            stream_->sent();
+            return finish(ec, 0);
+        }
+        sent_ += n;
+        if (sent_ < stream_->outgoing_.size())
+            return send();
+        stream_->sent();
+        if (pending_.next == step::done)
+            return finish(pending_.ec, pending_.bytes);
+        receive();
     }
 
     void receive() {
@@ -241,10 +279,16 @@ private:
     void finish(boost::system::error_code ec, std::size_t n) {
         if (waited_)
             return complete(ec, n);
-        // Never complete inside the initiating function: OpenSSL had all it needed already.
+        // Never complete inside the initiating function: OpenSSL had all it needed already, or
+        // the socket took the records at once. Posted as a plain function with the handler's
+        // allocator (Asio would have the handler itself, which names an executor, dispatched
+        // from the io_context onto it: two trips rather than one).
         now_ = phase::completing;
         auto executor = get_executor();
-        boost::asio::post(executor, boost::asio::append(std::move(*this), ec, n));
+        auto allocator = get_allocator();
+        auto completing = [op = std::move(*this), ec, n]() mutable { op.complete(ec, n); };
+        post_to(executor, allocated_with<decltype(completing), allocator_type>{
+                              std::move(completing), allocator});
     }
 
     void complete(boost::system::error_code ec, std::size_t n) {
