@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE transport
 #include "support.hpp"
 
+#include "transport/tls_stream.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 using namespace didit_test;
@@ -82,6 +85,64 @@ BOOST_AUTO_TEST_CASE(idle_connections_expire) {
     run_until(f.io, [&] { return f.emulator.open_connections() == 0; });
     BOOST_TEST(!f.create(1).ec);
     BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(records_a_full_socket_cannot_take_are_sent_when_it_drains) {
+    // The client sends a request's records without waiting as far as the socket takes them;
+    // with a small send buffer and a request of 1.3 MB it cannot take them all, and what is
+    // left must follow, in order, before anything else.
+    namespace asio = boost::asio;
+    didit::emulator::server emulator;
+    asio::io_context io;
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    didit::detail::tls_stream stream{io.get_executor(), tls};
+    stream.socket().connect({ip::make_address("127.0.0.1"), emulator.port()});
+    stream.socket().set_option(asio::socket_base::send_buffer_size(4096));
+    didit::error_code ec;
+    bool done = false;
+    stream.async_handshake([&](didit::error_code e) { ec = e, done = true; });
+    run_until(io, [&] { return done; });
+    BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+
+    std::string body = R"({"workflow_id":"11111111-2222-3333-4444-555555555555",)"
+                       R"("portrait_image":")" +
+                       std::string(1'300'000, 'A') + R"("})";
+    std::string request =
+        "POST /v3/session/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " +
+        didit::emulator::options{}.api_key +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
+    std::size_t written = 0;
+    unsigned flushes = 0;
+    while (written < request.size()) {
+        auto taken = stream.write_now(asio::buffer(request) + written, ec);
+        BOOST_REQUIRE(taken.has_value());
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+        written += *taken;
+        if (!stream.has_unsent_output())
+            continue;
+        ++flushes;
+        done = false;
+        stream.async_flush([&](didit::error_code e, std::size_t) { ec = e, done = true; });
+        run_until(io, [&] { return done; });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+        BOOST_REQUIRE(!stream.has_unsent_output());
+    }
+    BOOST_TEST(flushes > 0u); // the socket did fill up
+
+    std::string response;
+    char room[4096];
+    while (response.find("\r\n\r\n") == std::string::npos) {
+        done = false;
+        std::size_t got = 0;
+        stream.async_read_some(asio::buffer(room), [&](didit::error_code e, std::size_t n) {
+            ec = e, got = n, done = true;
+        });
+        run_until(io, [&] { return done; });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+        response.append(room, got);
+    }
+    BOOST_TEST(response.starts_with("HTTP/1.1 201 "), response.substr(0, 200));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

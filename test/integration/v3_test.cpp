@@ -85,6 +85,21 @@ BOOST_AUTO_TEST_CASE(every_optional_field_is_accepted_by_the_service) {
     BOOST_TEST(out.session.session_kind == "user");
 }
 
+BOOST_AUTO_TEST_CASE(a_request_larger_than_the_socket_takes_at_once_arrives_whole) {
+    // A portrait of about 1 MB: more than a socket takes without waiting, so the request's last
+    // records wait for the socket to drain. The service reads the whole JSON body or refuses
+    // it, and the connection carries the next call.
+    v3_fixture f;
+    std::string portrait(1'300'000, 'A'); // base64 of 975,000 zero bytes
+    for (int call = 0; call < 2; ++call) {
+        auto out = f.create_workflow(
+            {.workflow_id = workflow, .vendor_data = "user-3", .portrait_image = portrait});
+        BOOST_TEST(!out.ec, out.ec.message() + " " + out.diag.detail);
+        BOOST_TEST(out.session.vendor_data == "user-3");
+    }
+    BOOST_TEST(f.emulator.stats().connections_accepted == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_v1_client_never_sends_an_api_key) {
     fixture f;
     BOOST_TEST(!f.create().ec);
