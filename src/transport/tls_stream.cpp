@@ -43,22 +43,25 @@ bool tls_stream::holds_input() const noexcept {
 }
 
 tls_stream::attempt tls_stream::classify(int result, std::size_t bytes) {
-    switch (SSL_get_error(ssl_.get(), result)) {
-    case SSL_ERROR_NONE:
+    // SSL_get_error() looks at the thread's error queue first, where other code on the thread
+    // may have left entries, so it needs the queue emptied before every call (about 170
+    // instructions each time). Success and waiting for input are read from OpenSSL's own
+    // state instead, which entries of others cannot change; only a failure or the peer's
+    // close reads the queue, where OpenSSL put this call's error last.
+    SSL* ssl = ssl_.get();
+    if (result > 0)
         return {step::done, {}, bytes};
-    case SSL_ERROR_WANT_READ:
-        return {step::receive, {}, 0};
-    case SSL_ERROR_ZERO_RETURN: // the peer's close_notify
-        return {step::done, asio::error::eof, 0};
-    case SSL_ERROR_SSL:
-    case SSL_ERROR_SYSCALL:
-        if (auto code = ERR_get_error(); code != 0)
-            return {step::done, error_code(static_cast<int>(code), asio::error::get_ssl_category()),
-                    0};
-        return {step::done, asio::ssl::error::unspecified_system_error, 0};
-    default: // WANT_WRITE and the rest: our BIO takes every write, so OpenSSL cannot ask
-        return {step::done, asio::ssl::error::unexpected_result, 0};
-    }
+    if (SSL_want_read(ssl) && BIO_should_read(SSL_get_rbio(ssl)))
+        return {step::receive, {}, 0}; // our BIO had no bytes for it (an end would not retry)
+    auto last = ERR_peek_last_error();
+    ERR_clear_error(); // read: the queue is left empty for the next failure
+    bool fatal_alert = last != 0 && ERR_GET_LIB(last) == ERR_LIB_SSL &&
+                       ERR_GET_REASON(last) >= SSL_AD_REASON_OFFSET;
+    if ((SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0 && !fatal_alert)
+        return {step::done, asio::error::eof, 0}; // the peer's close_notify
+    if (last != 0)
+        return {step::done, error_code(static_cast<int>(last), asio::error::get_ssl_category()), 0};
+    return {step::done, asio::ssl::error::unspecified_system_error, 0};
 }
 
 asio::mutable_buffer tls_stream::free_incoming() {

@@ -137,12 +137,9 @@ private:
     }
 
     /// Calls OpenSSL once (`action` returns its result and sets the bytes moved) and says what
-    /// it needs. Anything it wrote is left in outgoing_ for the caller to send first.
+    /// it needs (classify(), which does not depend on the thread's error queue being empty).
+    /// Anything it wrote is left in outgoing_ for the caller to send first.
     template <class Action> attempt call_openssl(Action& action) {
-        // SSL_get_error reads the thread's error queue, so it must start empty; clearing it
-        // costs more than looking (it resets every slot).
-        if (ERR_peek_error() != 0)
-            ERR_clear_error();
         std::size_t bytes = 0;
         int result = action(ssl_.get(), bytes);
         return classify(result, bytes);
