@@ -85,8 +85,16 @@ void append_json_quoted(std::string& out, std::string_view prefix, std::string_v
 
 void append_json_string(std::string& out, std::string_view text) {
     auto plain = plain_prefix(text);
-    if (plain == text.size()) // most of what is sent (ids, URLs): copied whole
-        return append_json_quoted(out, "", text, "");
+    if (plain == text.size()) { // most of what is sent (ids, URLs): copied whole
+        auto at = out.size();
+        out.resize(at + text.size() + 2);
+        char* to = out.data() + at;
+        *to++ = '"';
+        if (!text.empty())
+            std::memcpy(to, text.data(), text.size());
+        to[text.size()] = '"';
+        return;
+    }
     out.reserve(out.size() + text.size() + 2);
     out.push_back('"');
     out.append(text.substr(0, plain));

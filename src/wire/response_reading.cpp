@@ -54,9 +54,10 @@ constexpr bool has_control(std::uint64_t word) noexcept {
 }
 
 /// Field values and reason phrases: visible characters, obs-text, spaces and tabs. Eight
-/// bytes at a time (the last eight overlapping, a short text padded with letters); a word
-/// with a control character in it is looked at byte by byte, since tabs are allowed.
-bool is_field_text(std::string_view text) noexcept {
+/// bytes at a time (the last eight overlapping); a word with a control character in it is
+/// looked at byte by byte, since tabs are allowed. (The helpers of the header's loop are
+/// inlined into it: called per line, their calls cost about as much as their work.)
+[[gnu::always_inline]] inline bool is_field_text(std::string_view text) noexcept {
     auto word_ok = [](const char* at) {
         if (!has_control(load8(at)))
             return true;
@@ -68,10 +69,12 @@ bool is_field_text(std::string_view text) noexcept {
         return true;
     };
     if (text.size() < 8) {
-        char padded[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
-        if (!text.empty())
-            std::memcpy(padded, text.data(), text.size());
-        return word_ok(padded);
+        for (char c : text) {
+            auto u = static_cast<unsigned char>(c);
+            if ((u < 0x20 && u != '\t') || u == 0x7f)
+                return false;
+        }
+        return true;
     }
     for (std::size_t i = 0; i + 8 < text.size(); i += 8)
         if (!word_ok(text.data() + i))
@@ -82,7 +85,7 @@ bool is_field_text(std::string_view text) noexcept {
 /// `text` equals `lower` but for the case of its letters, when `text` holds no control
 /// characters: setting bit 0x20 of each byte lowers a letter and leaves digits and '-' alone,
 /// and maps nothing else onto a letter, digit or '-' (but CR onto '-'). Eight bytes at a time.
-bool iequals(std::string_view text, std::string_view lower) noexcept {
+[[gnu::always_inline]] inline bool iequals(std::string_view text, std::string_view lower) noexcept {
     if (text.size() != lower.size())
         return false;
     constexpr auto lowering = every_byte(0x20);
@@ -97,7 +100,7 @@ bool iequals(std::string_view text, std::string_view lower) noexcept {
     return true;
 }
 
-std::string_view trim_spaces(std::string_view text) noexcept {
+[[gnu::always_inline]] inline std::string_view trim_spaces(std::string_view text) noexcept {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
@@ -112,7 +115,7 @@ struct line_result {
     const char* next = nullptr;
     bool bare_lf = false;
 };
-line_result next_line(const char* begin, const char* end) noexcept {
+[[gnu::always_inline]] inline line_result next_line(const char* begin, const char* end) noexcept {
     const auto* lf = static_cast<const char*>(std::memchr(begin, '\n', end - begin));
     if (lf == nullptr)
         return {};
@@ -304,9 +307,11 @@ std::size_t response_parser::parse_header(const char* begin, const char* end, er
 
 response_parser::error_code response_parser::parse_status_line(std::string_view line) {
     // "HTTP/1.1 200 OK": the version, a space, three digits, a space and a reason, maybe empty.
-    if (line.size() < 13 || line.substr(0, 7) != "HTTP/1." || (line[7] != '0' && line[7] != '1'))
+    if (line.size() < 13)
         return http_error::bad_version;
-    if (line[8] != ' ')
+    auto version = load8(line.data()); // "HTTP/1.1" or "HTTP/1.0", compared at once
+    bool version_1_1 = version == load8("HTTP/1.1");
+    if ((!version_1_1 && version != load8("HTTP/1.0")) || line[8] != ' ')
         return http_error::bad_version;
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     if (!digit(line[9]) || !digit(line[10]) || !digit(line[11]) || line[9] == '0' ||
@@ -314,7 +319,7 @@ response_parser::error_code response_parser::parse_status_line(std::string_view 
         return http_error::bad_status;
     if (!is_field_text(line.substr(13)))
         return http_error::bad_reason;
-    version_1_1_ = line[7] == '1';
+    version_1_1_ = version_1_1;
     out_.status =
         static_cast<unsigned>((line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0'));
     return {};

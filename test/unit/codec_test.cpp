@@ -292,6 +292,18 @@ BOOST_AUTO_TEST_CASE(request_head_is_complete) {
                       "Content-Length: 2\r\n\r\n{}");
 }
 
+BOOST_AUTO_TEST_CASE(a_get_has_no_body_fields_and_a_last_request_asks_to_close) {
+    std::string out(4096, 'x'); // a longer request before: what is written is all that stays
+    format_request(out, "h", {"GET", "/v3/session/1/decision/", "x-api-key: k\r\n", "", ""},
+                   true);
+    BOOST_TEST(out == "GET /v3/session/1/decision/ HTTP/1.1\r\nHost: h\r\n"
+                      "User-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n"
+                      "x-api-key: k\r\nConnection: close\r\n\r\n");
+    format_request(out, "h", {"DELETE", "/v3/session/1/delete/", "", "", "", "*/*"});
+    BOOST_TEST(out == "DELETE /v3/session/1/delete/ HTTP/1.1\r\nHost: h\r\n"
+                      "User-Agent: didit-cpp/0.1\r\nAccept: */*\r\n\r\n");
+}
+
 BOOST_AUTO_TEST_CASE(origins_are_https_with_optional_prefix) {
     auto plain = parse_origin("https://verification.didit.me");
     BOOST_REQUIRE(plain.has_value());
