@@ -124,6 +124,8 @@ public:
     bool on_key(string_view last, std::size_t, error_code&) {
         if (capturing()) {
             metadata_.push_key(last);
+        } else if (depth_ == 1 && key_.size == 0 && !key_.overflowed) {
+            begin_field(last); // the whole key in one piece, as usual: nothing to gather
         } else if (depth_ == 1) {
             key_.append(last);
             begin_field(key_.overflowed ? "" : key_.view());
