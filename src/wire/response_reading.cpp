@@ -43,11 +43,12 @@ constexpr std::uint64_t every_byte(unsigned char c) noexcept {
     return 0x0101010101010101ull * c;
 }
 
-/// Whether any byte of `word` is a control character (below 0x20, or 0x7f); a tab counts.
+/// Whether any byte of `word` may be a control character (below 0x20, or 0x7f; a tab counts).
+/// Never misses one; a borrow may also flag the byte above one, which the byte-by-byte look
+/// that follows clears. Bytes of obs-text (0x80 and up) are never flagged.
 constexpr bool has_control(std::uint64_t word) noexcept {
     constexpr auto high = every_byte(0x80);
-    auto below_space = (word - every_byte(0x20)) & ~word & high; // bytes < 0x20 (and no false
-                                                                 // negatives above 0x80)
+    auto below_space = (word - every_byte(0x20)) & ~word & high;
     auto x = word ^ every_byte(0x7f);
     auto is_delete = (x - every_byte(0x01)) & ~x & high;
     return (below_space | is_delete) != 0;
