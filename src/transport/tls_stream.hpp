@@ -203,11 +203,9 @@ public:
         call();
     }
 
-    /// Continues after a socket operation, or completes after a post.
+    /// Continues after a socket operation.
     void operator()(boost::system::error_code ec, std::size_t n) {
         switch (now_) {
-        case phase::completing:
-            return complete(ec, n);
         case phase::sending:
             return after_send(ec, n);
         case phase::receiving:
@@ -219,7 +217,7 @@ public:
     }
 
 private:
-    enum class phase { sending, receiving, completing };
+    enum class phase { sending, receiving };
 
     void call() {
         pending_ = stream_->call_openssl(action_);
@@ -280,7 +278,6 @@ private:
         // the socket took the records at once. Posted as a plain function with the handler's
         // allocator (Asio would have the handler itself, which names an executor, dispatched
         // from the io_context onto it: two trips rather than one).
-        now_ = phase::completing;
         auto executor = get_executor();
         auto allocator = get_allocator();
         auto completing = [op = std::move(*this), ec, n]() mutable { op.complete(ec, n); };

@@ -59,24 +59,17 @@ constexpr bool has_control(std::uint64_t word) noexcept {
 /// looked at byte by byte, since tabs are allowed. (The helpers of the header's loop are
 /// inlined into it: called per line, their calls cost about as much as their work.)
 [[gnu::always_inline]] inline bool is_field_text(std::string_view text) noexcept {
-    auto word_ok = [](const char* at) {
-        if (!has_control(load8(at)))
-            return true;
-        for (int i = 0; i < 8; ++i) {
+    auto bytes_ok = [](const char* at, std::size_t size) {
+        for (std::size_t i = 0; i < size; ++i) {
             auto u = static_cast<unsigned char>(at[i]);
             if ((u < 0x20 && u != '\t') || u == 0x7f)
                 return false;
         }
         return true;
     };
-    if (text.size() < 8) {
-        for (char c : text) {
-            auto u = static_cast<unsigned char>(c);
-            if ((u < 0x20 && u != '\t') || u == 0x7f)
-                return false;
-        }
-        return true;
-    }
+    auto word_ok = [&](const char* at) { return !has_control(load8(at)) || bytes_ok(at, 8); };
+    if (text.size() < 8)
+        return bytes_ok(text.data(), text.size());
     for (std::size_t i = 0; i + 8 < text.size(); i += 8)
         if (!word_ok(text.data() + i))
             return false;
