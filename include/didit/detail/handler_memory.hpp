@@ -1,7 +1,8 @@
 #pragma once
 // Memory for one chain of handlers, reused from step to step: a connection's exchanges (the
 // post that starts one, then socket operations and their completions onto the connection's
-// strand) or a call's hops between the client's strand and its connection's.
+// strand), a call's hops between the client's strand and its connection's, the completion
+// posted to its caller (completion.hpp), or the waits of a client's deadline timer.
 //
 // Asio allocates each handler through its associated allocator, and otherwise from a small
 // per-thread cache shared by every kind of handler, which blocks of other sizes keep missing.
