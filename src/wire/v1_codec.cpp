@@ -54,6 +54,21 @@ const boost::json::string* required_string(const boost::json::object& object, st
     return &field->get_string();
 }
 
+/// RFC 6750's b64token: what may follow "Bearer " in a header line. Letters, digits and
+/// "-._~+/", then any number of "=". A JWT is one; nothing with a space or a line break is.
+bool is_bearer_token(std::string_view text) {
+    auto end = text.find_last_not_of('=');
+    if (end == std::string_view::npos)
+        return false; // empty, or "=" alone
+    for (char c : text.substr(0, end + 1)) {
+        bool letter_or_digit =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!letter_or_digit && std::string_view{"-._~+/"}.find(c) == std::string_view::npos)
+            return false;
+    }
+    return true;
+}
+
 /// Whole positive seconds from an integer or an integral floating-point JSON number.
 std::optional<long long> positive_seconds(const boost::json::value& value) {
     if (value.is_int64())
@@ -115,6 +130,11 @@ parse_token_response(std::string_view body, diagnostics& diag,
     auto* token = required_string(*object, "access_token", diag);
     if (token == nullptr)
         return error::invalid_response;
+    if (!is_bearer_token({token->data(), token->size()})) {
+        // Not quoted: it is a secret, and it could carry a second header line.
+        diag.message = "the token response's 'access_token' is not a bearer token (RFC 6750)";
+        return error::invalid_response;
+    }
     // expires_in rules (the reference's exp can be far later than expires_in says); a response
     // with only exp lives until then by our clock.
     std::optional<long long> seconds;

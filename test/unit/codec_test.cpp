@@ -230,6 +230,31 @@ BOOST_AUTO_TEST_CASE(bad_token_responses_are_invalid_and_never_echo_the_token) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_token_that_is_not_a_bearer_token_is_refused_without_quoting_it) {
+    // A token becomes a header line: one with a line break would smuggle a second header.
+    for (std::string_view token :
+         {"secret-token-value\\r\\nX-Injected: 1", "secret-token-value\\n", "secret token value",
+          "secret-token-value\\u0000", "=secret-token-value", "secret-token-value\\t"}) {
+        auto body = R"({"access_token":")" + std::string{token} + R"(","expires_in":60})";
+        diagnostics diag;
+        auto parsed = parse_token_response(body, diag);
+        BOOST_TEST_CONTEXT(body) {
+            BOOST_TEST(!parsed.has_value());
+            BOOST_TEST(diag.message.find("bearer token") != std::string::npos);
+            BOOST_TEST(diag.message.find("secret-token-value") == std::string::npos);
+        }
+    }
+    // What RFC 6750 allows is taken: a JWT, and "=" padding.
+    for (std::string_view token :
+         {"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_", "a+b/c~d==", "0123456789abcdef"}) {
+        diagnostics diag;
+        auto parsed = parse_token_response(
+            R"({"access_token":")" + std::string{token} + R"(","expires_in":60})", diag);
+        BOOST_REQUIRE_MESSAGE(parsed.has_value(), token);
+        BOOST_TEST(parsed->credentials == "Authorization: Bearer " + std::string{token} + "\r\n");
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(error_bodies)
@@ -294,8 +319,7 @@ BOOST_AUTO_TEST_CASE(request_head_is_complete) {
 
 BOOST_AUTO_TEST_CASE(a_get_has_no_body_fields_and_a_last_request_asks_to_close) {
     std::string out(4096, 'x'); // a longer request before: what is written is all that stays
-    format_request(out, "h", {"GET", "/v3/session/1/decision/", "x-api-key: k\r\n", "", ""},
-                   true);
+    format_request(out, "h", {"GET", "/v3/session/1/decision/", "x-api-key: k\r\n", "", ""}, true);
     BOOST_TEST(out == "GET /v3/session/1/decision/ HTTP/1.1\r\nHost: h\r\n"
                       "User-Agent: didit-cpp/0.1\r\nAccept: application/json\r\n"
                       "x-api-key: k\r\nConnection: close\r\n\r\n");
