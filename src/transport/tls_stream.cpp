@@ -106,21 +106,27 @@ std::optional<std::size_t> tls_stream::write_now(asio::const_buffer from, error_
         sent(); // an alert, at most: the connection is done for
         return 0;
     }
-    if (!socket_.non_blocking()) // so that a full socket says so rather than waits
-        socket_.non_blocking(true, ec);
-    std::size_t done = 0;
-    while (!ec && done < outgoing_.size()) {
-        done += socket_.write_some(asio::buffer(outgoing_) + done, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            ec = {};
-            break; // the rest waits for async_flush()
-        }
-    }
+    auto done = send_without_waiting(0, ec);
     if (ec || done == outgoing_.size())
         sent();
     else
         outgoing_.erase(0, done);
     return ec ? 0 : result.bytes;
+}
+
+std::size_t tls_stream::send_without_waiting(std::size_t from, error_code& ec) {
+    ec = {};
+    if (!socket_.non_blocking()) // so that a full socket says so rather than waits
+        socket_.non_blocking(true, ec);
+    std::size_t done = 0;
+    while (!ec && from + done < outgoing_.size()) {
+        done += socket_.write_some(asio::buffer(outgoing_) + (from + done), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec = {};
+            break; // full: the rest waits for the socket
+        }
+    }
+    return done;
 }
 
 int tls_stream::bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read) {

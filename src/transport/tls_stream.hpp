@@ -152,6 +152,9 @@ private:
     /// close_notify is a truncation, as asio::ssl::stream reports it.
     boost::system::error_code transport_failure(boost::system::error_code ec) const noexcept;
     void sent() noexcept;
+    /// Sends outgoing_ from byte `from` on as far as the socket takes it without waiting;
+    /// returns the bytes sent. A full socket is no error.
+    std::size_t send_without_waiting(std::size_t from, boost::system::error_code& ec);
 
     static int bio_read(BIO* bio, char* out, std::size_t size, std::size_t* read);
     static int bio_write(BIO* bio, const char* in, std::size_t size, std::size_t* written);
@@ -235,18 +238,15 @@ private:
     /// handler's executor; the rest (if the socket is full) when the socket can take it.
     void send() {
         auto& stream = *stream_;
-        auto& socket = stream.socket_;
         boost::system::error_code ec;
-        if (!socket.non_blocking()) // so that a full socket says so rather than waits
-            socket.non_blocking(true, ec);
-        if (!ec) {
-            auto n = socket.write_some(boost::asio::buffer(stream.outgoing_) + sent_, ec);
-            if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
-                return after_send(ec, n);
-        }
+        auto n = stream.send_without_waiting(sent_, ec);
+        if (ec || sent_ + n == stream.outgoing_.size())
+            return after_send(ec, n);
+        sent_ += n;
         now_ = phase::sending;
         waited_ = true;
-        socket.async_write_some(boost::asio::buffer(stream.outgoing_) + sent_, std::move(*this));
+        stream.socket_.async_write_some(boost::asio::buffer(stream.outgoing_) + sent_,
+                                        std::move(*this));
     }
 
     /// `n` more bytes of OpenSSL's output have left, or sending failed.
