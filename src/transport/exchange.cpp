@@ -11,7 +11,6 @@
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include <cassert>
 #include <charconv>
 #include <cstring>
 #include <type_traits>
@@ -50,12 +49,43 @@ error_code describe_io_failure(error_code ec, clock::duration attempt_timeout, d
     return error::connection_lost;
 }
 
-} // namespace
+/// The request's pieces in order, each handed to `piece`: literals as arrays, whose sizes
+/// are known when compiled, so that measuring and copying them cost a few moves each.
+template <class Piece>
+void request_pieces(Piece&& piece, std::string_view host, const outgoing_request& request,
+                    bool last, std::string_view length) {
+    piece(request.method);
+    piece(" ");
+    piece(request.target);
+    piece(" HTTP/1.1\r\nHost: ");
+    piece(host);
+    piece("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ");
+    piece(request.accept);
+    piece("\r\n");
+    piece(request.credentials);
+    if (last)
+        piece("Connection: close\r\n");
+    if (!request.content_type.empty()) {
+        piece("Content-Type: ");
+        piece(request.content_type);
+        piece("\r\n");
+    }
+    if (!length.empty()) {
+        piece("Content-Length: ");
+        piece(length);
+        piece("\r\n");
+    }
+    piece("\r\n");
+    piece(request.body);
+}
 
-namespace {
+template <std::size_t N> constexpr std::size_t size_of(const char (&)[N]) {
+    return N - 1;
+}
+std::size_t size_of(std::string_view piece) {
+    return piece.size();
+}
 
-/// Copies `piece` to `at` and returns the end: a literal's copy has a size known when compiled,
-/// which the compiler makes a few moves rather than a call to memcpy.
 template <std::size_t N> char* put(char* at, const char (&literal)[N]) {
     std::memcpy(at, literal, N - 1);
     return at + N - 1;
@@ -70,50 +100,20 @@ char* put(char* at, std::string_view piece) {
 
 void format_request(std::string& out, std::string_view host, const outgoing_request& request,
                     bool last) {
-    char length[24];
-    auto length_end = std::to_chars(std::begin(length), std::end(length), request.body.size()).ptr;
-    std::string_view length_text{length, static_cast<std::size_t>(length_end - length)};
-    bool has_type = !request.content_type.empty();
-    bool has_length =
-        !request.body.empty() || request.method == "POST" || request.method == "PATCH";
+    char digits[24];
+    std::string_view length; // none for a request without a body that is not a POST or PATCH
+    if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")
+        length = {digits,
+                  static_cast<std::size_t>(
+                      std::to_chars(std::begin(digits), std::end(digits), request.body.size()).ptr -
+                      digits)};
     // Measured first and copied once into a buffer sized for all of it: the request is rebuilt
     // per attempt, and appending piece by piece cost a capacity check each.
-    constexpr std::size_t fixed = sizeof(" ") - 1 + sizeof(" HTTP/1.1\r\nHost: ") - 1 +
-                                  sizeof("\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ") - 1 +
-                                  sizeof("\r\n") - 1 + sizeof("\r\n") - 1;
-    auto size = fixed + request.method.size() + request.target.size() + host.size() +
-                request.accept.size() + request.credentials.size() + request.body.size();
-    if (last)
-        size += sizeof("Connection: close\r\n") - 1;
-    if (has_type)
-        size += sizeof("Content-Type: \r\n") - 1 + request.content_type.size();
-    if (has_length)
-        size += sizeof("Content-Length: \r\n") - 1 + length_text.size();
+    std::size_t size = 0;
+    request_pieces([&](const auto& piece) { size += size_of(piece); }, host, request, last, length);
     out.resize(size);
-    char* at = put(out.data(), request.method);
-    at = put(at, " ");
-    at = put(at, request.target);
-    at = put(at, " HTTP/1.1\r\nHost: ");
-    at = put(at, host);
-    at = put(at, "\r\nUser-Agent: didit-cpp/0.1\r\nAccept: ");
-    at = put(at, request.accept);
-    at = put(at, "\r\n");
-    at = put(at, request.credentials);
-    if (last)
-        at = put(at, "Connection: close\r\n");
-    if (has_type) {
-        at = put(at, "Content-Type: ");
-        at = put(at, request.content_type);
-        at = put(at, "\r\n");
-    }
-    if (has_length) {
-        at = put(at, "Content-Length: ");
-        at = put(at, length_text);
-        at = put(at, "\r\n");
-    }
-    at = put(at, "\r\n");
-    at = put(at, request.body);
-    assert(at == out.data() + out.size()); // measured as written
+    char* at = out.data();
+    request_pieces([&](const auto& piece) { at = put(at, piece); }, host, request, last, length);
 }
 
 namespace {
