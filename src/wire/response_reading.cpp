@@ -424,25 +424,24 @@ response_parser::error_code response_parser::take_body(std::string_view bytes) {
 
 std::size_t response_parser::parse_chunked(const char* begin, const char* end, error_code& ec) {
     const auto* at = begin;
+    // Ends here with `why`, having used what came before `at`.
+    auto stop = [&](error_code why) {
+        ec = why;
+        return static_cast<std::size_t>(at - begin);
+    };
     while (now_ != state::done) {
         switch (now_) {
         case state::chunk_line: {
             auto line = next_line(at, std::min(end, at + max_chunk_line));
-            if (line.next == nullptr) {
-                ec = end - at >= static_cast<std::ptrdiff_t>(max_chunk_line)
-                         ? http_error::bad_chunk
-                         : http_error::need_more;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (line.next == nullptr)
+                return stop(end - at >= static_cast<std::ptrdiff_t>(max_chunk_line)
+                                ? http_error::bad_chunk
+                                : http_error::need_more);
             std::uint64_t size = 0;
-            if (line.bare_lf || !parse_chunk_line(line.line, size)) {
-                ec = http_error::bad_chunk;
-                return static_cast<std::size_t>(at - begin);
-            }
-            if (size > max_body_bytes_ - out_.body.size()) {
-                ec = http_error::body_limit;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (line.bare_lf || !parse_chunk_line(line.line, size))
+                return stop(http_error::bad_chunk);
+            if (size > max_body_bytes_ - out_.body.size())
+                return stop(http_error::body_limit);
             at = line.next;
             remaining_ = size;
             trailer_bytes_ = 0;
@@ -450,10 +449,8 @@ std::size_t response_parser::parse_chunked(const char* begin, const char* end, e
             break;
         }
         case state::chunk_data: {
-            if (at == end) {
-                ec = http_error::need_more;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (at == end)
+                return stop(http_error::need_more);
             auto n = std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(end - at));
             out_.body.append(at, static_cast<std::size_t>(n)); // the chunk line checked the limit
             at += n;
@@ -462,49 +459,39 @@ std::size_t response_parser::parse_chunked(const char* begin, const char* end, e
             break;
         }
         case state::chunk_end:
-            if (end - at < 2) {
-                ec = http_error::need_more;
-                return static_cast<std::size_t>(at - begin);
-            }
-            if (at[0] != '\r' || at[1] != '\n') {
-                ec = http_error::bad_chunk;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (end - at < 2)
+                return stop(http_error::need_more);
+            if (at[0] != '\r' || at[1] != '\n')
+                return stop(http_error::bad_chunk);
             at += 2;
             now_ = state::chunk_line;
             break;
         case state::trailers: {
             // Fields after the last chunk, read and dropped, up to the empty line.
             auto line = next_line(at, end);
-            if (line.next == nullptr) {
-                ec = trailer_bytes_ + static_cast<std::size_t>(end - at) >= max_header_bytes
-                         ? http_error::header_limit
-                         : http_error::need_more;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (line.next == nullptr)
+                return stop(trailer_bytes_ + static_cast<std::size_t>(end - at) >= max_header_bytes
+                                ? http_error::header_limit
+                                : http_error::need_more);
             auto colon = line.line.find(':');
             if (line.bare_lf ||
                 (!line.line.empty() &&
                  (colon == std::string_view::npos || !is_token(line.line.substr(0, colon)) ||
-                  !is_field_text(line.line.substr(colon + 1))))) {
-                ec = http_error::bad_field;
-                return static_cast<std::size_t>(at - begin);
-            }
+                  !is_field_text(line.line.substr(colon + 1)))))
+                return stop(http_error::bad_field);
             trailer_bytes_ += static_cast<std::size_t>(line.next - at);
-            if (trailer_bytes_ > max_header_bytes) {
-                ec = http_error::header_limit;
-                return static_cast<std::size_t>(at - begin);
-            }
+            if (trailer_bytes_ > max_header_bytes)
+                return stop(http_error::header_limit);
             at = line.next;
             if (line.line.empty())
                 now_ = state::done;
             break;
         }
         default:
-            return static_cast<std::size_t>(at - begin);
+            return stop({});
         }
     }
-    return static_cast<std::size_t>(at - begin);
+    return stop({});
 }
 
 } // namespace didit::detail
