@@ -49,6 +49,8 @@ struct options {
     std::string business_workflow_id = "b0b0b0b0-0000-4000-8000-00000000b2b0";
     /// Names and addresses the generated certificate is valid for.
     std::vector<std::string> certificate_hosts{"localhost", "127.0.0.1"};
+    /// Speak TLS 1.2 at most (session ids and tickets instead of TLS 1.3's resumption).
+    bool tls12_only = false;
     /// Seeds the generator that decides which requests a fault with probability < 1 hits.
     unsigned fault_seed = 20261128;
     /// Base of the verification links handed out in create-session responses.
@@ -123,6 +125,14 @@ struct fault {
         truncated_body,        ///< process, then send only half the body and close
         non_json_body,         ///< process, then answer with an HTML body
         close_after_response,  ///< process, answer with `Connection: close`, then close
+        // What production HTTPS front ends send and a client must take in its stride. Each
+        // processes the request and answers it in full.
+        early_hints,          ///< a `103 Early Hints` interim response before the answer
+        folded_header,        ///< one header field folded over two lines (obs-fold)
+        close_delimited_body, ///< no length: the body ends with close_notify and the close
+        key_update,           ///< a TLS 1.3 KeyUpdate before the answer; the connection lives on
+        // A TLS alert instead of an answer (the request is not processed).
+        tls_alert, ///< a fatal alert record (internal_error), then the connection closes
         // A hostile server: bytes no well-behaved service sends, and a redirect (a well-formed
         // answer the client must not follow). None processes the request.
         trickle_headers,          ///< the head one byte every 20 ms, never finished

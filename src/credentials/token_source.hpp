@@ -2,10 +2,10 @@
 // The single-flight access-token cache shared by every request of a client. Used only from
 // the client's strand: at most one token request is in flight, everyone else waits for it.
 
-#include "operations/call_pipeline.hpp"
-#include "transport/connection_pool.hpp"
-#include "transport/operation.hpp"
 #include "credentials/token_policy.hpp"
+#include "operations/call_pipeline.hpp"
+#include "operations/operation.hpp"
+#include "transport/connection_pool.hpp"
 #include "wire/v1_codec.hpp"
 
 #include <didit/diagnostics.hpp>

@@ -13,7 +13,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, fault::kind>, 15> fault_kinds{{
+constexpr std::array<std::pair<std::string_view, fault::kind>, 20> fault_kinds{{
     {"delay", fault::kind::delay},
     {"respond", fault::kind::respond},
     {"close_on_arrival", fault::kind::close_on_arrival},
@@ -21,6 +21,11 @@ constexpr std::array<std::pair<std::string_view, fault::kind>, 15> fault_kinds{{
     {"truncated_body", fault::kind::truncated_body},
     {"non_json_body", fault::kind::non_json_body},
     {"close_after_response", fault::kind::close_after_response},
+    {"early_hints", fault::kind::early_hints},
+    {"folded_header", fault::kind::folded_header},
+    {"close_delimited_body", fault::kind::close_delimited_body},
+    {"key_update", fault::kind::key_update},
+    {"tls_alert", fault::kind::tls_alert},
     {"trickle_headers", fault::kind::trickle_headers},
     {"endless_chunked_body", fault::kind::endless_chunked_body},
     {"many_header_fields", fault::kind::many_header_fields},

@@ -5,7 +5,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/write.hpp>
 
+#include <sstream>
 #include <string>
 
 namespace didit::emulator::detail {
@@ -104,6 +106,36 @@ asio::awaitable<void> write_hostile(tls_stream& stream, const fault& f) {
     default:
         co_return;
     }
+}
+
+asio::awaitable<bool> write_early_hints(tls_stream& stream) {
+    co_return co_await send(stream, "HTTP/1.1 103 Early Hints\r\n"
+                                    "Link: </static/verify.css>; rel=preload; as=style\r\n\r\n");
+}
+
+asio::awaitable<bool> write_reshaped(tls_stream& stream, const http_response& response,
+                                     fault::kind what) {
+    if (what == kind::folded_header) {
+        std::ostringstream text;
+        text << response;
+        auto wire = text.str();
+        wire.insert(wire.find("\r\n") + 2, "X-Trace: emulator\r\n  folded-continuation\r\n");
+        co_return co_await send(stream, wire) && response.keep_alive();
+    }
+    // close_delimited_body: HTTP/1.1 without a length, ended by close_notify and the close.
+    std::string wire =
+        "HTTP/1.1 " + std::to_string(response.result_int()) + " " + std::string{response.reason()} +
+        "\r\nContent-Type: " + std::string{response[boost::beast::http::field::content_type]} +
+        "\r\nConnection: close\r\n\r\n" + response.body();
+    if (co_await send(stream, wire))
+        co_await stream.async_shutdown(tuple);
+    co_return false;
+}
+
+asio::awaitable<void> write_alert(tls_stream& stream) {
+    // Level fatal (2), description internal_error (80), in a record of its own beside TLS.
+    constexpr unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50};
+    co_await asio::async_write(stream.next_layer(), asio::buffer(alert), tuple);
 }
 
 } // namespace didit::emulator::detail

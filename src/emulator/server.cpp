@@ -61,6 +61,8 @@ struct server::impl final : detail::control_actions {
           service_(options_) {
         tls_.use_certificate_chain(asio::buffer(certificate_.certificate_pem));
         tls_.use_private_key(asio::buffer(certificate_.private_key_pem), asio::ssl::context::pem);
+        if (options_.tls12_only)
+            SSL_CTX_set_max_proto_version(tls_.native_handle(), TLS1_2_VERSION);
         tcp::endpoint where{asio::ip::make_address(options_.address), options_.port};
         acceptor_.open(where.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -175,6 +177,10 @@ struct server::impl final : detail::control_actions {
             }
             if (is(kind::close_on_arrival))
                 co_return;
+            if (is(kind::tls_alert)) {
+                co_await detail::write_alert(conn.stream);
+                co_return;
+            }
             if (misbehave && detail::is_hostile(misbehave->what)) {
                 co_await detail::write_hostile(conn.stream, *misbehave);
                 co_return;
@@ -198,6 +204,16 @@ struct server::impl final : detail::control_actions {
                 response.set(http::field::content_type, "text/html");
                 response.body() = "<html><body><h1>502 Bad Gateway</h1></body></html>";
                 response.prepare_payload();
+            }
+            if (is(kind::key_update))
+                SSL_key_update(conn.stream.native_handle(), SSL_KEY_UPDATE_REQUESTED);
+            if (is(kind::early_hints) && !co_await detail::write_early_hints(conn.stream))
+                co_return;
+            if (is(kind::folded_header) || is(kind::close_delimited_body)) {
+                conn.idle = true;
+                if (!co_await detail::write_reshaped(conn.stream, response, misbehave->what))
+                    co_return;
+                continue;
             }
             // Answered: from the client's point of view the connection is idle as soon as the
             // response bytes are out, which is before this coroutine resumes after the write.

@@ -5,12 +5,12 @@
 
 #include "operations/call_pipeline.hpp"
 #include "operations/client_impl.hpp"
-#include "transport/operation.hpp"
-#include "transport/strand_post.hpp"
+#include "operations/operation.hpp"
 #include "wire/admin_codec.hpp"
 
 #include <didit/client.hpp>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/system_executor.hpp>
 
 #include <memory>
@@ -76,102 +76,77 @@ template <class T> void refuse_without_client(completion_handler<T> handler, dia
                 flow_result<T>{error::client_moved_from, T{}});
 }
 
-/// One public operation's call, everything it needs in one allocation: the encoded request,
-/// the call built from it, the caller's handler and the slot its result is written to. Driven
-/// by hand on the client's strand (driven_call) and concluded there.
-template <class T, class Interpret> class call_operation final : public driven_call {
+/// Reads a 2xx response into the operation's result with `Interpret`, which either fills a
+/// value in place, (response, diag, T&) -> error_code, or returns one, (response, diag) ->
+/// flow_result<T>.
+template <class T, class Interpret> class result_reader final : public response_reader {
 public:
-    call_operation(std::shared_ptr<client_impl> impl, encoded_request&& request,
-                   const call_shape& shape, Interpret interpret, diagnostics* user_diag,
-                   completion_handler<T>&& handler)
-        : impl_(std::move(impl)), request_(std::move(request)), interpret_(std::move(interpret)),
-          user_diag_(user_diag), handler_(std::move(handler)),
-          context_(impl_->api_context(impl_, request_.options)),
-          spec_{.operation = shape.operation,
-                .route = shape.route,
-                .request = {shape.method, request_.target, impl_->api_key_credentials,
-                            request_.body.empty() ? std::string_view{} : "application/json",
-                            request_.body, shape.accept},
-                .repeatable = shape.repeatable,
-                .absent_means_done = shape.absent_means_done,
-                .scopes = scopes_for(shape.scope, shape.method == "GET"),
-                .max_response_bytes = shape.max_response_bytes != 0
-                                          ? shape.max_response_bytes
-                                          : impl_->cfg.max_response_bytes} {
-        prepare();
-        auto limit = request_.options.request_timeout.value_or(impl_->cfg.request_timeout);
-        if (limit.count() > 0)
-            deadline_at = clock::now() + limit; // watched from the registry, on the strand
-    }
-
-    ~call_operation() { drop_connection(); } // before impl_, which owns the pool, may go
-
-    /// Starts the call on the client's strand.
-    static void start(std::shared_ptr<call_operation> call) {
-        auto& strand = call->impl_->strand;
-        forward_cancellation(call->handler_.cancellation_slot(), call, strand);
-        auto& hops = call->hops;
-        post_to(strand, allocated_in(hops, [call = std::move(call)] {
-                    call->impl_->operations->add(*call);
-                    if (!call->request_.problem.empty()) {
-                        call->diag.message = std::move(call->request_.problem);
-                        return call->ended(call->request_.refusal
-                                               ? call->request_.refusal
-                                               : error_code{error::invalid_request});
-                    }
-                    call->drive();
-                }));
-    }
+    explicit result_reader(Interpret interpret) : interpret_(std::move(interpret)) {}
 
     error_code read(incoming_response& response, diagnostics& diag) override {
         if constexpr (std::is_invocable_r_v<error_code, Interpret&, incoming_response&,
                                             diagnostics&, T&>) {
-            // Read straight into the result slot (a session is not moved out of the parser).
-            auto ec = interpret_(response, diag, result_.second);
+            auto ec = interpret_(response, diag, value);
             if (ec)
-                result_.second = T{}; // what a refused answer left there
+                value = T{}; // what a refused answer left there
             return ec;
         } else {
-            auto [ec, value] = interpret_(response, diag);
+            auto [ec, read] = interpret_(response, diag);
             if (!ec)
-                result_.second = std::move(value);
+                value = std::move(read);
             return ec;
         }
     }
 
+    T value{};
+
 private:
-    const call_context& context() const override { return context_; }
-    const call_spec& spec() const override { return spec_; }
-    const boost::asio::any_io_executor& strand() const override { return impl_->strand; }
-
-    void ended(error_code ec) override {
-        if (registry != nullptr)
-            registry->remove(*this);
-        result_.first = ec;
-        if (ec)
-            result_.second = T{}; // a value read from an earlier attempt is not the result
-        conclude<T>(*this, result_, spec_.repeatable, user_diag_, impl_->executor,
-                    std::move(handler_));
-    }
-
-    std::shared_ptr<client_impl> impl_;
-    encoded_request request_; ///< the views of spec_ refer to it
     Interpret interpret_;
-    diagnostics* user_diag_;
-    completion_handler<T> handler_;
-    call_context context_;
-    call_spec spec_;
-    flow_result<T> result_{};
 };
+
+/// One public operation's call: the encoded request through the pipeline with the client's
+/// credentials, budget and retry policy.
+template <class T, class Interpret>
+boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> impl,
+                                                 encoded_request request, call_shape shape,
+                                                 Interpret interpret, operation_state& op) {
+    if (!request.problem.empty()) {
+        op.diag.message = std::move(request.problem);
+        co_return flow_result<T>{
+            request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
+    }
+    auto context = impl->api_context(impl, request.options);
+    const call_spec spec{.operation = shape.operation,
+                         .route = shape.route,
+                         .request = {shape.method, request.target, impl->api_key_credentials,
+                                     request.body.empty() ? std::string_view{} : "application/json",
+                                     request.body, shape.accept},
+                         .repeatable = shape.repeatable,
+                         .absent_means_done = shape.absent_means_done,
+                         .scopes = scopes_for(shape.scope, shape.method == "GET"),
+                         .max_response_bytes = shape.max_response_bytes != 0
+                                                   ? shape.max_response_bytes
+                                                   : impl->cfg.max_response_bytes};
+    result_reader<T, Interpret> reader{std::move(interpret)};
+    auto ec = co_await perform_call(context, spec, reader, op);
+    co_return flow_result<T>{ec, ec ? T{} : std::move(reader.value)};
+}
 
 template <class T, class Interpret>
 void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request, call_shape shape,
                 diagnostics* diag, completion_handler<T>&& handler, Interpret interpret) {
     if (!impl)
         return refuse_without_client<T>(std::move(handler), diag);
-    call_operation<T, Interpret>::start(std::make_shared<call_operation<T, Interpret>>(
-        std::move(impl), std::move(request), shape, std::move(interpret), diag,
-        std::move(handler)));
+    auto strand = impl->strand;
+    auto executor = impl->executor;
+    auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
+    auto& registry = *impl->operations;
+    run_operation<T>(strand, executor, limit, registry, shape.repeatable, diag, std::move(handler),
+                     [impl = std::move(impl), request = std::move(request), shape,
+                      interpret = std::move(interpret)](operation_state& op) mutable {
+                         return call_flow<T>(std::move(impl), std::move(request), shape,
+                                             std::move(interpret), op);
+                     });
 }
 
 } // namespace didit::detail

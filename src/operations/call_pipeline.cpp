@@ -4,13 +4,9 @@
 #include "wire/response_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <boost/system/system_error.hpp>
 
 #include <charconv>
 #include <optional>
@@ -22,6 +18,16 @@ using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
 namespace {
+
+/// What a call carries from one attempt to the next.
+struct call_progress {
+    outgoing_request request;   ///< the call's, with the current token's credentials (v1)
+    incoming_response response; ///< what the last attempt was answered
+    std::shared_ptr<const access_token> token; ///< v1: the token the last attempt carried
+    bool token_refreshed = false;              ///< a 401 already had the token replaced
+    unsigned failed_attempts = 0;
+    unsigned retries = 0;
+};
 
 std::optional<unsigned> header_number(std::string_view text) {
     unsigned value = 0;
@@ -66,7 +72,8 @@ std::optional<clock::duration> server_wait(const incoming_response& response) {
 }
 
 /// Waits `delay`. A stop that came while no wait of this coroutine could hear it (during an
-/// exchange driven by hand that still ended normally) ends the call here instead.
+/// exchange on the connection's strand, which does not forward cancellation, that still ended
+/// normally) ends the call here instead.
 asio::awaitable<error_code> pause(clock::duration delay, const operation_state& op) {
     if (op.stopped)
         co_return asio::error::operation_aborted;
@@ -102,19 +109,6 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
     }
     return ec;
 }
-
-/// Marks `conn` as where `op`'s I/O runs (op.in_io), so that stopping the operation aborts
-/// it, for as long as an exchange on it may run.
-class lending {
-public:
-    lending(operation_state& op, connection& conn) : op_(op) { op_.in_io = &conn; }
-    lending(const lending&) = delete;
-    lending& operator=(const lending&) = delete;
-    ~lending() { op_.in_io = nullptr; }
-
-private:
-    operation_state& op_;
-};
 
 /// What an observed call learns for its `finished` event.
 struct call_trace {
@@ -178,131 +172,101 @@ answer_use take_answer(const call_context& ctx, const call_spec& call, call_prog
     return answer_use::judge;
 }
 
-} // namespace
-
-/// Where perform_call's coroutine takes over a call that driven_call began.
-struct call_resumption {
-    enum class point {
-        start,           ///< from the beginning
-        with_connection, ///< credentials set; `conn` taken (maybe empty or not connected)
-        judging,         ///< an attempt answered with `facts`, already taken in
-    };
-    point at = point::start;
-    connection_pool::lease conn{};
-    attempt_facts facts{};
-};
-
-namespace {
-
 asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& call,
                                      response_reader& reader, operation_state& op,
-                                     call_trace* trace, call_progress& progress,
-                                     call_resumption from) {
-    using point = call_resumption::point;
+                                     call_trace* trace) {
     auto& diag = op.diag;
+    call_progress progress;
+    progress.request = call.request;
     const bool budgeted = is_budgeted(ctx, call);
     const exchange_options options = attempt_options(ctx, call, reader);
     auto& request = progress.request;
     auto& response = progress.response;
     std::optional<budget_line::place> waiting; // in the budget line of the call's scope
 
-    for (auto at = from.at;; at = point::start) {
-        attempt_facts facts;
-        if (at == point::judging) {
-            facts = from.facts;
-        } else {
-            if (op.stopped) // see pause()
-                co_return asio::error::operation_aborted;
-            connection_pool::lease conn;
-            if (at == point::with_connection) {
-                conn = std::move(from.conn);
-            } else {
-                // 1. Our turn for the rate budget, behind the calls that waited longer.
-                if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
-                    waiting.emplace(*ctx.line, call.scopes.primary(),
-                                    co_await asio::this_coro::executor);
-                if (waiting) { // no overtaking the calls that waited longer
-                    if (auto ec = co_await waiting->first())
-                        co_return ec;
-                }
-                // 2. Credentials.
-                if (ctx.tokens != nullptr) {
-                    progress.token = ctx.tokens->usable_now(ctx.owner); // mostly needs no wait
-                    if (!progress.token) {
-                        auto got = co_await ctx.tokens->get(ctx.owner, diag);
-                        if (got.first)
-                            co_return got.first;
-                        progress.token = std::move(got.second);
-                    }
-                    request.credentials = progress.token->credentials;
-                }
-                conn = ctx.pool.try_acquire();
-            }
-
-            // 3. A connection, then a slot in the budget (taken when the request can leave at
-            //    once, so that the service counts it when we do), then the attempt.
-            if (trace != nullptr)
-                trace->reused_connection = conn && conn->established;
-            if (!conn || !conn->established) {
-                auto checked = co_await ctx.pool.checkout(std::move(conn), op);
-                if (checked.failure == asio::error::operation_aborted)
-                    co_return checked.failure;
-                conn = std::move(checked.conn);
-                if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
-                    trace->reused_connection = checked.reused;
-                facts.failure = checked.failure;
-                facts.permanent = checked.certificate_refused;
-            }
-            if (conn) {
-                if (budgeted) {
-                    auto now = clock::now();
-                    auto when = ctx.budget->try_take(call.scopes, now);
-                    if (!when)
-                        when = co_await ctx.budget->take(call.scopes, now);
-                    if (*when > now) {
-                        conn.keep_alive(); // unused: let the next call in line have it
-                        if (!waiting)      // first to find the budget full: first in line
-                            waiting.emplace(*ctx.line, call.scopes.primary(),
-                                            co_await asio::this_coro::executor);
-                        auto wait = *when - now;
-                        if (wait >= op.time_left(now)) {
-                            diag.message = "the rate budget has no room before the request timeout";
-                            diag.retry_after = std::chrono::ceil<std::chrono::seconds>(wait);
-                            co_return error::rate_limited;
-                        }
-                        ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
-                        if (ctx.watcher != nullptr)
-                            ctx.watcher->on_budget_wait(
-                                {call.operation, call.route, duration_cast<milliseconds>(wait)});
-                        if (auto ec = co_await pause(wait, op))
-                            co_return ec;
-                        continue;
-                    }
-                    waiting.reset(); // slot taken: the next in line may try
-                }
-                count_attempt(ctx, op);
-                exchange_outcome outcome;
-                {
-                    lending lent{op, *conn};
-                    outcome = co_await exchange(*conn, conn.pool_server().host_header,
-                                                !conn.reusable(), request, options, response, op);
-                }
-                if (outcome.keep_alive)
-                    conn.keep_alive();
-                else
-                    conn.reset(); // a broken or last exchange leaves the connection unusable
-                facts = outcome.facts;
-                if (facts.failure == asio::error::operation_aborted)
-                    co_return facts.failure; // op.in_flight stays set: the effect is unknown
-            }
-
-            // 4. What the answer says.
-            auto use = take_answer(ctx, call, progress, facts, op);
-            if (use == answer_use::accepted)
-                co_return error_code{};
-            if (use == answer_use::ask_again)
-                continue;
+    for (;;) {
+        if (op.stopped) // see pause()
+            co_return asio::error::operation_aborted;
+        // 1. Our turn for the rate budget, behind the calls that waited longer.
+        if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
+            waiting.emplace(*ctx.line, call.scopes.primary(), co_await asio::this_coro::executor);
+        if (waiting) { // no overtaking the calls that waited longer
+            if (auto ec = co_await waiting->first())
+                co_return ec;
         }
+        // 2. Credentials.
+        if (ctx.tokens != nullptr) {
+            progress.token = ctx.tokens->usable_now(ctx.owner); // mostly needs no wait
+            if (!progress.token) {
+                auto got = co_await ctx.tokens->get(ctx.owner, diag);
+                if (got.first)
+                    co_return got.first;
+                progress.token = std::move(got.second);
+            }
+            request.credentials = progress.token->credentials;
+        }
+
+        // 3. A connection, then a slot in the budget (taken when the request can leave at
+        //    once, so that the service counts it when we do), then the attempt.
+        attempt_facts facts;
+        auto conn = ctx.pool.try_acquire();
+        if (trace != nullptr)
+            trace->reused_connection = conn && conn->established;
+        if (!conn || !conn->established) {
+            auto checked = co_await ctx.pool.checkout(std::move(conn), op);
+            if (checked.failure == asio::error::operation_aborted)
+                co_return checked.failure;
+            conn = std::move(checked.conn);
+            if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
+                trace->reused_connection = checked.reused;
+            facts.failure = checked.failure;
+            facts.permanent = checked.certificate_refused;
+        }
+        if (conn) {
+            if (budgeted) {
+                auto now = clock::now();
+                auto when = ctx.budget->try_take(call.scopes, now);
+                if (!when)
+                    when = co_await ctx.budget->take(call.scopes, now);
+                if (*when > now) {
+                    conn.keep_alive(); // unused: let the next call in line have it
+                    if (!waiting)      // first to find the budget full: first in line
+                        waiting.emplace(*ctx.line, call.scopes.primary(),
+                                        co_await asio::this_coro::executor);
+                    auto wait = *when - now;
+                    if (wait >= op.time_left(now)) {
+                        diag.message = "the rate budget has no room before the request timeout";
+                        diag.retry_after = std::chrono::ceil<std::chrono::seconds>(wait);
+                        co_return error::rate_limited;
+                    }
+                    ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
+                    if (ctx.watcher != nullptr)
+                        ctx.watcher->on_budget_wait(
+                            {call.operation, call.route, duration_cast<milliseconds>(wait)});
+                    if (auto ec = co_await pause(wait, op))
+                        co_return ec;
+                    continue;
+                }
+                waiting.reset(); // slot taken: the next in line may try
+            }
+            count_attempt(ctx, op);
+            auto outcome = co_await exchange(*conn, conn.pool_server().host_header,
+                                             !conn.reusable(), request, options, response, op);
+            if (outcome.keep_alive)
+                conn.keep_alive();
+            else
+                conn.reset(); // a broken or last exchange leaves the connection unusable
+            facts = outcome.facts;
+            if (facts.failure == asio::error::operation_aborted)
+                co_return facts.failure; // op.in_flight stays set: the effect is unknown
+        }
+
+        // 4. What the answer says.
+        auto use = take_answer(ctx, call, progress, facts, op);
+        if (use == answer_use::accepted)
+            co_return error_code{};
+        if (use == answer_use::ask_again)
+            continue;
 
         // 5. Classify, then retry or finish.
         auto meaning = classify_attempt(facts);
@@ -342,15 +306,6 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
     }
 }
 
-/// run_call with a progress of its own, kept in this frame.
-asio::awaitable<error_code> run_whole_call(const call_context& ctx, const call_spec& call,
-                                           response_reader& reader, operation_state& op,
-                                           call_trace* trace) {
-    call_progress progress;
-    progress.request = call.request;
-    co_return co_await run_call(ctx, call, reader, op, trace, progress, {});
-}
-
 asio::awaitable<error_code> observed_call(const call_context& ctx, const call_spec& call,
                                           response_reader& reader, operation_state& op) {
     auto started = clock::now();
@@ -360,7 +315,7 @@ asio::awaitable<error_code> observed_call(const call_context& ctx, const call_sp
                      .route = call.route};
     ctx.watcher->on_call(event);
     call_trace trace;
-    auto ec = co_await run_whole_call(ctx, call, reader, op, &trace);
+    auto ec = co_await run_call(ctx, call, reader, op, &trace);
     event.what = call_event::phase::finished;
     event.http_status = op.diag.http_status;
     event.error = ec;
@@ -371,99 +326,13 @@ asio::awaitable<error_code> observed_call(const call_context& ctx, const call_sp
     co_return ec;
 }
 
-/// A driven call's coroutine, from where drive() handed it over; cancellation's exception
-/// back into an error code.
-asio::awaitable<error_code> resume_call(const call_context& ctx, const call_spec& call,
-                                        response_reader& reader, operation_state& op,
-                                        call_progress& progress, call_resumption from) {
-    try {
-        if (ctx.watcher != nullptr) // observed calls are never driven by hand
-            co_return co_await observed_call(ctx, call, reader, op);
-        co_return co_await run_call(ctx, call, reader, op, nullptr, progress, std::move(from));
-    } catch (const boost::system::system_error& e) {
-        co_return e.code();
-    }
-}
-
 } // namespace
 
 asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spec& call,
                                          response_reader& reader, operation_state& op) {
     if (ctx.watcher == nullptr)
-        return run_whole_call(ctx, call, reader, op, nullptr);
+        return run_call(ctx, call, reader, op, nullptr);
     return observed_call(ctx, call, reader, op);
-}
-
-void driven_call::drive() {
-    // Steps 1 to 3 of run_call, as far as they need no wait.
-    const auto& ctx = context();
-    const auto& call = spec();
-    if (stopped)
-        return ended(asio::error::operation_aborted);
-    const bool budgeted = is_budgeted(ctx, call);
-    if (ctx.watcher != nullptr || (budgeted && ctx.line->busy(call.scopes.primary())))
-        return hand_over({});
-    if (ctx.tokens != nullptr) {
-        progress_.token = ctx.tokens->usable_now(ctx.owner);
-        if (!progress_.token)
-            return hand_over({});
-        progress_.request.credentials = progress_.token->credentials;
-    }
-    auto conn = ctx.pool.try_acquire();
-    if (!conn || !conn->established)
-        return hand_over({.at = call_resumption::point::with_connection, .conn = std::move(conn)});
-    if (budgeted) {
-        auto now = clock::now();
-        auto when = ctx.budget->try_take(call.scopes, now);
-        if (!when || *when > now) // the coroutine asks again and waits
-            return hand_over(
-                {.at = call_resumption::point::with_connection, .conn = std::move(conn)});
-    }
-    attempt(std::move(conn));
-}
-
-void driven_call::attempt(connection_pool::lease conn) {
-    const auto& ctx = context();
-    options_ = attempt_options(ctx, spec(), *this);
-    count_attempt(ctx, *this);
-    lent_ = std::move(conn);
-    in_io = &*lent_;
-    auto self = shared_from_this();
-    start_exchange(*lent_, lent_.pool_server().host_header, !lent_.reusable(), progress_.request,
-                   options_, progress_.response, *this,
-                   std::shared_ptr<exchange_waiter>(self, static_cast<exchange_waiter*>(this)),
-                   strand());
-}
-
-void driven_call::exchanged(const exchange_outcome& outcome) {
-    in_io = nullptr;
-    if (outcome.keep_alive)
-        lent_.keep_alive();
-    else
-        lent_.reset(); // a broken or last exchange leaves the connection unusable
-    const auto& facts = outcome.facts;
-    if (facts.failure == asio::error::operation_aborted)
-        return ended(facts.failure); // in_flight stays set: the effect is unknown
-    switch (take_answer(context(), spec(), progress_, facts, *this)) {
-    case answer_use::accepted:
-        return ended({});
-    case answer_use::ask_again:
-        return drive();
-    case answer_use::judge:
-        return hand_over({.at = call_resumption::point::judging, .facts = facts});
-    }
-}
-
-void driven_call::hand_over(call_resumption from) {
-    auto self = shared_from_this();
-    asio::co_spawn(strand(),
-                   resume_call(context(), spec(), *this, *this, progress_, std::move(from)),
-                   asio::bind_cancellation_slot(
-                       signal.slot(), [self](std::exception_ptr failure, error_code ec) {
-                           auto& call = static_cast<driven_call&>(*self);
-                           // only bad_alloc escapes the flows
-                           call.ended(failure ? error_code{asio::error::no_memory} : ec);
-                       }));
 }
 
 } // namespace didit::detail

@@ -1,15 +1,14 @@
 #pragma once
 // The one path every call takes: credentials -> rate budget -> attempt on a pooled
-// connection -> classify -> retry or finish -> read the response. Runs on the client's strand;
-// each attempt's I/O and reading run on its connection's strand (exchange.hpp). A call that
-// needs no wait is driven by hand (driven_call); the coroutine (perform_call) takes over the
-// rest, from wherever the call stands.
+// connection -> classify -> retry or finish -> read the response. One coroutine on the
+// client's strand; each attempt's I/O and reading run on its connection's strand
+// (exchange.hpp).
 
+#include "operations/operation.hpp"
 #include "resilience/budget_line.hpp"
 #include "resilience/rate_budget.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/exchange.hpp"
-#include "transport/operation.hpp"
 
 #include <didit/config.hpp>
 #include <didit/observer.hpp>
@@ -25,7 +24,6 @@
 namespace didit::detail {
 
 class token_source;
-struct access_token;
 
 /// What the client counts across calls (client_stats).
 struct call_counters {
@@ -76,54 +74,5 @@ struct call_spec {
 /// effect). Diagnostics describe the last attempt, count the attempts and list the retries.
 boost::asio::awaitable<error_code> perform_call(const call_context& ctx, const call_spec& call,
                                                 response_reader& reader, operation_state& op);
-
-struct call_resumption;
-
-/// What a call carries from one attempt to the next.
-struct call_progress {
-    outgoing_request request;   ///< the call's, with the current token's credentials (v1)
-    incoming_response response; ///< what the last attempt was answered
-    std::shared_ptr<const access_token> token; ///< v1: the token the last attempt carried
-    bool token_refreshed = false;              ///< a 401 already had the token replaced
-    unsigned failed_attempts = 0;
-    unsigned retries = 0;
-};
-
-/// A call the pipeline drives by hand, as perform_call would, while nothing has to wait: the
-/// common call (credentials at hand, room in the budget, a kept-alive connection, a 2xx) runs
-/// as plain functions on the client's strand and its connection's, without a coroutine frame
-/// or a spawn. Whatever has to wait (a token refresh, a connect, the budget, a retry's pause)
-/// hands the call, as far as it got, to perform_call's coroutine. Used only on the strand;
-/// owned by a shared_ptr (operation_state's).
-class driven_call : public operation_state, public response_reader, public exchange_waiter {
-public:
-    /// Sets the request it sends from spec(); call once the derived class has built it.
-    void prepare() { progress_.request = spec().request; }
-
-    /// Runs the call; ended() is called once, on the strand, with its result (a value, on
-    /// success, was taken by read()). Call on the strand.
-    void drive();
-
-    void exchanged(const exchange_outcome& outcome) final;
-
-protected:
-    /// Closes the connection of an exchange that never ended (its io_context was destroyed
-    /// first). The derived class calls this first thing in its destructor, while the pool it
-    /// belongs to is certainly still alive.
-    void drop_connection() { lent_.reset(); }
-
-    virtual const call_context& context() const = 0;
-    virtual const call_spec& spec() const = 0;
-    virtual const boost::asio::any_io_executor& strand() const = 0; ///< the client's
-    virtual void ended(error_code ec) = 0;
-
-private:
-    void attempt(connection_pool::lease conn);
-    void hand_over(call_resumption from);
-
-    call_progress progress_;
-    connection_pool::lease lent_; ///< the connection the attempt in flight runs on
-    exchange_options options_;
-};
 
 } // namespace didit::detail

@@ -48,19 +48,15 @@ std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor ex
     cfg.validate();
     auto api = *parse_origin(cfg.api_url); // validate() checked both URLs
     auto auth = *parse_origin(cfg.auth_url);
-    auto impl = std::make_shared<client_impl>(std::move(executor), std::move(cfg), std::move(api),
-                                              std::move(auth));
-    impl->api_pool.set_owner(impl);
-    if (impl->separate_auth_pool)
-        impl->separate_auth_pool->set_owner(impl);
-    return impl;
+    return std::make_shared<client_impl>(std::move(executor), std::move(cfg), std::move(api),
+                                         std::move(auth));
 }
 
 client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
                          origin auth)
     : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
-      operations(std::make_shared<operation_registry>(strand, executor)),
+      operations(std::make_shared<operation_registry>(strand)),
       budget(make_budget(cfg, strand, tls)),
       api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {

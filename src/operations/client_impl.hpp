@@ -5,9 +5,9 @@
 
 #include "credentials/token_source.hpp"
 #include "operations/call_pipeline.hpp"
+#include "operations/operation.hpp"
 #include "resilience/rate_budget.hpp"
 #include "transport/connection_pool.hpp"
-#include "transport/operation.hpp"
 #include "wire/origin.hpp"
 
 #include <didit/config.hpp>

@@ -3,6 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <openssl/ssl.h>
+
 #include <cerrno>
 #include <sys/socket.h>
 
@@ -15,9 +17,16 @@ boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor
     return boost::asio::make_strand(executor);
 }
 
+void connection::limit_phase(clock::duration limit) {
+    if (limit.count() > 0)
+        tcp().expires_after(limit);
+    else
+        tcp().expires_never();
+}
+
 bool connection::peer_closed_or_spoke() {
-    auto& socket = stream.socket();
-    if (!socket.is_open() || read_buffer.size() != 0 || stream.has_unread_input())
+    auto& socket = tcp().socket();
+    if (!socket.is_open() || read_buffer.size() != 0 || SSL_has_pending(stream.native_handle()))
         return true;
     char byte;
     auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -27,24 +36,22 @@ bool connection::peer_closed_or_spoke() {
 }
 
 void connection::release_buffers() noexcept {
-    stream.release_buffers();
+    SSL_free_buffers(stream.native_handle()); // refused, harmlessly, while a record is pending
     if (read_buffer.size() == 0)
         read_buffer.shrink_to_fit();
     std::string{}.swap(write_buffer);
-    response = incoming_response{};
     buffers_released = true;
 }
 
 void connection::abort_io() noexcept {
     aborted = true;
-    boost::system::error_code ignored;
-    stream.socket().close(ignored);
+    tcp().close();
 }
 
 void connection::close() noexcept {
     boost::system::error_code ignored;
-    stream.socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);
-    stream.socket().close(ignored);
+    tcp().socket().shutdown(boost::asio::socket_base::shutdown_both, ignored);
+    tcp().close();
 }
 
 } // namespace didit::detail

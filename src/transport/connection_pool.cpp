@@ -4,8 +4,8 @@
 #include "transport/tls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 
 namespace didit::detail {
 
@@ -39,8 +39,7 @@ connection_pool::connection_pool(const asio::any_io_executor& strand,
                                  const asio::any_io_executor& io, origin server,
                                  asio::ssl::context& tls, pool_settings settings)
     : strand_(strand), io_(io), server_(std::move(server)),
-      server_label_(server_.host + ":" + server_.port), tls_(tls), settings_(settings),
-      idle_sweep_(strand) {}
+      server_label_(server_.host + ":" + server_.port), tls_(tls), settings_(settings) {}
 
 connection_pool::~connection_pool() {
     for (auto& conn : idle_)
@@ -61,14 +60,10 @@ connection_pool::lease connection_pool::try_acquire() {
 }
 
 connection_pool::lease connection_pool::take() {
-    auto now = clock::now();
+    tidy_idle(clock::now());
     while (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
-        if (expired(*conn, now)) {
-            discard(std::move(conn), connection_event::reason::idle_timeout);
-            continue;
-        }
         if (conn->peer_closed_or_spoke()) {
             discard(std::move(conn), connection_event::reason::peer_closed);
             continue;
@@ -86,7 +81,7 @@ connection_pool::lease connection_pool::take() {
 }
 
 asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(lease taken,
-                                                                            operation_state& op) {
+                                                                            io_claim& op) {
     auto& diag = op.diag;
     if (!taken) {
         waiter in_line{*this, strand_};
@@ -138,54 +133,46 @@ struct connect_settings {
 asio::awaitable<error_code> connect_and_handshake(connection& conn,
                                                   asio::ip::tcp::resolver::results_type endpoints,
                                                   const origin& server, connect_settings limits,
-                                                  tls_session_cache& sessions, operation_state& op,
+                                                  tls_session_cache& sessions, io_claim& op,
                                                   bool& certificate_refused) {
     running_on here{op, conn};
-    struct disarm_on_exit { // the connection may be discarded as soon as this returns
-        io_deadline& deadline;
-        ~disarm_on_exit() { deadline.disarm(); }
-    } phase_ends{conn.deadline};
     auto& diag = op.diag;
-    auto& socket = conn.stream.socket();
-    conn.deadline.arm(limits.connect_timeout);
-    // An endpoint is tried only while there is time left and no stop: closing the socket ends
-    // one attempt, and async_connect would otherwise open it again for the next endpoint.
+    conn.limit_phase(limits.connect_timeout);
+    // An endpoint is tried only while there is no stop: closing the socket ends one attempt,
+    // and async_connect would otherwise open it again for the next endpoint.
     auto still_wanted = [&conn](const error_code&, const asio::ip::tcp::endpoint&) {
-        return !conn.aborted && !conn.deadline.expired();
+        return !conn.aborted;
     };
     auto [connect_ec, endpoint] =
-        co_await asio::async_connect(socket, endpoints, still_wanted, as_tuple(use_awaitable));
+        co_await conn.tcp().async_connect(endpoints, still_wanted, as_tuple(use_awaitable));
     if (conn.aborted)
         co_return asio::error::operation_aborted;
-    if (conn.deadline.expired()) {
+    if (connect_ec == boost::beast::error::timeout) {
         diag.message = "connecting did not complete within connect_timeout";
         co_return error::connect_timeout;
     }
-    if (connect_ec == asio::error::operation_aborted)
-        co_return connect_ec;
     if (connect_ec) {
         diag.message = "connecting failed: " + connect_ec.message();
         co_return error::connect_failed;
     }
     error_code ignored; // a socket that cannot take it still works, a little slower
-    socket.set_option(asio::ip::tcp::no_delay{true}, ignored);
+    conn.tcp().socket().set_option(asio::ip::tcp::no_delay{true}, ignored);
 
     if (auto ec = expect_peer(conn.stream.native_handle(), server.host, server.host_is_ip)) {
         diag.message = "cannot set up TLS host verification";
         co_return error::tls_failed;
     }
     sessions.attach(conn.stream.native_handle());
-    conn.deadline.arm(limits.handshake_timeout);
-    auto [handshake_ec] = co_await conn.stream.async_handshake(as_tuple(use_awaitable));
-    conn.deadline.disarm();
+    conn.limit_phase(limits.handshake_timeout);
+    auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,
+                                                               as_tuple(use_awaitable));
+    conn.limit_phase({});
     if (conn.aborted)
         co_return asio::error::operation_aborted;
-    if (handshake_ec && conn.deadline.expired()) {
+    if (handshake_ec == boost::beast::error::timeout) {
         diag.message = "the TLS handshake did not complete within handshake_timeout";
         co_return error::handshake_timeout;
     }
-    if (handshake_ec == asio::error::operation_aborted)
-        co_return handshake_ec;
     if (handshake_ec) {
         auto why = verification_failure(conn.stream.native_handle());
         certificate_refused = !why.empty();
@@ -198,7 +185,7 @@ asio::awaitable<error_code> connect_and_handshake(connection& conn,
 
 } // namespace
 
-asio::awaitable<error_code> connection_pool::establish(connection& conn, operation_state& op,
+asio::awaitable<error_code> connection_pool::establish(connection& conn, io_claim& op,
                                                        bool& certificate_refused) {
     if (!endpoints_) {
         asio::ip::tcp::resolver resolver{strand_};
@@ -263,9 +250,10 @@ void connection_pool::give_back(std::unique_ptr<connection> conn) {
     conn->buffers_released = false;
     if (settings_.buffer_release.count() == 0)
         conn->release_buffers();
-    conn->idle_since = clock::now();
+    auto now = clock::now();
+    conn->idle_since = now;
     idle_.push_back(std::move(conn));
-    arm_idle_sweep();
+    tidy_idle(now);
     serve_waiters();
 }
 
@@ -282,7 +270,6 @@ void connection_pool::close_idle() {
         --open_;
     }
     idle_.clear();
-    idle_sweep_.cancel();
     serve_waiters();
 }
 
@@ -290,65 +277,19 @@ bool connection_pool::expired(const connection& conn, clock::time_point now) con
     return settings_.idle_timeout.count() > 0 && now - conn.idle_since >= settings_.idle_timeout;
 }
 
-clock::time_point connection_pool::next_sweep() const {
-    auto next = clock::time_point::max();
-    if (idle_.empty())
-        return next;
-    if (settings_.idle_timeout.count() > 0)
-        next = idle_.front()->idle_since + settings_.idle_timeout; // the oldest expires first
-    for (const auto& conn : idle_) { // those that gave their buffers back are the oldest
-        if (!conn->buffers_released) {
-            next = std::min(next, conn->idle_since + settings_.buffer_release);
-            break;
-        }
-    }
-    return next;
-}
-
-void connection_pool::arm_idle_sweep() {
-    auto next = next_sweep();
-    if (next == clock::time_point::max() || (sweep_armed_ && sweep_at_ <= next))
-        return;
-    // Re-arming cancels the earlier wait; its handler sees another generation and leaves.
-    sweep_armed_ = true;
-    sweep_at_ = next;
-    auto generation = ++sweep_generation_;
-    idle_sweep_.expires_at(next);
-    idle_sweep_.async_wait([this, owner = owner_, generation](error_code ec) {
-        auto alive = owner.lock();
-        if (!alive || generation != sweep_generation_)
-            return;
-        sweep_armed_ = false;
-        if (ec)
-            return;
-        close_expired();
-        release_idle_buffers();
-        arm_idle_sweep();
-    });
-}
-
-void connection_pool::release_idle_buffers() {
-    auto now = clock::now();
-    for (auto& conn : idle_)
-        if (!conn->buffers_released && now - conn->idle_since >= settings_.buffer_release)
-            conn->release_buffers();
-}
-
-void connection_pool::close_expired() {
-    auto now = clock::now();
+void connection_pool::tidy_idle(clock::time_point now) {
     std::size_t kept = 0;
     for (auto& conn : idle_) {
         if (expired(*conn, now)) {
             close(*conn, connection_event::reason::idle_timeout);
             --open_;
-        } else {
-            idle_[kept++] = std::move(conn);
+            continue;
         }
+        if (!conn->buffers_released && now - conn->idle_since >= settings_.buffer_release)
+            conn->release_buffers();
+        idle_[kept++] = std::move(conn);
     }
-    if (kept != idle_.size()) {
-        idle_.resize(kept);
-        serve_waiters();
-    }
+    idle_.resize(kept);
 }
 
 } // namespace didit::detail

@@ -6,7 +6,7 @@
 // connecting and handshaking run on each connection's own strand (connection_work.hpp).
 
 #include "transport/connection.hpp"
-#include "transport/operation.hpp"
+#include "transport/io_claim.hpp"
 #include "transport/tls_session_cache.hpp"
 #include "wire/origin.hpp"
 
@@ -16,6 +16,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -85,9 +86,6 @@ public:
         std::unique_ptr<connection> conn_;
     };
 
-    /// Lets idle-expiry timers find out whether the pool still exists.
-    void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
-
     /// Never waits: a live idle connection, or a new unconnected one when under the limit;
     /// empty when calls are queued (no one overtakes them), at the limit, or while a probe
     /// connect is in flight during an outage.
@@ -104,7 +102,7 @@ public:
     /// in line for a slot and connecting it for `op`. Fails with the connect error (op.diag
     /// filled), with the error of the probe connect it waited for, or with operation_aborted
     /// when `op` is stopped (it then leaves the line).
-    boost::asio::awaitable<checkout_result> checkout(lease taken, operation_state& op);
+    boost::asio::awaitable<checkout_result> checkout(lease taken, io_claim& op);
 
     /// Closes every idle connection and stops the idle timer, so the pool holds no work.
     void close_idle();
@@ -127,15 +125,13 @@ private:
     void fail_waiters(const checkout_result& outcome, const diagnostics& diag);
     /// Resolves (once), then connects and handshakes on the connection's strand; sets
     /// `certificate_refused` when the server's certificate was the reason it failed.
-    boost::asio::awaitable<error_code> establish(connection& conn, operation_state& op,
+    boost::asio::awaitable<error_code> establish(connection& conn, io_claim& op,
                                                  bool& certificate_refused);
     bool expired(const connection& conn, clock::time_point now) const;
-    /// When the sweep must next run: the first idle connection to expire or to give its
-    /// buffers back; max() when there is none.
-    clock::time_point next_sweep() const;
-    void arm_idle_sweep();
-    void close_expired();
-    void release_idle_buffers();
+    /// Closes the idle connections that expired and gives back the buffers of those idle for
+    /// buffer_release. Run whenever the pool is touched, rather than on a timer, so that an
+    /// idle pool keeps no work pending on the executor and io_context::run() can return.
+    void tidy_idle(clock::time_point now);
 
     boost::asio::any_io_executor strand_;
     boost::asio::any_io_executor io_;
@@ -149,11 +145,6 @@ private:
     std::size_t connecting_ = 0;                    ///< handed out and not yet connected
     bool failing_ = false;                          ///< the last connect failed
     std::list<waiter*> waiters_;                    ///< in arrival order
-    boost::asio::steady_timer idle_sweep_;
-    bool sweep_armed_ = false;
-    clock::time_point sweep_at_{};       ///< when the armed sweep runs
-    std::uint64_t sweep_generation_ = 0; ///< a re-armed sweep's earlier wait does nothing
-    std::weak_ptr<void> owner_;
     std::optional<boost::asio::ip::tcp::resolver::results_type> endpoints_;
 };
 

@@ -1,10 +1,10 @@
 #pragma once
-// Handing a connection's connect and handshake to the connection's own strand (an exchange
-// has its own hand-written operation, exchange.cpp), so that the client's strand only holds shared
-// state while the TLS and parsing work of many connections runs on all threads at once.
+// Handing a connection's work (connect and handshake, an exchange) to the connection's own
+// strand, so that the client's strand only holds shared state while the TLS and parsing work
+// of many connections runs on all threads at once.
 
 #include "transport/connection.hpp"
-#include "transport/operation.hpp"
+#include "transport/io_claim.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -23,7 +23,7 @@ namespace didit::detail {
 /// op.stop() can abort it. The first thing such work constructs.
 class running_on {
 public:
-    running_on(operation_state& op, connection& conn) : op_(op) {
+    running_on(io_claim& op, connection& conn) : op_(op) {
         conn.aborted = false;
         op_.io_running.store(&conn, std::memory_order_release);
     }
@@ -32,26 +32,28 @@ public:
     ~running_on() { op_.io_running.store(nullptr, std::memory_order_release); }
 
 private:
-    operation_state& op_;
+    io_claim& op_;
 };
 
 /// Runs `work` on `conn`'s strand and resumes the caller, on its own executor, with its
-/// result. The caller's cancellation is not forwarded (Beast would ignore it): op.stop()
-/// aborts the connection's I/O instead, which `work` reports as operation_aborted.
+/// result. The caller's cancellation is not forwarded: a cancelled TLS write or read leaves
+/// the stream unusable halfway through a record, and a cancellation slot misses a step that
+/// starts after it fires. op.stop() aborts the connection's I/O instead (closing its socket),
+/// which `work` reports as operation_aborted.
 ///
 /// The work is posted, never started inside the caller: co_spawn's dispatch, called from a
 /// thread of the io_context, would start it at once inside the client's strand and hold that
 /// strand through its first TLS work (a ClientHello's key share, a request's encryption).
 template <class T>
-boost::asio::awaitable<T> on_connection_strand(connection& conn, operation_state& op,
+boost::asio::awaitable<T> on_connection_strand(connection& conn, io_claim& op,
                                                boost::asio::awaitable<T> work) {
     namespace asio = boost::asio;
     struct lent { // op.in_io says where to send a stop, for as long as the work may run
-        operation_state& op;
+        io_claim& op;
         ~lent() { op.in_io = nullptr; }
     } scope{op};
     op.in_io = &conn;
-    auto start = [strand = conn.strand](auto handler, asio::awaitable<T> work) {
+    auto start = [strand = conn.strand()](auto handler, asio::awaitable<T> work) {
         asio::post(strand,
                    [strand, work = std::move(work), handler = std::move(handler)]() mutable {
                        asio::co_spawn(strand, std::move(work), std::move(handler));

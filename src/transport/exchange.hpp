@@ -4,15 +4,11 @@
 
 #include "resilience/retry_decision.hpp"
 #include "transport/connection_pool.hpp"
-#include "transport/operation.hpp"
-#include "wire/response_reading.hpp"
-
-#include <didit/detail/handler_memory.hpp>
+#include "transport/io_claim.hpp"
+#include "wire/incoming_response.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
-#include <memory>
 
 #include <string>
 #include <string_view>
@@ -56,37 +52,17 @@ struct exchange_outcome {
     bool keep_alive = false; ///< the connection may carry another request
 };
 
-/// Sends `request` on the leased connection `conn` and reads the response into `response`,
-/// and a 2xx response on into options.reader, all on the connection's strand; resumes the
-/// caller on its own executor. `last`: ask the server to close the connection after it. The
-/// caller marks the connection as lent (op.in_io, op.in_flight) before and gives it back to
-/// its pool when outcome.keep_alive, or closes it. The facts say what happened (a 2xx the
-/// reader refused is `unreadable` with the reader's error); operation_aborted as failure means
-/// the operation was stopped. Not a coroutine, so that an attempt costs no frame of its own.
+/// Sends `request` on the leased connection `conn` and reads its final response (interim 1xx
+/// responses are read past) into `response`, and a 2xx response on into options.reader, all
+/// on the connection's strand; resumes the caller on its own executor. `last`: ask the server
+/// to close the connection after it. Marks the connection as where `op`'s I/O runs (op.in_io)
+/// while it does; the caller marks the request as in flight before and gives the connection
+/// back to its pool when outcome.keep_alive, or closes it. The facts say what happened (a 2xx
+/// the reader refused is `unreadable` with the reader's error); operation_aborted as failure
+/// means the operation was stopped.
 boost::asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view host,
                                                   bool last, const outgoing_request& request,
                                                   const exchange_options& options,
-                                                  incoming_response& response, operation_state& op);
-
-/// Who waits for an exchange started by start_exchange().
-class exchange_waiter {
-public:
-    /// The exchange ended with `outcome`; runs on the executor start_exchange() was given.
-    virtual void exchanged(const exchange_outcome& outcome) = 0;
-
-    /// Memory for the hop that brings the outcome back, and for the waiter's own hops.
-    call_memory hops;
-
-protected:
-    ~exchange_waiter() = default;
-};
-
-/// The same exchange for a caller that is not a coroutine: `waiter`, kept alive until then,
-/// is told the outcome on `resume_on`, which must outlive it.
-void start_exchange(connection& conn, std::string_view host, bool last,
-                    const outgoing_request& request, const exchange_options& options,
-                    incoming_response& response, operation_state& op,
-                    std::shared_ptr<exchange_waiter> waiter,
-                    const boost::asio::any_io_executor& resume_on);
+                                                  incoming_response& response, io_claim& op);
 
 } // namespace didit::detail

@@ -1,7 +1,7 @@
 #pragma once
 // Pure mapping from an HTTP response (status, body, headers) to an error and diagnostics.
 
-#include "wire/response_reading.hpp"
+#include "wire/incoming_response.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>

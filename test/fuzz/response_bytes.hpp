@@ -2,7 +2,7 @@
 // Shared by the response fuzzers: arbitrary bytes, read as the client reads a response from
 // the network (same parser, same limits), in slices as a socket would deliver them.
 
-#include "wire/response_reading.hpp"
+#include "wire/incoming_response.hpp"
 
 #include <boost/beast/http/error.hpp>
 
@@ -18,7 +18,8 @@ inline constexpr std::size_t max_body_bytes = 64 * 1024;
 inline std::optional<detail::incoming_response> read_response(const std::uint8_t* data,
                                                               std::size_t size) {
     detail::incoming_response out;
-    detail::response_parser parser{out, max_body_bytes, true};
+    detail::response_fields_parser parser{out, max_body_bytes, true};
+    parser.eager(true);
     boost::system::error_code ec;
     std::size_t offset = 0;
     while (!parser.is_done() && offset < size) {

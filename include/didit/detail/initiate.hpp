@@ -24,7 +24,7 @@ namespace detail {
 
 template <typename Signature, typename Arguments>
 using start_function = void (*)(std::shared_ptr<client_impl>, Arguments&&, diagnostics*,
-                                completion<Signature>&&);
+                                boost::asio::any_completion_handler<Signature>&&);
 
 template <typename Signature, typename Arguments, typename CompletionToken>
 auto initiate_with_token(std::shared_ptr<client_impl> impl,

@@ -12,7 +12,7 @@
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
 
-#include <didit/detail/completion.hpp>
+#include <boost/asio/any_completion_handler.hpp>
 
 #include <memory>
 #include <string>
@@ -21,7 +21,7 @@
 namespace didit::detail {
 
 class client_impl;
-using session_handler = completion<void(error_code, session)>;
+using session_handler = boost::asio::any_completion_handler<void(error_code, session)>;
 
 /// A request checked and encoded when the operation is initiated, so the caller's views
 /// need not outlive the call.
@@ -34,8 +34,8 @@ struct encoded_request {
     std::string_view method{}; ///< client::call(): "GET", "POST", ...; a literal
     call_options options{};    ///< this call's overrides (with_options)
 };
-using done_handler = completion<void(error_code)>;
-using pdf_handler = completion<void(error_code, pdf_document)>;
+using done_handler = boost::asio::any_completion_handler<void(error_code)>;
+using pdf_handler = boost::asio::any_completion_handler<void(error_code, pdf_document)>;
 encoded_request encode_status_update(const client_impl* impl, const status_update& update);
 encoded_request encode_delete_session(const client_impl* impl, std::string_view session_id);
 encoded_request encode_generate_pdf(const client_impl* impl, std::string_view session_id);
@@ -56,8 +56,8 @@ void start_create_session(std::shared_ptr<client_impl> impl, encoded_request&& r
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
                                    diagnostics* diag, session_handler&& handler);
 
-using decision_handler = completion<void(error_code, decision)>;
-using page_handler = completion<void(error_code, session_page)>;
+using decision_handler = boost::asio::any_completion_handler<void(error_code, decision)>;
+using page_handler = boost::asio::any_completion_handler<void(error_code, session_page)>;
 /// Where a walk over every page of a listing stands (src/operations/session_reads.cpp).
 struct page_cursor;
 struct page_request {
@@ -87,7 +87,7 @@ inline void apply_call_options(page_request& request, const call_options& option
     apply_call_options(request.request, options);
 }
 
-using api_response_handler = completion<void(error_code, api_response)>;
+using api_response_handler = boost::asio::any_completion_handler<void(error_code, api_response)>;
 encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
                                     std::string_view path, const boost::json::value* body);
 void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,

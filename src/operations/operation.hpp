@@ -4,26 +4,24 @@
 
 #include "api/clock.hpp"
 #include "transport/connection.hpp"
-#include "transport/strand_post.hpp"
+#include "transport/io_claim.hpp"
 
-#include <didit/detail/completion.hpp>
-#include <didit/detail/handler_memory.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <atomic>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -38,34 +36,23 @@ struct no_result {};
 
 template <class T> struct completion_of { using signature = void(error_code, T); };
 template <> struct completion_of<no_result> { using signature = void(error_code); };
-template <class T> using completion_handler = completion<typename completion_of<T>::signature>;
+template <class T>
+using completion_handler = boost::asio::any_completion_handler<typename completion_of<T>::signature>;
 
 class operation_registry;
 
 /// What one running operation owns besides its coroutine frames. Used only on the strand,
 /// except `io_running`.
-struct operation_state : std::enable_shared_from_this<operation_state> {
+struct operation_state : io_claim, std::enable_shared_from_this<operation_state> {
     boost::asio::cancellation_signal signal;
     /// When the operation is stopped as timed out; watched by its registry.
     clock::time_point deadline_at = clock::time_point::max();
-    diagnostics diag;
     bool timed_out = false;
     bool stopped = false;
     /// An attempt's bytes may be on their way: a stop now leaves its effect unknown.
     bool in_flight = false;
     /// An earlier attempt may have taken effect without a usable answer.
     bool ambiguous = false;
-    /// The connection the operation has lent its work to, if any (connection_work.hpp).
-    /// Stopping the operation aborts that connection's I/O (closing its socket also ends a
-    /// step that starts after the stop, which a cancellation slot would miss).
-    connection* in_io = nullptr;
-    /// The connection whose strand runs the operation's work right now. Set and cleared on
-    /// that strand, and read there by the abort stop() sends, which must not touch a
-    /// connection whose work has ended (it may be gone by then).
-    std::atomic<connection*> io_running{nullptr};
-
-    /// Where the completion to the caller is posted.
-    completion_memory completion_block;
 
     // Links of the registry of operations in flight (client::cancel()).
     operation_state* previous = nullptr;
@@ -87,7 +74,7 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
             return;
         // The connection's I/O belongs to its strand. The work lent to it was queued there
         // before this, so this finds it running unless it has ended.
-        boost::asio::post(in_io->strand, [self = shared_from_this(), conn = in_io] {
+        boost::asio::post(in_io->strand(), [self = shared_from_this(), conn = in_io] {
             if (self->io_running.load(std::memory_order_acquire) == conn)
                 conn->abort_io();
         });
@@ -95,20 +82,12 @@ struct operation_state : std::enable_shared_from_this<operation_state> {
 };
 
 /// The operations in flight on one client, so that client::cancel() can stop them all, and
-/// their deadlines: one timer, armed for the earliest, stops those whose time is up. (A timer
-/// per operation cost every call a timer scheduled and cancelled in the reactor and a
-/// cancelled wait completed.) Used only on the strand; held by shared_ptr because a wait in
-/// progress keeps it.
-///
-/// The timer waits on the executor under the strand, not on the strand: calls made one at a
-/// time arm and cancel it once each, and a cancelled wait then completes where it is, without
-/// a hop onto the strand. Only an expiry goes there. Its waits live in blocks of the registry's.
+/// their deadlines: one timer, armed for the earliest while any operation runs, stops those
+/// whose time is up. Used only on the strand; held by shared_ptr because a wait in progress
+/// keeps it.
 class operation_registry : public std::enable_shared_from_this<operation_registry> {
 public:
-    /// `strand` is where the registry is used, `under` the executor it runs on.
-    operation_registry(const boost::asio::any_io_executor& strand,
-                       const boost::asio::any_io_executor& under)
-        : strand_(strand), timer_(under) {}
+    explicit operation_registry(const boost::asio::any_io_executor& strand) : timer_(strand) {}
 
     void add(operation_state& op) {
         op.registry = this;
@@ -129,7 +108,7 @@ public:
         op.registry = nullptr;
         if (head_ == nullptr && armed_for_ != clock::time_point::max()) {
             armed_for_ = clock::time_point::max();
-            timer_.cancel(); // nothing left to watch
+            timer_.cancel(); // nothing left to watch: no wait keeps the io_context busy
         }
     }
     void stop_all() {
@@ -141,28 +120,13 @@ public:
     }
 
 private:
-    /// Room for one wait and the cancelled ones still on their way out.
-    using wait_memory = concurrent_handler_memory<128, 3>;
-
-    /// Completes off the strand: a cancelled wait ends here, an expiry goes to the strand.
-    struct wait_handler {
-        using allocator_type = handler_allocator<void, wait_memory>;
-        allocator_type get_allocator() const noexcept { return allocator_type{registry->waits_}; }
-
-        void operator()(error_code ec) {
-            if (ec)
-                return;
-            auto& strand = registry->strand_;
-            post_to(strand, [registry = std::move(registry)] { registry->expire(clock::now()); });
-        }
-
-        std::shared_ptr<operation_registry> registry;
-    };
-
     void arm(clock::time_point at) {
         armed_for_ = at;
         timer_.expires_at(at); // a wait in progress completes as cancelled
-        timer_.async_wait(wait_handler{shared_from_this()});
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec)
+                self->expire(clock::now());
+        });
     }
 
     /// Stops the operations whose deadline has passed and waits for the next deadline. An
@@ -184,9 +148,7 @@ private:
             arm(next);
     }
 
-    boost::asio::any_io_executor strand_;
     operation_state* head_ = nullptr;
-    wait_memory waits_; ///< before timer_, whose pending waits it holds
     boost::asio::steady_timer timer_;
     clock::time_point armed_for_ = clock::time_point::max(); ///< the wait's deadline, if any
 };
@@ -273,32 +235,29 @@ inline error_code stopped_error(const operation_state& state, bool repeatable) {
     return boost::asio::error::operation_aborted;
 }
 
-/// Completes `handler` with `*result` on its associated executor (default
+/// Completes `handler` with `result` on its associated executor (default
 /// `default_executor`), never inline and so never inside the client's strand: it is posted
-/// there. The result is moved once, into the handler.
-/// `memory`, if given, lives as long as `result` and is where the post is made.
-template <class T>
-void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
-              std::shared_ptr<flow_result<T>> result, completion_memory* memory = nullptr) {
-    auto& [ec, value] = *result;
-    if constexpr (std::is_same_v<T, no_result>)
-        handler.post(default_executor, std::move(result), memory, ec);
-    else
-        handler.post(default_executor, std::move(result), memory, ec, value);
-}
-
-/// The same for a result that no operation holds (a refusal before anything ran).
+/// to `default_executor` and dispatched from there, and its cancellation slot is cleared on
+/// its own executor just before it runs.
 template <class T>
 void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
               flow_result<T> result) {
-    complete<T>(default_executor, std::move(handler),
-                std::make_shared<flow_result<T>>(std::move(result)));
+    namespace asio = boost::asio;
+    auto executor = asio::get_associated_executor(handler, default_executor);
+    auto finish = [handler = std::move(handler), result = std::move(result)]() mutable {
+        if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected())
+            slot.clear();
+        if constexpr (std::is_same_v<T, no_result>)
+            std::move(handler)(result.first);
+        else
+            std::move(handler)(result.first, std::move(result.second));
+    };
+    asio::post(default_executor, asio::bind_executor(executor, std::move(finish)));
 }
 
 /// Ends a public operation: a stop becomes the error it means, diagnostics go to the caller's
 /// `user_diag` (when given), and `handler` is completed with `result` on its associated
-/// executor (default `default_executor`). The handler's wait keeps `state`, which holds
-/// `result`, not a copy of it.
+/// executor (default `default_executor`).
 template <class T>
 void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
               diagnostics* user_diag, const boost::asio::any_io_executor& default_executor,
@@ -312,9 +271,7 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
     }
     if (user_diag)
         *user_diag = std::move(state.diag);
-    std::shared_ptr<operation_state> owner = state.shared_from_this();
-    complete<T>(default_executor, std::move(handler),
-                std::shared_ptr<flow_result<T>>(owner, &result), &state.completion_block);
+    complete<T>(default_executor, std::move(handler), std::move(result));
 }
 
 /// The driver of the operations that are coroutines: runs the flow under `limit` and the
@@ -324,7 +281,7 @@ void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
                    operation_registry& registry, bool repeatable, diagnostics* user_diag,
                    completion_handler<T> handler, MakeFlow make_flow) {
-    auto outer = handler.cancellation_slot();
+    auto outer = boost::asio::get_associated_cancellation_slot(handler);
     spawn_with_deadline<T>(strand, limit, outer, registry, std::move(make_flow),
                            [default_executor, repeatable, user_diag,
                             handler = std::move(handler)](operation_with_result<T>& state) mutable {
