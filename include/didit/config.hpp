@@ -12,11 +12,6 @@ namespace didit {
 
 class observer; // <didit/observer.hpp>
 
-namespace detail {
-class rate_budget;
-struct fleet_context;
-} // namespace detail
-
 /// Thrown when a configuration value is invalid; the message names the field, never its value
 /// when the field is secret.
 class config_error : public std::invalid_argument {
@@ -70,6 +65,9 @@ struct rate_limits {
     static rate_limits off() { return rate_limits{.enabled = false}; }
 };
 
+/// What builds a fleet's shared rate budget: didit::redis_backend() is the one there is. Its
+/// interface is the library's own (not an extension point): a budget backend must keep the
+/// client's rate-budget contract, which is internal.
 class fleet_backend;
 
 /// A rate budget that every process of a fleet shares (the README's "Running a fleet"): the
@@ -91,14 +89,6 @@ struct fleet_budget {
     std::shared_ptr<const fleet_backend> backend{};
 };
 
-/// Builds a fleet's shared rate budget for a client; see didit::redis_backend().
-class fleet_backend {
-public:
-    virtual ~fleet_backend() = default;
-    virtual std::unique_ptr<detail::rate_budget>
-    make_budget(const detail::fleet_context&) const = 0;
-};
-
 /// Settings for one call that override the client's (config::request_timeout, config::retry),
 /// e.g. a longer limit for a large PDF or no retries for a latency-critical create. Passed
 /// with didit::with_options() around the call's completion token.
@@ -106,6 +96,11 @@ struct call_options {
     std::optional<std::chrono::milliseconds> request_timeout{}; ///< zero: no limit
     std::optional<didit::retry_policy> retry{};
 };
+
+namespace detail {
+/// Why `options` cannot be used (names the field); empty when they can.
+std::string check_call_options(const call_options& options);
+} // namespace detail
 
 struct config {
     /// OAuth client credentials of the v1 (client-credentials) generation.

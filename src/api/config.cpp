@@ -1,4 +1,3 @@
-#include <didit/client.hpp>
 #include <didit/config.hpp>
 
 #include "wire/origin.hpp"

@@ -1,23 +1,24 @@
 #pragma once
 // The single-flight access-token cache shared by every request of a client. Used only from
 // the client's strand: at most one token request is in flight, everyone else waits for it.
+// How a token is fetched is handed in (operations/token_fetch.hpp): this only decides when.
 
 #include "credentials/token_policy.hpp"
-#include "operations/call_pipeline.hpp"
-#include "operations/operation.hpp"
-#include "transport/connection_pool.hpp"
 #include "wire/v1_codec.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
+#include <didit/observer.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace didit::detail {
 
@@ -27,22 +28,22 @@ struct access_token {
     std::uint64_t generation = 0; ///< identifies this token, so a 401 invalidates only it
 };
 
-struct token_endpoint {
-    std::string target;        ///< path of the token endpoint
-    std::string credentials;   ///< "Authorization: Basic ...\r\n"; a secret
-    clock::duration timeout{}; ///< limit for one token request; zero: none
-    std::size_t max_response_bytes = 0;
-    std::atomic<std::uint64_t>* requests_sent = nullptr; ///< counted here when set
-    didit::observer* watcher = nullptr;                  ///< told of fetches, when set
+/// What one token request ended with.
+struct fetched_token {
+    error_code ec;
+    issued_token token; ///< when !ec
+    diagnostics diag;
 };
+
+/// Starts one token request, keeping `owner` alive until it ends, and calls `done` with its
+/// result on the client's strand. It has a deadline of its own and no outside cancellation.
+using token_fetch =
+    std::function<void(std::shared_ptr<void> owner, std::function<void(fetched_token)> done)>;
 
 class token_source {
 public:
-    /// Refreshes retry under `policy` inside their single flight; they are listed in
-    /// `registry` while they run, so that client::cancel() stops them too.
-    token_source(const boost::asio::any_io_executor& strand, connection_pool& pool,
-                 token_endpoint endpoint, const retry_policy& policy, call_counters& counters,
-                 jitter_source& jitter, operation_registry& registry);
+    token_source(const boost::asio::any_io_executor& strand, token_fetch fetch,
+                 didit::observer* watcher);
 
     using token_ptr = std::shared_ptr<const access_token>;
 
@@ -62,18 +63,10 @@ public:
 
 private:
     void start_refresh(const std::shared_ptr<void>& owner);
-    /// `owner` is held by the coroutine itself so that the pool outlives the connection it
-    /// borrows even if the frame is destroyed without completing (io_context shutdown).
-    boost::asio::awaitable<flow_result<issued_token>> fetch(std::shared_ptr<void> owner,
-                                                            operation_state& op);
+    void refreshed(fetched_token result, std::uint64_t flight, clock::time_point requested_at);
 
-    boost::asio::any_io_executor strand_;
-    connection_pool& pool_;
-    token_endpoint endpoint_;
-    const retry_policy& policy_;
-    call_counters& counters_;
-    jitter_source& jitter_;
-    operation_registry& registry_;
+    token_fetch fetch_;
+    didit::observer* watcher_;
     token_ptr current_;
     std::uint64_t generation_ = 0;
     bool refreshing_ = false;

@@ -1,7 +1,7 @@
 #include "webhook_payload.hpp"
 
+#include "crypto/hmac.hpp"
 #include "decisions.hpp"
-#include "webhooks/hmac.hpp"
 #include "python_json.hpp"
 
 namespace didit::emulator::detail {

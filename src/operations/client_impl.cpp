@@ -1,6 +1,7 @@
 #include "operations/client_impl.hpp"
 
-#include "resilience/fleet_context.hpp"
+#include "operations/token_fetch.hpp"
+#include "resilience/fleet_backend.hpp"
 #include "resilience/local_rate_budget.hpp"
 #include "transport/tls.hpp"
 #include "wire/v1_codec.hpp"
@@ -65,12 +66,16 @@ client_impl::client_impl(boost::asio::any_io_executor executor, config config_, 
     if (!auth.same_server(api))
         separate_auth_pool = std::make_unique<connection_pool>(
             strand, executor, auth, tls, settings_for(cfg, connections_opened));
+    auto& token_pool = separate_auth_pool ? *separate_auth_pool : api_pool;
     tokens = std::make_unique<token_source>(
-        strand, separate_auth_pool ? *separate_auth_pool : api_pool,
-        token_endpoint{auth.path_prefix + "/auth/v2/token/",
-                       basic_credentials(cfg.client_id, cfg.client_secret), cfg.token_timeout,
-                       cfg.max_response_bytes, &token_requests, cfg.observer.get()},
-        cfg.retry, counters, jitter, *operations);
+        strand,
+        make_token_fetch(strand, token_pool,
+                         token_endpoint{auth.path_prefix + "/auth/v2/token/",
+                                        basic_credentials(cfg.client_id, cfg.client_secret),
+                                        cfg.token_timeout, cfg.max_response_bytes, &token_requests,
+                                        cfg.observer.get()},
+                         cfg.retry, counters, jitter, *operations),
+        cfg.observer.get());
 }
 
 } // namespace didit::detail

@@ -1,8 +1,8 @@
 #include "fleet_protocol.hpp"
 
-#include "webhooks/hmac.hpp"
-#include "resilience/local_rate_budget.hpp"
+#include "crypto/hmac.hpp"
 #include "redis_link.hpp"
+#include "resilience/local_rate_budget.hpp"
 
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>

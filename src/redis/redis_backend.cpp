@@ -1,6 +1,7 @@
 #include <didit/redis.hpp>
 
 #include "redis_budget.hpp"
+#include "resilience/fleet_backend.hpp"
 
 namespace didit {
 

@@ -1,8 +1,8 @@
 #include <didit/webhook.hpp>
 
+#include "crypto/hmac.hpp"
 #include "wire/canonical_json.hpp"
 #include "wire/decision_codec.hpp"
-#include "webhooks/hmac.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -2,7 +2,7 @@
 // and the body, separated by newlines. When the first byte is odd, the harness signs the body
 // correctly (X-Signature over its bytes), so that the payload reader behind the signature
 // check is reached too.
-#include "webhooks/hmac.hpp"
+#include "crypto/hmac.hpp"
 
 #include <didit/webhook.hpp>
 

@@ -77,17 +77,16 @@ using namespace didit_test;
 namespace {
 
 /// Heap allocations per call that the library makes besides the strings of the session it
-/// returns, on a warm client, one call at a time: the operation (its state, call, handler,
-/// result slot and the memory of its hops in one) and the request's body. Everything else on
-/// the way (the hops between the strands, the socket operations, the deadline timer's wait,
-/// the completion posted to the caller) lives in memory of the call's, the connection's and
-/// the client's own.
-constexpr double allocation_ceiling = 2;
+/// returns, on a warm client, one call at a time, as measured on Beast's path (the request's
+/// target and body, the operation's state, its coroutine frames beyond the two Asio recycles
+/// per thread, Beast's composed operations over the TLS stream, the hops between the client's
+/// strand and the connection's, the completion posted to the caller). Not a target: a ceiling,
+/// so that a change that makes every call allocate more is seen.
+constexpr double allocation_ceiling = 32;
 
-/// OpenSSL's own per exchange: its record layer (OpenSSL 3.0) builds each record with a packet
-/// writer that allocates, three blocks to encrypt and one to decrypt. Not ours to avoid; a
-/// ceiling so that the way the client drives OpenSSL cannot add more.
-constexpr double openssl_ceiling = 4;
+/// OpenSSL's own per exchange (its record layer and the engine Asio drives it through). Not
+/// ours to avoid; a ceiling so that the way the client drives OpenSSL cannot add more.
+constexpr double openssl_ceiling = 7;
 
 struct per_call {
     double ours = 0;

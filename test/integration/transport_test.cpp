@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE transport
 #include "support.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <openssl/err.h>
@@ -88,6 +90,42 @@ BOOST_AUTO_TEST_CASE(idle_connections_expire) {
     BOOST_TEST(!f.create(1).ec);
     BOOST_TEST(f.emulator.stats().connections_accepted == 2u);
     run_until(f.io, [&] { return f.emulator.open_connections() == 1; }); // the expired one went
+}
+
+/// The README's program: a client in main's scope, one create, io_context::run(). run() must
+/// return once the create is done, with the client (and its kept-alive connection, and for v1
+/// its token) still alive and no cancel() called.
+void run_a_program_like_the_readme(const std::function<void(didit::config&)>& adjust) {
+    didit::emulator::server emulator;
+    boost::asio::io_context io;
+    auto cfg = emulator.client_config();
+    adjust(cfg);
+    didit::client client{io.get_executor(), cfg};
+    std::string url;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            // (No co_await inside ?: — GCC 12 miscompiles that.)
+            didit::session s;
+            if (cfg.generation() == didit::api_generation::v1)
+                s = co_await client.create_session({.callback = "https://example.com/kyc/done"});
+            else
+                s = co_await client.create_workflow_session(
+                    {.workflow_id = "11111111-2222-3333-4444-555555555555"});
+            url = s.url;
+        },
+        boost::asio::detached);
+    io.run(); // a hang here is the failure
+    BOOST_TEST(!url.empty());
+    BOOST_TEST(emulator.open_connections() == 1u); // kept alive for a next call, not closed
+}
+
+BOOST_AUTO_TEST_CASE(a_v1_program_ends_when_its_work_does) {
+    run_a_program_like_the_readme([](didit::config&) {});
+}
+
+BOOST_AUTO_TEST_CASE(a_v3_program_ends_when_its_work_does) {
+    run_a_program_like_the_readme([](didit::config& cfg) { cfg = as_v3(cfg); });
 }
 
 BOOST_AUTO_TEST_CASE(an_error_other_code_left_on_the_thread_does_not_fail_a_call) {

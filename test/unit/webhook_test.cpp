@@ -2,8 +2,8 @@
 // with Python's json.dumps for what the reference does not cover, and the ways a delivery
 // is refused.
 
+#include "crypto/hmac.hpp"
 #include "webhook_vectors.hpp"
-#include "webhooks/hmac.hpp"
 #include "wire/canonical_json.hpp"
 
 #include <didit/webhook.hpp>

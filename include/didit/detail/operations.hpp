@@ -76,8 +76,6 @@ void start_list_sessions(std::shared_ptr<client_impl> impl, page_request&& reque
 void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request&& request,
                              diagnostics* diag, done_handler&& handler);
 
-/// Why `options` cannot be used (names the field); empty when they can.
-std::string check_call_options(const call_options& options);
 inline void apply_call_options(encoded_request& request, const call_options& options) {
     request.options = options;
     if (auto problem = check_call_options(options); !problem.empty() && request.problem.empty())

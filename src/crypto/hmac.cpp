@@ -1,4 +1,4 @@
-#include "webhooks/hmac.hpp"
+#include "crypto/hmac.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
