@@ -5,7 +5,9 @@
 
 #include "operations/call_pipeline.hpp"
 #include "operations/client_impl.hpp"
+#include "operations/generic_call.hpp"
 #include "operations/operation.hpp"
+#include "operations/operation_table.hpp"
 #include "wire/admin_codec.hpp"
 
 #include <didit/client.hpp>
@@ -49,23 +51,30 @@ inline encoded_request session_call(const client_impl* impl, std::string_view se
     return request;
 }
 
-/// The route template of `impl`'s generation, for observers (v1 without a client).
-inline std::string_view route_for(const client_impl* impl, std::string_view v1,
-                                  std::string_view v3) {
-    return impl != nullptr && impl->generation == api_generation::v3 ? v3 : v1;
+/// The call `kind` makes for `request` on `impl`: the row's route for the client's generation,
+/// the request with the client's credentials, and what the request adds to the row.
+inline call_spec spec_for(const operation_kind& kind, const client_impl& impl,
+                          const encoded_request& request) {
+    auto method = kind.method.empty() ? request.method : kind.method;
+    call_spec spec{.kind = kind,
+                   .route = impl.generation == api_generation::v3 ? kind.v3_route : kind.v1_route,
+                   .request = {method, request.target, impl.api_key_credentials,
+                               request.body.empty() ? std::string_view{} : "application/json",
+                               request.body, kind.accept},
+                   .repeatable = kind.repeatable || request.idempotent,
+                   .scopes = {},
+                   .max_response_bytes = kind.accept == "application/pdf"
+                                             ? impl.cfg.max_pdf_bytes
+                                             : impl.cfg.max_response_bytes};
+    if (kind.budgeted) {
+        auto scope = kind.scope;
+        if (kind.method.empty()) // client::call(): the endpoint's own, found from its path
+            scope = endpoint_scope(method,
+                                   std::string_view{request.target}.substr(impl.api_prefix.size()));
+        spec.scopes = scopes_for(scope, method == "GET");
+    }
+    return spec;
 }
-
-/// What kind of call an operation makes.
-struct call_shape {
-    std::string_view operation; ///< for observers, e.g. "create_session"
-    std::string_view route;     ///< for observers: the path template, e.g. "/v3/session/{id}/"
-    std::string_view method;
-    bool repeatable = false;            ///< safe to repeat after an ambiguous attempt
-    bool absent_means_done = false;     ///< a delete: 404 after an ambiguous attempt is success
-    std::optional<rate_scope> scope{};  ///< the endpoint's own rate scope, if it has one
-    std::size_t max_response_bytes = 0; ///< 0: config.max_response_bytes
-    std::string_view accept = "application/json";
-};
 
 /// Completes `handler` with client_moved_from when there is no client behind the operation.
 template <class T> void refuse_without_client(completion_handler<T> handler, diagnostics* diag) {
@@ -107,44 +116,38 @@ private:
 /// One public operation's call: the encoded request through the pipeline with the client's
 /// credentials, budget and retry policy.
 template <class T, class Interpret>
-boost::asio::awaitable<flow_result<T>> call_flow(std::shared_ptr<client_impl> impl,
-                                                 encoded_request request, call_shape shape,
-                                                 Interpret interpret, operation_state& op) {
+boost::asio::awaitable<flow_result<T>>
+call_flow(std::shared_ptr<client_impl> impl, encoded_request request, const operation_kind& kind,
+          Interpret interpret, operation_state& op) {
     if (!request.problem.empty()) {
         op.diag.message = std::move(request.problem);
         co_return flow_result<T>{
             request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
     }
     auto context = impl->api_context(impl, request.options);
-    const call_spec spec{.operation = shape.operation,
-                         .route = shape.route,
-                         .request = {shape.method, request.target, impl->api_key_credentials,
-                                     request.body.empty() ? std::string_view{} : "application/json",
-                                     request.body, shape.accept},
-                         .repeatable = shape.repeatable,
-                         .absent_means_done = shape.absent_means_done,
-                         .scopes = scopes_for(shape.scope, shape.method == "GET"),
-                         .max_response_bytes = shape.max_response_bytes != 0
-                                                   ? shape.max_response_bytes
-                                                   : impl->cfg.max_response_bytes};
+    const auto spec = spec_for(kind, *impl, request);
     result_reader<T, Interpret> reader{std::move(interpret)};
     auto ec = co_await perform_call(context, spec, reader, op);
     co_return flow_result<T>{ec, ec ? T{} : std::move(reader.value)};
 }
 
+/// Runs the call `kind` makes for `request` as a public operation completing `handler`;
+/// `interpret` reads its 2xx answer (see result_reader).
 template <class T, class Interpret>
-void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request, call_shape shape,
-                diagnostics* diag, completion_handler<T>&& handler, Interpret interpret) {
+void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
+                const operation_kind& kind, diagnostics* diag, completion_handler<T>&& handler,
+                Interpret interpret) {
     if (!impl)
         return refuse_without_client<T>(std::move(handler), diag);
     auto strand = impl->strand;
     auto executor = impl->executor;
     auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
     auto& registry = *impl->operations;
-    run_operation<T>(strand, executor, limit, registry, shape.repeatable, diag, std::move(handler),
-                     [impl = std::move(impl), request = std::move(request), shape,
+    bool repeatable = kind.repeatable || request.idempotent;
+    run_operation<T>(strand, executor, limit, registry, repeatable, diag, std::move(handler),
+                     [impl = std::move(impl), request = std::move(request), &kind,
                       interpret = std::move(interpret)](operation_state& op) mutable {
-                         return call_flow<T>(std::move(impl), std::move(request), shape,
+                         return call_flow<T>(std::move(impl), std::move(request), kind,
                                              std::move(interpret), op);
                      });
 }

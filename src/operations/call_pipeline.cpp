@@ -83,7 +83,7 @@ asio::awaitable<error_code> pause(clock::duration delay, const operation_state& 
 }
 
 error_code status_error(const call_spec& call, unsigned status) {
-    return call.token_endpoint ? error_for_token_status(status) : error_for_api_status(status);
+    return call.kind.token_endpoint ? error_for_token_status(status) : error_for_api_status(status);
 }
 
 /// The call's error once `facts` ended it, with diagnostics that say what arrived.
@@ -92,7 +92,7 @@ error_code finish(const call_spec& call, const attempt_facts& facts, attempt_mea
     auto ec = final_error(facts, meaning, call.repeatable, status_error(call, facts.status));
     if (facts.status != 0 && !unreadable_success(facts)) {
         describe_failure(facts.status, response, diag);
-        if (call.token_endpoint)
+        if (call.kind.token_endpoint)
             diag.message =
                 "the token endpoint answered HTTP " + std::to_string(facts.status) +
                 (facts.status >= 300 && facts.status < 400 ? ": " + redirect_note(response.location)
@@ -164,7 +164,7 @@ answer_use take_answer(const call_context& ctx, const call_spec& call, call_prog
         op.in_flight = false;
         return answer_use::accepted;
     }
-    if (facts.status == 404 && call.absent_means_done && op.ambiguous) {
+    if (facts.status == 404 && call.kind.absent_means_done && op.ambiguous) {
         op.in_flight = false;
         op.diag.http_status = 404;
         return answer_use::accepted; // an earlier attempt did it
@@ -242,7 +242,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                     ctx.counters.budget_waits.fetch_add(1, std::memory_order_relaxed);
                     if (ctx.watcher != nullptr)
                         ctx.watcher->on_budget_wait(
-                            {call.operation, call.route, duration_cast<milliseconds>(wait)});
+                            {call.kind.name, call.route, duration_cast<milliseconds>(wait)});
                     if (auto ec = co_await pause(wait, op))
                         co_return ec;
                     continue;
@@ -297,7 +297,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
         ++progress.retries;
         ctx.counters.retries.fetch_add(1, std::memory_order_relaxed);
         if (ctx.watcher != nullptr)
-            ctx.watcher->on_retry({call.operation, call.route, reason,
+            ctx.watcher->on_retry({call.kind.name, call.route, reason,
                                    static_cast<int>(facts.status), diag.attempts,
                                    duration_cast<milliseconds>(decision.delay)});
         response.status = 0;
@@ -310,7 +310,7 @@ asio::awaitable<error_code> observed_call(const call_context& ctx, const call_sp
                                           response_reader& reader, operation_state& op) {
     auto started = clock::now();
     call_event event{.what = call_event::phase::started,
-                     .operation = call.operation,
+                     .operation = call.kind.name,
                      .method = call.request.method,
                      .route = call.route};
     ctx.watcher->on_call(event);

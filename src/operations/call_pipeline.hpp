@@ -5,6 +5,7 @@
 // (exchange.hpp).
 
 #include "operations/operation.hpp"
+#include "operations/operation_table.hpp"
 #include "resilience/budget_line.hpp"
 #include "resilience/rate_budget.hpp"
 #include "transport/connection_pool.hpp"
@@ -57,15 +58,13 @@ struct call_context {
     didit::observer* watcher = nullptr;             ///< told what happens, when set
 };
 
-/// What one call sends and what kind of call it is.
+/// What one call sends, and its row of the operation table with what this request adds to it.
 struct call_spec {
-    std::string_view operation; ///< for observers: "create_session"
-    std::string_view route;     ///< for observers: the path template, without ids
-    outgoing_request request;   ///< credentials: fixed ones (API key, Basic); v1 fills the token
-    bool repeatable = false;    ///< safe to repeat after an ambiguous attempt
-    bool absent_means_done = false; ///< a delete: 404 after an ambiguous attempt is success
-    bool token_endpoint = false;    ///< statuses mean what the token endpoint means by them
-    request_scopes scopes{};        ///< empty: not counted against a rate budget
+    const operation_kind& kind;
+    std::string_view route;   ///< the row's, for the client's generation
+    outgoing_request request; ///< credentials: fixed ones (API key, Basic); v1 fills the token
+    bool repeatable = false;  ///< the row's, or more (an idempotent create; a GET via call())
+    request_scopes scopes{};  ///< empty: not counted against a rate budget
     std::size_t max_response_bytes = 0;
 };
 

@@ -110,6 +110,8 @@ encoded_request encode_create_workflow_session(const client_impl* impl,
     if (encoded.problem.empty()) {
         encoded.target = impl->target("/v3/session/");
         encoded.body = workflow_session_body(request);
+        // The service makes it idempotent: a v3 create carrying vendor_data returns the
+        // unfinished session it already made (API reference 2.2).
         encoded.idempotent = !request.vendor_data.empty();
     }
     return encoded;
@@ -118,15 +120,8 @@ encoded_request encode_create_workflow_session(const client_impl* impl,
 /// Both generations: the encoded request already holds the path and the body.
 void start_create_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
                           diagnostics* diag, session_handler&& handler) {
-    // Repeatable when the service makes it idempotent: a v3 create carrying vendor_data
-    // returns the unfinished session it already made (API reference 2.2).
-    call_shape shape{.operation = "create_session",
-                     .route = route_for(impl.get(), "/v1/session/", "/v3/session/"),
-                     .method = "POST",
-                     .repeatable = request.idempotent,
-                     .scope = rate_scope::create_session};
-    start_call<session>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                        &read_created_session);
+    start_call<session>(std::move(impl), std::move(request), operations::create_session, diag,
+                        std::move(handler), &read_created_session);
 }
 
 void start_create_workflow_session(std::shared_ptr<client_impl> impl, encoded_request&& request,

@@ -18,6 +18,7 @@ encoded_request encode_generic_call(const client_impl* impl, std::string_view me
         return refuse(std::move(problem));
     encoded_request request;
     request.method = known;
+    request.idempotent = repeatable_method(known);
     request.target = impl->target(path);
     if (body != nullptr)
         request.body = boost::json::serialize(*body);
@@ -44,17 +45,8 @@ flow_result<api_response> read_api_response(const incoming_response& response, d
 
 void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
                         diagnostics* diag, api_response_handler&& handler) {
-    auto method = request.method.empty() ? std::string_view{"GET"} : request.method;
-    call_shape shape{.operation = "call",
-                     .route = "{path}", // a caller's path may hold ids: observers never see it
-                     .method = method,
-                     .repeatable = repeatable_method(method),
-                     .scope = std::nullopt};
-    if (impl && request.target.size() >= impl->api_prefix.size()) // empty when refused
-        shape.scope = endpoint_scope(
-            method, std::string_view{request.target}.substr(impl->api_prefix.size()));
-    start_call<api_response>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                             &read_api_response);
+    start_call<api_response>(std::move(impl), std::move(request), operations::call, diag,
+                             std::move(handler), &read_api_response);
 }
 
 } // namespace didit::detail

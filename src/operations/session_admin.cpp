@@ -71,42 +71,22 @@ encoded_request encode_batch_deletion(const client_impl* impl, const batch_delet
 void start_update_status(std::shared_ptr<client_impl> impl, encoded_request&& request,
                          diagnostics* diag, done_handler&& handler) {
     // Setting the same status again changes nothing: safe to repeat.
-    call_shape shape{.operation = "update_status",
-                     .route = route_for(impl.get(), "/v1/session/{id}/update-status/",
-                                        "/v3/session/{id}/update-status/"),
-                     .method = "PATCH",
-                     .repeatable = true};
-    start_call<no_result>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                          &succeeded);
+    start_call<no_result>(std::move(impl), std::move(request), operations::update_status, diag,
+                          std::move(handler), &succeeded);
 }
 
 void start_delete_session(std::shared_ptr<client_impl> impl, encoded_request&& request,
                           diagnostics* diag, done_handler&& handler) {
     // Repeatable: a repeat after an attempt that did delete it answers 404, which then means
     // done.
-    call_shape shape{
-        .operation = "delete_session",
-        .route = route_for(impl.get(), "/v1/session/{id}/delete/", "/v3/session/{id}/delete/"),
-        .method = "DELETE",
-        .repeatable = true,
-        .absent_means_done = true};
-    start_call<no_result>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                          &succeeded);
+    start_call<no_result>(std::move(impl), std::move(request), operations::delete_session, diag,
+                          std::move(handler), &succeeded);
 }
 
 void start_generate_pdf(std::shared_ptr<client_impl> impl, encoded_request&& request,
                         diagnostics* diag, pdf_handler&& handler) {
-    auto limit = impl ? impl->cfg.max_pdf_bytes : 0;
-    call_shape shape{.operation = "generate_pdf",
-                     .route = route_for(impl.get(), "/v1/session/{id}/generate-pdf/",
-                                        "/v3/session/{id}/generate-pdf/"),
-                     .method = "GET",
-                     .repeatable = true,
-                     .scope = rate_scope::generate_pdf,
-                     .max_response_bytes = limit,
-                     .accept = "application/pdf"};
-    start_call<pdf_document>(std::move(impl), std::move(request), shape, diag, std::move(handler),
-                             &take_pdf);
+    start_call<pdf_document>(std::move(impl), std::move(request), operations::generate_pdf, diag,
+                             std::move(handler), &take_pdf);
 }
 
 namespace {
@@ -153,23 +133,14 @@ asio::awaitable<flow_result<no_result>> batch_deletion_flow(std::shared_ptr<clie
             request.refusal ? request.refusal : error_code{error::invalid_request}, {}};
     }
     auto context = impl->api_context(impl, request.options);
-    call_spec deletion{.operation = "delete_sessions",
-                       .route = "/v3/sessions/delete/",
-                       .request = {"POST", request.target, impl->api_key_credentials,
-                                   "application/json", request.body},
-                       .scopes = scopes_for(std::nullopt, false),
-                       .max_response_bytes = impl->cfg.max_response_bytes};
+    const auto deletion = spec_for(operations::delete_sessions, *impl, request);
     batch_answer_reader answer;
     if (auto ec = co_await perform_call(context, deletion, answer, op); ec || answer.job_id.empty())
         co_return flow_result<no_result>{ec, {}};
 
-    const auto job_target = impl->target("/v3/sessions/delete/") + answer.job_id + "/";
-    call_spec poll{.operation = "delete_sessions_job",
-                   .route = "/v3/sessions/delete/{job_id}/",
-                   .request = {"GET", job_target, impl->api_key_credentials, {}, {}},
-                   .repeatable = true,
-                   .scopes = scopes_for(std::nullopt, true),
-                   .max_response_bytes = impl->cfg.max_response_bytes};
+    encoded_request job;
+    job.target = impl->target("/v3/sessions/delete/") + answer.job_id + "/";
+    const auto poll = spec_for(operations::delete_sessions_job, *impl, job);
     op.ambiguous = true; // the deletion runs on the service from here on
     auto delay = std::chrono::milliseconds{250};
     asio::steady_timer timer{impl->strand};

@@ -116,13 +116,8 @@ bool cursor_done(const page_cursor& cursor) noexcept {
 void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request&& request,
                              diagnostics* diag, decision_handler&& handler) {
     auto generation = impl ? impl->generation : api_generation::v1;
-    call_shape shape{
-        .operation = "retrieve_decision",
-        .route = route_for(impl.get(), "/v1/session/{id}/decision/", "/v3/session/{id}/decision/"),
-        .method = "GET",
-        .repeatable = true,
-        .scope = rate_scope::retrieve_decision};
-    start_call<decision>(std::move(impl), std::move(request), shape, diag, std::move(handler),
+    start_call<decision>(std::move(impl), std::move(request), operations::retrieve_decision, diag,
+                         std::move(handler),
                          [generation](const incoming_response& response, diagnostics& diag) {
                              return read_decision_response(generation, response, diag);
                          });
@@ -131,12 +126,8 @@ void start_retrieve_decision(std::shared_ptr<client_impl> impl, encoded_request&
 void start_list_sessions(std::shared_ptr<client_impl> impl, page_request&& request,
                          diagnostics* diag, page_handler&& handler) {
     start_call<session_page>(
-        std::move(impl), std::move(request.request),
-        {.operation = "list_sessions",
-         .route = "/v3/sessions/",
-         .method = "GET",
-         .repeatable = true},
-        diag, std::move(handler),
+        std::move(impl), std::move(request.request), operations::list_sessions, diag,
+        std::move(handler),
         [cursor = std::move(request.cursor)](const incoming_response& response, diagnostics& diag) {
             return read_page(cursor, response, diag);
         });
@@ -157,14 +148,10 @@ void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request&
         one_row.limit = 1;
         auto request = encode_list_sessions(impl.get(), one_row);
         request.request.options = checked.options;
-        start_call<no_result>(std::move(impl), std::move(request.request),
-                              {.operation = "check_credentials",
-                               .route = "/v3/sessions/",
-                               .method = "GET",
-                               .repeatable = true},
-                              diag, std::move(handler), [](const incoming_response&, diagnostics&) {
-                                  return flow_result<no_result>{};
-                              });
+        start_call<no_result>(
+            std::move(impl), std::move(request.request), operations::check_credentials, diag,
+            std::move(handler),
+            [](const incoming_response&, diagnostics&) { return flow_result<no_result>{}; });
         return;
     }
     auto strand = impl->strand;

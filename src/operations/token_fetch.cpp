@@ -23,12 +23,13 @@ public:
 /// borrows even if the frame is destroyed without completing (io_context shutdown).
 asio::awaitable<flow_result<issued_token>> fetch(std::shared_ptr<void> owner, call_context context,
                                                  token_endpoint endpoint, operation_state& op) {
-    call_spec call{.operation = "token",
-                   .route = "/auth/v2/token/",
-                   .request = {"POST", endpoint.target, endpoint.credentials,
+    const auto& kind = operations::token;
+    call_spec call{.kind = kind,
+                   .route = kind.v1_route,
+                   .request = {kind.method, endpoint.target, endpoint.credentials,
                                "application/x-www-form-urlencoded", token_request_body},
-                   .repeatable = true,
-                   .token_endpoint = true,
+                   .repeatable = kind.repeatable,
+                   .scopes = {},
                    .max_response_bytes = endpoint.max_response_bytes};
     context.owner = std::move(owner);
     token_reader reader;

@@ -30,7 +30,7 @@ struct encoded_request {
     std::string body;
     std::string problem; ///< why it must not be sent; empty when it may
     error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
-    bool idempotent = false; ///< the service makes repeating it harmless (v3 create + vendor_data)
+    bool idempotent = false;   ///< repeating it is harmless (a v3 create with vendor_data, a GET)
     std::string_view method{}; ///< client::call(): "GET", "POST", ...; a literal
     call_options options{};    ///< this call's overrides (with_options)
 };
