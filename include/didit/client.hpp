@@ -83,8 +83,10 @@ public:
     client(client&&) noexcept;
     client& operator=(client&&) noexcept;
     /// Closes idle connections (on the client's strand); operations in flight still complete.
-    /// Until then, idle keep-alive connections and their expiry timer count as work for the
-    /// executor, as any open socket would.
+    /// An idle client keeps no operation pending on the executor (no timer, no read on an idle
+    /// connection), so io_context::run() returns once the application's own work is done,
+    /// with or without the client destroyed (with a fleet budget, its Redis connection stays
+    /// open until the client is destroyed).
     ~client();
 
     executor_type get_executor() const noexcept;
@@ -97,8 +99,8 @@ public:
 
     /// Ends every call in flight promptly, token refreshes included, by the rules of terminal
     /// cancellation (a request that may have taken effect and is not safe to repeat ends
-    /// outcome_unknown, the others operation_aborted), and closes idle connections, so that an
-    /// io_context with nothing else to do returns from run(). Each call completes exactly once.
+    /// outcome_unknown, the others operation_aborted), and closes idle connections. Each call
+    /// completes exactly once.
     /// Calls started afterwards run normally. Thread-safe; returns at once.
     void cancel();
 

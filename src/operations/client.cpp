@@ -23,8 +23,8 @@ client& client::operator=(client&& other) noexcept {
     return *this;
 }
 client::~client() {
-    // Operations in flight keep the shared state alive and finish; idle connections and their
-    // timer go now, so an io_context with nothing else to do can return from run().
+    // Operations in flight keep the shared state alive and finish; idle connections go now,
+    // and a fleet budget's Redis connection with them.
     if (impl_) {
         auto strand = impl_->strand;
         asio::post(strand, [impl = std::move(impl_)] {
