@@ -26,7 +26,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 echo "== ThreadSanitizer (multi-threaded tests) =="
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIDIT_SANITIZERS=thread
 cmake --build build-tsan -j "$jobs" --target concurrency_tests token_tests embedding_server_tests
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -j "$jobs" \
+TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/test/tsan.supp" ctest --test-dir build-tsan -j "$jobs" \
     -R '^(concurrency|token|embedding_server)_tests$' --output-on-failure
 echo "== fuzzing =="
 bash test/fuzz/run.sh "${DIDIT_FUZZ_SECONDS:-20}"
