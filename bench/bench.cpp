@@ -1,7 +1,7 @@
 // didit-bench: many create_session calls through one client; throughput, latency, errors.
 //
 //   didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]
-//               [--fresh-connections] [--workflow-id W] [--json]
+//               [--fresh-connections] [--warm-up] [--workflow-id W] [--json]
 //
 // Closed loop by default: C calls in flight, each starting the next when it ends. With
 // --rate R, calls start on a fixed schedule of R per second whatever is in flight (open loop),
@@ -12,8 +12,9 @@
 // embedded emulator); every call carries its own vendor_data. --threads runs the io_context on
 // T threads; --work-ms makes each calling coroutine block its thread for M ms after each
 // completion, like a handler doing blocking work. --fresh-connections sends every request on a
-// new connection (config::keep_alive off), which resumes the last TLS session (one uncounted
-// call first leaves one). With DIDIT_REDIS_URL
+// new connection (config::keep_alive off), which resumes the last TLS session (one call first,
+// --warm-up, leaves one; it is implied). --warm-up makes one call before the measured ones (it
+// still counts in the client's statistics and against the rate budget). With DIDIT_REDIS_URL
 // the client shares its rate budget with every other process using that Redis (DIDIT_FLEET_SHARE:
 // its share while Redis is unreachable), and the summary counts the fleet events.
 
@@ -68,11 +69,12 @@ struct options {
     std::size_t threads = 1;
     double work_ms = 0; ///< blocking work per completion
     bool fresh_connections = false;
+    bool warm_up = false; ///< one call before the measured ones
 };
 
 constexpr const char* usage_text =
     "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]\n"
-    "                   [--fresh-connections] [--workflow-id W] [--json]\n";
+    "                   [--fresh-connections] [--warm-up] [--workflow-id W] [--json]\n";
 
 int usage(const std::string& problem) {
     std::cerr << "didit-bench: " << problem << "\n" << usage_text;
@@ -85,6 +87,10 @@ std::optional<options> parse(int argc, char** argv, int& status) {
         std::string_view flag = argv[i];
         if (flag == "--json") {
             opts.json = true;
+            continue;
+        }
+        if (flag == "--warm-up") {
+            opts.warm_up = true;
             continue;
         }
         if (flag == "--fresh-connections") {
@@ -153,7 +159,7 @@ public:
     }
 
     results run() {
-        if (opts_.fresh_connections)
+        if (opts_.warm_up || opts_.fresh_connections)
             warm_up();
         started_ = clock_type::now();
         if (opts_.rate > 0)
@@ -191,10 +197,12 @@ private:
             all_done_.notify_one();
     }
 
-    /// One create, not counted: with --fresh-connections it leaves a TLS session for the
-    /// measured connections to resume, as a client that has been running a while has one.
-    /// Without it, how many of the first connections pay a full handshake depends on timing,
-    /// and a marginal figure taken from two runs (bench/callgrind-marginal.sh) with it.
+    /// One create, not counted: it leaves a TLS session for the measured connections to resume
+    /// (the pool's first connections, or with --fresh-connections every one), as a client that
+    /// has been running a while has one. Without it, how many of the first connections pay a
+    /// full handshake depends on timing, and a marginal figure taken from two runs
+    /// (bench/callgrind-marginal.sh) with it: a few full handshakes more or less in one run
+    /// move the per-call figure by tens of thousands of instructions.
     void warm_up() {
         bool done = false;
         asio::co_spawn(io_, create(opts_.requests),

@@ -85,50 +85,48 @@ template <class T> void refuse_without_client(completion_handler<T> handler, dia
                 flow_result<T>{error::client_moved_from, T{}});
 }
 
-/// Reads a 2xx response into the operation's result with `Interpret`, which either fills a
-/// value in place, (response, diag, T&) -> error_code, or returns one, (response, diag) ->
-/// flow_result<T>.
+/// Reads a 2xx response into `value` with `Interpret`, which either fills it in place,
+/// (response, diag, T&) -> error_code, or returns one, (response, diag) -> flow_result<T>.
 template <class T, class Interpret> class result_reader final : public response_reader {
 public:
-    explicit result_reader(Interpret interpret) : interpret_(std::move(interpret)) {}
+    result_reader(Interpret interpret, T& value)
+        : interpret_(std::move(interpret)), value_(value) {}
 
     error_code read(incoming_response& response, diagnostics& diag) override {
         if constexpr (std::is_invocable_r_v<error_code, Interpret&, incoming_response&,
                                             diagnostics&, T&>) {
-            auto ec = interpret_(response, diag, value);
-            if (ec)
-                value = T{}; // what a refused answer left there
-            return ec;
+            return interpret_(response, diag, value_);
         } else {
             auto [ec, read] = interpret_(response, diag);
             if (!ec)
-                value = std::move(read);
+                value_ = std::move(read);
             return ec;
         }
     }
 
-    T value{};
-
 private:
     Interpret interpret_;
+    T& value_;
 };
 
 /// One public operation's call: the encoded request through the pipeline with the client's
-/// credentials, budget and retry policy.
+/// credentials, budget and retry policy. The answer is read straight into the operation's
+/// result slot, op.result (a session is not moved through every layer on its way out).
 template <class T, class Interpret>
-boost::asio::awaitable<flow_result<T>>
-call_flow(std::shared_ptr<client_impl> impl, encoded_request request, const operation_kind& kind,
-          Interpret interpret, operation_state& op) {
+boost::asio::awaitable<error_code> call_flow(std::shared_ptr<client_impl> impl,
+                                             encoded_request request, const operation_kind& kind,
+                                             Interpret interpret, operation_with_result<T>& op) {
     if (!request.problem.empty()) {
         op.diag.message = std::move(request.problem);
-        co_return flow_result<T>{
-            request.refusal ? request.refusal : error_code{error::invalid_request}, T{}};
+        co_return request.refusal ? request.refusal : error_code{error::invalid_request};
     }
     auto context = impl->api_context(impl, request.options);
     const auto spec = spec_for(kind, *impl, request);
-    result_reader<T, Interpret> reader{std::move(interpret)};
+    result_reader<T, Interpret> reader{std::move(interpret), op.result.second};
     auto ec = co_await perform_call(context, spec, reader, op);
-    co_return flow_result<T>{ec, ec ? T{} : std::move(reader.value)};
+    if (ec)
+        op.result.second = T{}; // what an attempt before the failure read is not the result
+    co_return ec;
 }
 
 /// Runs the call `kind` makes for `request` as a public operation completing `handler`;
@@ -146,7 +144,7 @@ void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
     bool repeatable = kind.repeatable || request.idempotent;
     run_operation<T>(strand, executor, limit, registry, repeatable, diag, std::move(handler),
                      [impl = std::move(impl), request = std::move(request), &kind,
-                      interpret = std::move(interpret)](operation_state& op) mutable {
+                      interpret = std::move(interpret)](operation_with_result<T>& op) mutable {
                          return call_flow<T>(std::move(impl), std::move(request), kind,
                                              std::move(interpret), op);
                      });

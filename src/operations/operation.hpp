@@ -37,7 +37,8 @@ struct no_result {};
 template <class T> struct completion_of { using signature = void(error_code, T); };
 template <> struct completion_of<no_result> { using signature = void(error_code); };
 template <class T>
-using completion_handler = boost::asio::any_completion_handler<typename completion_of<T>::signature>;
+using completion_handler =
+    boost::asio::any_completion_handler<typename completion_of<T>::signature>;
 
 class operation_registry;
 
@@ -235,24 +236,33 @@ inline error_code stopped_error(const operation_state& state, bool repeatable) {
     return boost::asio::error::operation_aborted;
 }
 
-/// Completes `handler` with `result` on its associated executor (default
+/// Completes `handler` with `*result` on its associated executor (default
 /// `default_executor`), never inline and so never inside the client's strand: it is posted
 /// to `default_executor` and dispatched from there, and its cancellation slot is cleared on
-/// its own executor just before it runs.
+/// its own executor just before it runs. The result is moved once, into the handler.
 template <class T>
 void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
-              flow_result<T> result) {
+              std::shared_ptr<flow_result<T>> result) {
     namespace asio = boost::asio;
     auto executor = asio::get_associated_executor(handler, default_executor);
     auto finish = [handler = std::move(handler), result = std::move(result)]() mutable {
         if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected())
             slot.clear();
+        auto& [ec, value] = *result;
         if constexpr (std::is_same_v<T, no_result>)
-            std::move(handler)(result.first);
+            std::move(handler)(ec);
         else
-            std::move(handler)(result.first, std::move(result.second));
+            std::move(handler)(ec, std::move(value));
     };
     asio::post(default_executor, asio::bind_executor(executor, std::move(finish)));
+}
+
+/// The same for a result that no operation holds (a refusal before anything ran).
+template <class T>
+void complete(const boost::asio::any_io_executor& default_executor, completion_handler<T> handler,
+              flow_result<T> result) {
+    complete<T>(default_executor, std::move(handler),
+                std::make_shared<flow_result<T>>(std::move(result)));
 }
 
 /// Ends a public operation: a stop becomes the error it means, diagnostics go to the caller's
@@ -271,7 +281,9 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
     }
     if (user_diag)
         *user_diag = std::move(state.diag);
-    complete<T>(default_executor, std::move(handler), std::move(result));
+    // The handler's wait keeps the state, which holds the result: it is not moved on the way.
+    complete<T>(default_executor, std::move(handler),
+                std::shared_ptr<flow_result<T>>(state.shared_from_this(), &result));
 }
 
 /// The driver of the operations that are coroutines: runs the flow under `limit` and the

@@ -278,18 +278,20 @@ bool connection_pool::expired(const connection& conn, clock::time_point now) con
 }
 
 void connection_pool::tidy_idle(clock::time_point now) {
-    std::size_t kept = 0;
-    for (auto& conn : idle_) {
-        if (expired(*conn, now)) {
-            close(*conn, connection_event::reason::idle_timeout);
-            --open_;
-            continue;
-        }
-        if (!conn->buffers_released && now - conn->idle_since >= settings_.buffer_release)
-            conn->release_buffers();
-        idle_[kept++] = std::move(conn);
+    // Oldest first: those that expired are a prefix, and so are those idle long enough to give
+    // their buffers back.
+    auto fresh = idle_.begin();
+    for (; fresh != idle_.end() && expired(**fresh, now); ++fresh) {
+        close(**fresh, connection_event::reason::idle_timeout);
+        --open_;
     }
-    idle_.resize(kept);
+    idle_.erase(idle_.begin(), fresh);
+    for (auto& conn : idle_) {
+        if (now - conn->idle_since < settings_.buffer_release)
+            break;
+        if (!conn->buffers_released)
+            conn->release_buffers();
+    }
 }
 
 } // namespace didit::detail
