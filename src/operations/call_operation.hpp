@@ -95,7 +95,10 @@ public:
     error_code read(incoming_response& response, diagnostics& diag) override {
         if constexpr (std::is_invocable_r_v<error_code, Interpret&, incoming_response&,
                                             diagnostics&, T&>) {
-            return interpret_(response, diag, value_);
+            auto ec = interpret_(response, diag, value_);
+            if (ec)
+                value_ = T{}; // what a refused answer left there
+            return ec;
         } else {
             auto [ec, read] = interpret_(response, diag);
             if (!ec)
