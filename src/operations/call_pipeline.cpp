@@ -1,6 +1,7 @@
 #include "operations/call_pipeline.hpp"
 
 #include "credentials/token_source.hpp"
+#include "transport/connection_work.hpp"
 #include "wire/response_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -250,8 +251,12 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                 waiting.reset(); // slot taken: the next in line may try
             }
             count_attempt(ctx, op);
-            auto outcome = co_await exchange(*conn, conn.pool_server().host_header,
-                                             !conn.reusable(), request, options, response, op);
+            exchange_outcome outcome;
+            {
+                lending lent{op, *conn};
+                outcome = co_await exchange(*conn, conn.pool_server().host_header,
+                                            !conn.reusable(), request, options, response, op);
+            }
             if (outcome.keep_alive)
                 conn.keep_alive();
             else

@@ -200,11 +200,14 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, io_clai
         endpoints_ = std::move(results);
     }
 
-    auto ec = co_await on_connection_strand(
-        conn, op,
-        connect_and_handshake(conn, *endpoints_, server_,
-                              {settings_.connect_timeout, settings_.handshake_timeout},
-                              tls_sessions_, op, certificate_refused));
+    error_code ec;
+    {
+        lending lent{op, conn};
+        ec = co_await on_connection_strand(
+            conn, connect_and_handshake(conn, *endpoints_, server_,
+                                        {settings_.connect_timeout, settings_.handshake_timeout},
+                                        tls_sessions_, op, certificate_refused));
+    }
     if (ec == error::connect_failed || ec == error::connect_timeout)
         endpoints_.reset(); // the address may have changed: resolve again next time
     if (ec)

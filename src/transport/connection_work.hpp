@@ -35,24 +35,33 @@ private:
     io_claim& op_;
 };
 
+/// Marks `conn` as where `op`'s I/O is lent (op.in_io), so that op.stop() knows where to send
+/// an abort, for as long as work on it may run. Used on the client's strand, around the wait
+/// for on_connection_strand().
+class lending {
+public:
+    lending(io_claim& op, connection& conn) : op_(op) { op_.in_io = &conn; }
+    lending(const lending&) = delete;
+    lending& operator=(const lending&) = delete;
+    ~lending() { op_.in_io = nullptr; }
+
+private:
+    io_claim& op_;
+};
+
 /// Runs `work` on `conn`'s strand and resumes the caller, on its own executor, with its
 /// result. The caller's cancellation is not forwarded: a cancelled TLS write or read leaves
 /// the stream unusable halfway through a record, and a cancellation slot misses a step that
 /// starts after it fires. op.stop() aborts the connection's I/O instead (closing its socket),
-/// which `work` reports as operation_aborted.
+/// which `work` reports as operation_aborted; the caller lends the connection (lending) while
+/// it waits, so that the stop knows where to go.
 ///
 /// The work is posted, never started inside the caller: co_spawn's dispatch, called from a
 /// thread of the io_context, would start it at once inside the client's strand and hold that
 /// strand through its first TLS work (a ClientHello's key share, a request's encryption).
 template <class T>
-boost::asio::awaitable<T> on_connection_strand(connection& conn, io_claim& op,
-                                               boost::asio::awaitable<T> work) {
+boost::asio::awaitable<T> on_connection_strand(connection& conn, boost::asio::awaitable<T> work) {
     namespace asio = boost::asio;
-    struct lent { // op.in_io says where to send a stop, for as long as the work may run
-        io_claim& op;
-        ~lent() { op.in_io = nullptr; }
-    } scope{op};
-    op.in_io = &conn;
     auto start = [strand = conn.strand()](auto handler, asio::awaitable<T> work) {
         asio::post(strand,
                    [strand, work = std::move(work), handler = std::move(handler)]() mutable {
@@ -61,8 +70,8 @@ boost::asio::awaitable<T> on_connection_strand(connection& conn, io_claim& op,
     };
     // Not forwarded: see above.
     auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
-    co_return co_await asio::async_initiate<decltype(token), void(std::exception_ptr, T)>(
-        std::move(start), token, std::move(work));
+    return asio::async_initiate<decltype(token), void(std::exception_ptr, T)>(std::move(start),
+                                                                              token, std::move(work));
 }
 
 } // namespace didit::detail

@@ -179,8 +179,7 @@ asio::awaitable<exchange_outcome> exchange(connection& conn, std::string_view ho
                                            const outgoing_request& request,
                                            const exchange_options& options,
                                            incoming_response& response, io_claim& op) {
-    return on_connection_strand(conn, op,
-                                transfer(conn, host, last, request, options, response, op));
+    return on_connection_strand(conn, transfer(conn, host, last, request, options, response, op));
 }
 
 } // namespace didit::detail

@@ -55,8 +55,8 @@ struct exchange_outcome {
 /// Sends `request` on the leased connection `conn` and reads its final response (interim 1xx
 /// responses are read past) into `response`, and a 2xx response on into options.reader, all
 /// on the connection's strand; resumes the caller on its own executor. `last`: ask the server
-/// to close the connection after it. Marks the connection as where `op`'s I/O runs (op.in_io)
-/// while it does; the caller marks the request as in flight before and gives the connection
+/// to close the connection after it. The caller lends the connection to `op` (lending, in
+/// connection_work.hpp) and marks the request as in flight before, and gives the connection
 /// back to its pool when outcome.keep_alive, or closes it. The facts say what happened (a 2xx
 /// the reader refused is `unreadable` with the reader's error); operation_aborted as failure
 /// means the operation was stopped.
