@@ -68,7 +68,8 @@ inline call_spec spec_for(const operation_kind& kind, const client_impl& impl,
                                              : impl.cfg.max_response_bytes};
     if (kind.budgeted) {
         auto scope = kind.scope;
-        if (kind.method.empty()) // client::call(): the endpoint's own, found from its path
+        // client::call(): the endpoint's own, found from its path (none when it was refused)
+        if (kind.method.empty() && request.target.size() >= impl.api_prefix.size())
             scope = endpoint_scope(method,
                                    std::string_view{request.target}.substr(impl.api_prefix.size()));
         spec.scopes = scopes_for(scope, method == "GET");
@@ -112,24 +113,28 @@ private:
     T& value_;
 };
 
-/// One public operation's call: the encoded request through the pipeline with the client's
-/// credentials, budget and retry policy. The answer is read straight into the operation's
-/// result slot, op.result (a session is not moved through every layer on its way out).
-template <class T, class Interpret>
-boost::asio::awaitable<error_code> call_flow(std::shared_ptr<client_impl> impl,
-                                             encoded_request request, const operation_kind& kind,
-                                             Interpret interpret, operation_with_result<T>& op) {
-    if (!request.problem.empty()) {
-        op.diag.message = std::move(request.problem);
-        co_return request.refusal ? request.refusal : error_code{error::invalid_request};
-    }
-    auto context = impl->api_context(impl, request.options);
-    const auto spec = spec_for(kind, *impl, request);
-    result_reader<T, Interpret> reader{std::move(interpret), op.result.second};
-    auto ec = co_await perform_call(context, spec, reader, op);
-    if (ec)
-        op.result.second = T{}; // what an attempt before the failure read is not the result
-    co_return ec;
+/// One public operation's call and everything it refers to while it runs: the encoded
+/// request, the pipeline's view of it, and the reader that takes the answer straight into the
+/// operation's result slot (a session is not moved through every layer on its way out).
+template <class T, class Interpret> struct call_state : operation_with_result<T> {
+    call_state(std::shared_ptr<client_impl> client, encoded_request&& encoded,
+               const operation_kind& kind, Interpret interpret)
+        : impl(std::move(client)), request(std::move(encoded)),
+          context(impl->api_context(impl, request.options)), spec(spec_for(kind, *impl, request)),
+          reader(std::move(interpret), this->result.second) {}
+
+    std::shared_ptr<client_impl> impl;
+    encoded_request request; ///< context and spec refer to it
+    call_context context;
+    call_spec spec;
+    result_reader<T, Interpret> reader;
+};
+
+/// The call of a request refused before anything was sent.
+inline boost::asio::awaitable<error_code> refused_call(operation_state& op,
+                                                       encoded_request& request) {
+    op.diag.message = std::move(request.problem);
+    co_return request.refusal ? request.refusal : error_code{error::invalid_request};
 }
 
 /// Runs the call `kind` makes for `request` as a public operation completing `handler`;
@@ -145,12 +150,14 @@ void start_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
     auto limit = request.options.request_timeout.value_or(impl->cfg.request_timeout);
     auto& registry = *impl->operations;
     bool repeatable = kind.repeatable || request.idempotent;
-    run_operation<T>(strand, executor, limit, registry, repeatable, diag, std::move(handler),
-                     [impl = std::move(impl), request = std::move(request), &kind,
-                      interpret = std::move(interpret)](operation_with_result<T>& op) mutable {
-                         return call_flow<T>(std::move(impl), std::move(request), kind,
-                                             std::move(interpret), op);
-                     });
+    using state = call_state<T, Interpret>;
+    run_operation(
+        std::make_shared<state>(std::move(impl), std::move(request), kind, std::move(interpret)),
+        strand, executor, limit, registry, repeatable, diag, std::move(handler), [](state& call) {
+            if (!call.request.problem.empty())
+                return refused_call(call, call.request);
+            return perform_call(call.context, call.spec, call.reader, call);
+        });
 }
 
 } // namespace didit::detail

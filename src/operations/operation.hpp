@@ -156,8 +156,8 @@ private:
 
 /// An operation's state with the slot its result is written to. The result stays there until
 /// the handler takes it, so that it is moved once, not through every layer on the way out.
-template <class T> struct operation_with_result final : operation_state {
-    using operation_state::operation_state;
+template <class T> struct operation_with_result : operation_state {
+    using value_type = T;
     flow_result<T> result{};
 };
 
@@ -199,17 +199,18 @@ inline void forward_cancellation(boost::asio::cancellation_slot outer,
     });
 }
 
-/// Spawns `make_flow(state)` on `strand`. When `limit` passes, or `outer` asks for terminal
+/// Spawns `make_flow(*state)` on `strand` (`State` is an operation_with_result, or derives
+/// from one to keep what its flow refers to). When `limit` passes, or `outer` asks for terminal
 /// cancellation, the flow receives terminal cancellation; partial and total cancellation are
 /// honoured only while nothing has been sent. `done(state)`, with the flow's result in
 /// state.result, runs on the strand afterwards. `registry` lists the operation while it runs
 /// and watches its deadline.
-template <class T, class MakeFlow, class Done>
-void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::duration limit,
-                         boost::asio::cancellation_slot outer, operation_registry& registry,
-                         MakeFlow make_flow, Done done) {
+template <class State, class MakeFlow, class Done>
+void spawn_with_deadline(std::shared_ptr<State> state, const boost::asio::any_io_executor& strand,
+                         clock::duration limit, boost::asio::cancellation_slot outer,
+                         operation_registry& registry, MakeFlow make_flow, Done done) {
     namespace asio = boost::asio;
-    auto state = std::make_shared<operation_with_result<T>>();
+    using T = typename State::value_type;
     if (limit.count() > 0)
         state->deadline_at = clock::now() + limit; // watched from registry.add(), on the strand
     forward_cancellation(outer, state, strand);
@@ -225,7 +226,6 @@ void spawn_with_deadline(const boost::asio::any_io_executor& strand, clock::dura
                            done(*state);
                        }));
 }
-
 /// The error a stopped operation ends with: a request that may have taken effect and is not
 /// safe to repeat is outcome_unknown; otherwise request_timeout or operation_aborted.
 inline error_code stopped_error(const operation_state& state, bool repeatable) {
@@ -279,6 +279,8 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
         else if (result.first == error::outcome_unknown)
             state.diag.message = "the operation was cancelled after its request was sent";
     }
+    if (result.first)
+        result.second = T{}; // a value an earlier attempt read is not the result
     if (user_diag)
         *user_diag = std::move(state.diag);
     // The handler's wait keeps the state, which holds the result: it is not moved on the way.
@@ -288,18 +290,28 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
 
 /// The driver of the operations that are coroutines: runs the flow under `limit` and the
 /// handler's cancellation slot, and concludes it.
+template <class State, class MakeFlow>
+void run_operation(std::shared_ptr<State> state, const boost::asio::any_io_executor& strand,
+                   const boost::asio::any_io_executor& default_executor, clock::duration limit,
+                   operation_registry& registry, bool repeatable, diagnostics* user_diag,
+                   completion_handler<typename State::value_type> handler, MakeFlow make_flow) {
+    using T = typename State::value_type;
+    auto outer = boost::asio::get_associated_cancellation_slot(handler);
+    spawn_with_deadline(std::move(state), strand, limit, outer, registry, std::move(make_flow),
+                        [default_executor, repeatable, user_diag,
+                         handler = std::move(handler)](operation_with_result<T>& state) mutable {
+                            conclude<T>(state, state.result, repeatable, user_diag,
+                                        default_executor, std::move(handler));
+                        });
+}
+
+/// The same with a state of its own.
 template <class T, class MakeFlow>
 void run_operation(const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
                    operation_registry& registry, bool repeatable, diagnostics* user_diag,
                    completion_handler<T> handler, MakeFlow make_flow) {
-    auto outer = boost::asio::get_associated_cancellation_slot(handler);
-    spawn_with_deadline<T>(strand, limit, outer, registry, std::move(make_flow),
-                           [default_executor, repeatable, user_diag,
-                            handler = std::move(handler)](operation_with_result<T>& state) mutable {
-                               conclude<T>(state, state.result, repeatable, user_diag,
-                                           default_executor, std::move(handler));
-                           });
+    run_operation(std::make_shared<operation_with_result<T>>(), strand, default_executor, limit,
+                  registry, repeatable, user_diag, std::move(handler), std::move(make_flow));
 }
-
 } // namespace didit::detail

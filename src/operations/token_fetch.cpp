@@ -54,8 +54,9 @@ token_fetch make_token_fetch(const asio::any_io_executor& strand, connection_poo
                              .watcher = endpoint.watcher};
         // No outside cancellation: a caller that gives up must not cancel the refresh everyone
         // else is waiting for.
-        spawn_with_deadline<issued_token>(
-            strand, endpoint.timeout, {}, registry,
+        spawn_with_deadline(
+            std::make_shared<operation_with_result<issued_token>>(), strand, endpoint.timeout, {},
+            registry,
             [owner = std::move(owner), context, endpoint](operation_state& op) {
                 return fetch(owner, context, endpoint, op);
             },
