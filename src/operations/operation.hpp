@@ -226,6 +226,7 @@ void spawn_with_deadline(std::shared_ptr<State> state, const boost::asio::any_io
                            done(*state);
                        }));
 }
+
 /// The error a stopped operation ends with: a request that may have taken effect and is not
 /// safe to repeat is outcome_unknown; otherwise request_timeout or operation_aborted.
 inline error_code stopped_error(const operation_state& state, bool repeatable) {
@@ -288,8 +289,8 @@ void conclude(operation_state& state, flow_result<T>& result, bool repeatable,
                 std::shared_ptr<flow_result<T>>(state.shared_from_this(), &result));
 }
 
-/// The driver of the operations that are coroutines: runs the flow under `limit` and the
-/// handler's cancellation slot, and concludes it.
+/// The driver of every operation: runs its flow, one coroutine on the client's strand, under
+/// `limit` and the handler's cancellation slot, and concludes it.
 template <class State, class MakeFlow>
 void run_operation(std::shared_ptr<State> state, const boost::asio::any_io_executor& strand,
                    const boost::asio::any_io_executor& default_executor, clock::duration limit,
@@ -314,4 +315,5 @@ void run_operation(const boost::asio::any_io_executor& strand,
     run_operation(std::make_shared<operation_with_result<T>>(), strand, default_executor, limit,
                   registry, repeatable, user_diag, std::move(handler), std::move(make_flow));
 }
+
 } // namespace didit::detail
