@@ -254,8 +254,8 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
             exchange_outcome outcome;
             {
                 lending lent{op, *conn};
-                outcome = co_await exchange(*conn, conn.pool_server().host_header,
-                                            !conn.reusable(), request, options, response, op);
+                outcome = co_await exchange(*conn, conn.pool_server().host_header, !conn.reusable(),
+                                            request, options, response, op);
             }
             if (outcome.keep_alive)
                 conn.keep_alive();

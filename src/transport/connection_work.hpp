@@ -70,8 +70,8 @@ boost::asio::awaitable<T> on_connection_strand(connection& conn, boost::asio::aw
     };
     // Not forwarded: see above.
     auto token = asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable);
-    return asio::async_initiate<decltype(token), void(std::exception_ptr, T)>(std::move(start),
-                                                                              token, std::move(work));
+    return asio::async_initiate<decltype(token), void(std::exception_ptr, T)>(
+        std::move(start), token, std::move(work));
 }
 
 } // namespace didit::detail
