@@ -15,7 +15,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <cstdint>
 #include <string>
 
 namespace didit::detail {
@@ -38,7 +37,6 @@ struct connection {
     clock::time_point idle_since{};
     bool established = false;
     bool connecting = false;       ///< handed out to be connected; counted by the pool until done
-    std::uint32_t exchanges = 0;   ///< completed request/response pairs
     bool aborted = false;          ///< abort_io() ended the work in progress; only on the strand
     bool buffers_released = false; ///< idle, with its buffers given back
 

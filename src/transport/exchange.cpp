@@ -161,7 +161,6 @@ asio::awaitable<exchange_outcome> transfer(connection& conn, std::string_view ho
         co_return outcome;
     }
     outcome.keep_alive = !last && parser->keep_alive();
-    ++conn.exchanges;
     outcome.facts.status = response.status;
     if (response.status >= 200 && response.status < 300) {
         diag.http_status = static_cast<int>(response.status);

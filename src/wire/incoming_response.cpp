@@ -2,8 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include <utility>
-
 namespace didit::detail {
 
 response_fields_parser::response_fields_parser(incoming_response& out, std::uint64_t max_body_bytes,
