@@ -78,7 +78,9 @@ class client {
 public:
     using executor_type = boost::asio::any_io_executor;
 
-    /// Throws config_error when `cfg` is invalid (the message names the field), before any I/O.
+    /// `executor` is an io_context's (`io.get_executor()`, or a strand of it): its threads run
+    /// the client's TLS and parsing. Throws config_error when `cfg` is invalid (the message
+    /// names the field) or `executor` is another kind, before any I/O.
     client(executor_type executor, config cfg);
     client(client&&) noexcept;
     client& operator=(client&&) noexcept;

@@ -42,30 +42,43 @@ std::unique_ptr<rate_budget> make_budget(const config& cfg,
     return std::make_unique<local_rate_budget>(cfg.rate_limits);
 }
 
+/// The io_context that runs `executor`: its own executor or a strand of it. Connections are
+/// strands of it by type (transport/connection.hpp).
+boost::asio::io_context& io_context_of(const boost::asio::any_io_executor& executor) {
+    using io_executor = boost::asio::io_context::executor_type;
+    if (const auto* io = executor.target<io_executor>())
+        return io->context();
+    if (const auto* strand = executor.target<boost::asio::strand<io_executor>>())
+        return strand->get_inner_executor().context();
+    throw config_error("didit::client: executor must be a boost::asio::io_context's "
+                       "(io_context::get_executor() or a strand of it)");
+}
+
 } // namespace
 
 std::shared_ptr<client_impl> client_impl::create(boost::asio::any_io_executor executor,
                                                  config cfg) {
     cfg.validate();
+    auto& io = io_context_of(executor);
     auto api = *parse_origin(cfg.api_url); // validate() checked both URLs
     auto auth = *parse_origin(cfg.auth_url);
-    return std::make_shared<client_impl>(std::move(executor), std::move(cfg), std::move(api),
+    return std::make_shared<client_impl>(std::move(executor), io, std::move(cfg), std::move(api),
                                          std::move(auth));
 }
 
-client_impl::client_impl(boost::asio::any_io_executor executor, config config_, origin api,
-                         origin auth)
-    : executor(executor), strand(make_strand_over(executor)), cfg(std::move(config_)),
+client_impl::client_impl(boost::asio::any_io_executor executor, boost::asio::io_context& io,
+                         config config_, origin api, origin auth)
+    : executor(executor), strand(boost::asio::make_strand(io)), cfg(std::move(config_)),
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
       operations(std::make_shared<operation_registry>(strand)),
       budget(make_budget(cfg, strand, tls)),
-      api_pool(strand, executor, api, tls, settings_for(cfg, connections_opened)),
+      api_pool(strand, io, api, tls, settings_for(cfg, connections_opened)),
       api_key_credentials(api_key_credentials_for(cfg)) {
     if (generation != api_generation::v1)
         return;
     if (!auth.same_server(api))
         separate_auth_pool = std::make_unique<connection_pool>(
-            strand, executor, auth, tls, settings_for(cfg, connections_opened));
+            strand, io, auth, tls, settings_for(cfg, connections_opened));
     auto& token_pool = separate_auth_pool ? *separate_auth_pool : api_pool;
     tokens = std::make_unique<token_source>(
         strand,

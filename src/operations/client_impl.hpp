@@ -13,6 +13,7 @@
 #include <didit/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
@@ -25,10 +26,11 @@ namespace didit::detail {
 
 class client_impl {
 public:
-    /// Validates `cfg` (throws config_error) and wires pools and credentials.
+    /// Validates `cfg` and `executor` (throws config_error) and wires pools and credentials.
     static std::shared_ptr<client_impl> create(boost::asio::any_io_executor executor, config cfg);
 
-    client_impl(boost::asio::any_io_executor executor, config cfg, origin api, origin auth);
+    client_impl(boost::asio::any_io_executor executor, boost::asio::io_context& io, config cfg,
+                origin api, origin auth);
 
     // Counters first: the pools and the token source below keep pointers to them.
     std::atomic<std::uint64_t> token_requests{0};

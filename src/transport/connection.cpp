@@ -1,21 +1,11 @@
 #include "transport/connection.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
-
 #include <openssl/ssl.h>
 
 #include <cerrno>
 #include <sys/socket.h>
 
 namespace didit::detail {
-
-boost::asio::any_io_executor make_strand_over(const boost::asio::any_io_executor& executor) {
-    using io_executor = boost::asio::io_context::executor_type;
-    if (const auto* io = executor.target<io_executor>())
-        return boost::asio::make_strand(*io);
-    return boost::asio::make_strand(executor);
-}
 
 void connection::limit_phase(clock::duration limit) {
     if (limit.count() > 0)

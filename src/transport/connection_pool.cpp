@@ -35,9 +35,8 @@ struct connection_pool::waiter {
     diagnostics failure_diag;
 };
 
-connection_pool::connection_pool(const asio::any_io_executor& strand,
-                                 const asio::any_io_executor& io, origin server,
-                                 asio::ssl::context& tls, pool_settings settings)
+connection_pool::connection_pool(const asio::any_io_executor& strand, asio::io_context& io,
+                                 origin server, asio::ssl::context& tls, pool_settings settings)
     : strand_(strand), io_(io), server_(std::move(server)),
       server_label_(server_.host + ":" + server_.port), tls_(tls), settings_(settings) {}
 
@@ -130,11 +129,12 @@ struct connect_settings {
 
 /// On the connection's strand: TCP connect to one of `endpoints`, then the TLS handshake,
 /// offering the origin's last session.
-asio::awaitable<error_code> connect_and_handshake(connection& conn,
+connection_work<error_code> connect_and_handshake(connection& conn,
                                                   asio::ip::tcp::resolver::results_type endpoints,
                                                   const origin& server, connect_settings limits,
                                                   tls_session_cache& sessions, io_claim& op,
                                                   bool& certificate_refused) {
+    constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable_t<connection_executor>{});
     running_on here{op, conn};
     auto& diag = op.diag;
     conn.limit_phase(limits.connect_timeout);
@@ -144,7 +144,7 @@ asio::awaitable<error_code> connect_and_handshake(connection& conn,
         return !conn.aborted;
     };
     auto [connect_ec, endpoint] =
-        co_await conn.tcp().async_connect(endpoints, still_wanted, as_tuple(use_awaitable));
+        co_await conn.tcp().async_connect(endpoints, still_wanted, as_tuple);
     if (conn.aborted)
         co_return asio::error::operation_aborted;
     if (connect_ec == boost::beast::error::timeout) {
@@ -164,8 +164,8 @@ asio::awaitable<error_code> connect_and_handshake(connection& conn,
     }
     sessions.attach(conn.stream.native_handle());
     conn.limit_phase(limits.handshake_timeout);
-    auto [handshake_ec] = co_await conn.stream.async_handshake(asio::ssl::stream_base::client,
-                                                               as_tuple(use_awaitable));
+    auto [handshake_ec] =
+        co_await conn.stream.async_handshake(asio::ssl::stream_base::client, as_tuple);
     conn.limit_phase({});
     if (conn.aborted)
         co_return asio::error::operation_aborted;

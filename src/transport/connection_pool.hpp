@@ -43,9 +43,8 @@ struct pool_settings {
 class connection_pool {
 public:
     /// `strand` guards the pool; connections make their strands over `io`.
-    connection_pool(const boost::asio::any_io_executor& strand,
-                    const boost::asio::any_io_executor& io, origin server,
-                    boost::asio::ssl::context& tls, pool_settings settings);
+    connection_pool(const boost::asio::any_io_executor& strand, boost::asio::io_context& io,
+                    origin server, boost::asio::ssl::context& tls, pool_settings settings);
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
     ~connection_pool();
@@ -134,7 +133,7 @@ private:
     void tidy_idle(clock::time_point now);
 
     boost::asio::any_io_executor strand_;
-    boost::asio::any_io_executor io_;
+    boost::asio::io_context& io_;
     origin server_;
     std::string server_label_; ///< "host:port", for observers
     boost::asio::ssl::context& tls_;

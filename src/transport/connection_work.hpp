@@ -19,6 +19,9 @@
 
 namespace didit::detail {
 
+/// Work that runs on a connection's strand (connect and handshake, an exchange).
+template <class T> using connection_work = boost::asio::awaitable<T, connection_executor>;
+
 /// Marks, for the lifetime of the work on `conn`'s strand, that `op`'s I/O runs there, so that
 /// op.stop() can abort it. The first thing such work constructs.
 class running_on {
@@ -60,9 +63,9 @@ private:
 /// thread of the io_context, would start it at once inside the client's strand and hold that
 /// strand through its first TLS work (a ClientHello's key share, a request's encryption).
 template <class T>
-boost::asio::awaitable<T> on_connection_strand(connection& conn, boost::asio::awaitable<T> work) {
+boost::asio::awaitable<T> on_connection_strand(connection& conn, connection_work<T> work) {
     namespace asio = boost::asio;
-    auto start = [strand = conn.strand()](auto handler, asio::awaitable<T> work) {
+    auto start = [strand = conn.strand()](auto handler, connection_work<T> work) {
         asio::post(strand,
                    [strand, work = std::move(work), handler = std::move(handler)]() mutable {
                        asio::co_spawn(strand, std::move(work), std::move(handler));

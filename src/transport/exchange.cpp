@@ -116,7 +116,7 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
 
 namespace {
 
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable_t<connection_executor>{});
 
 /// 1xx answers (100 Continue, 103 Early Hints) come before the final one; 101 would switch
 /// protocols, which the client never asks for, so it is final (and unexpected).
@@ -125,7 +125,7 @@ bool is_interim(unsigned status) {
 }
 
 /// On the connection's strand: write the request, read the final response, read a 2xx on.
-asio::awaitable<exchange_outcome> transfer(connection& conn, std::string_view host, bool last,
+connection_work<exchange_outcome> transfer(connection& conn, std::string_view host, bool last,
                                            const outgoing_request& request,
                                            const exchange_options& options,
                                            incoming_response& response, io_claim& op) {

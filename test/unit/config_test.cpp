@@ -2,6 +2,8 @@
 #include <didit/config.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
@@ -130,6 +132,21 @@ BOOST_AUTO_TEST_CASE(client_construction_validates_before_any_io) {
         BOOST_FAIL("a bad CA was accepted");
     } catch (const config_error& e) {
         BOOST_TEST(std::string{e.what()}.find("ca_pem") != std::string::npos);
+    }
+    BOOST_TEST(io.poll() == 0u); // nothing was queued
+}
+
+BOOST_AUTO_TEST_CASE(a_client_runs_on_an_io_context_or_a_strand_of_one) {
+    boost::asio::io_context io;
+    auto strand = boost::asio::make_strand(io);
+    client on_strand{strand, valid()};
+    BOOST_TEST((on_strand.get_executor() == client::executor_type{strand}));
+    boost::asio::thread_pool pool{1};
+    try {
+        client c{pool.get_executor(), valid()};
+        BOOST_FAIL("a thread_pool's executor was accepted");
+    } catch (const config_error& e) {
+        BOOST_TEST(std::string{e.what()}.find("executor") != std::string::npos);
     }
     BOOST_TEST(io.poll() == 0u); // nothing was queued
 }
