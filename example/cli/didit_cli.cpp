@@ -81,7 +81,7 @@ constexpr const char* usage_text =
     "                            [--tolerance S]\n"
     "                            [--now UNIX_SECONDS] -H 'Name: value' ... < body\n"
     "Configuration: DIDIT_CLIENT_ID + DIDIT_CLIENT_SECRET (v1) or DIDIT_API_KEY (v3),\n"
-    "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE.\n";
+    "DIDIT_API_URL, DIDIT_AUTH_URL, DIDIT_CA_FILE; HTTPS_PROXY and NO_PROXY (see the README).\n";
 
 /// What went wrong, as JSON for stderr: the error's kind and message, and the server's words.
 json::object describe(const didit::error_code& ec, const didit::diagnostics& diag) {
@@ -90,6 +90,8 @@ json::object describe(const didit::error_code& ec, const didit::diagnostics& dia
         out["http_status"] = diag.http_status;
     if (!diag.detail.empty())
         out["detail"] = diag.detail;
+    if (!diag.code.empty())
+        out["code"] = diag.code;
     if (!diag.message.empty())
         out["reason"] = diag.message;
     if (diag.retry_after)

@@ -24,6 +24,10 @@ struct diagnostics {
     /// The server's own explanation (`detail`, `message`, `error_description`, or the field
     /// errors of a 400), truncated to a bounded length. Never contains credentials.
     std::string detail;
+    /// The service's stable error code (`code` in its answer, e.g. "application_deleted",
+    /// "contract_billing_suspended"), when it sent one; bounded and printable. Branch on this,
+    /// not on `detail`, whose wording may change.
+    std::string code;
     /// The client's explanation of what went wrong, e.g. which response field was missing.
     std::string message;
     /// The server's `Retry-After`, when it sent one.

@@ -155,6 +155,17 @@ struct fault {
     std::string location = "https://elsewhere.example/v1/session/"; ///< of a redirect
 };
 
+/// The application's standing with Didit, as the service's coded answers show it (API
+/// reference §9).
+enum class account_state {
+    active,
+    /// Session creates answer 403 with code `contract_billing_suspended`.
+    billing_suspended,
+    /// Every request with the API key answers 401 with code `application_deleted` (as the
+    /// service does for a few minutes after an application is deleted).
+    application_deleted,
+};
+
 /// Runs on a thread of its own from construction to destruction. Every member function may be
 /// called from any thread.
 class server {
@@ -190,6 +201,9 @@ public:
     /// Switches the rate-limit scopes on (they are off by default), counting from now.
     /// Configurations made by client_config() afterwards get a matching rate budget.
     void enable_rate_limits(rate_limits limits);
+
+    /// Changes the application's standing from now on (reset() keeps it).
+    void set_account_state(account_state state);
 
     /// Changes the lifetime of tokens issued from now on.
     void set_token_lifetime(std::chrono::seconds lifetime);

@@ -34,6 +34,10 @@ enum class error {
     unsupported_operation, ///< the configured API generation has no such operation; nothing sent
     service_unavailable,   ///< the API answered 503: it processed nothing (see retry_after)
     client_moved_from,     ///< the operation was started on a moved-from client; nothing sent
+    payment_required,    ///< the API answered 402: the check could not be paid for; it did not run
+    conflict,            ///< the API answered 409: the request conflicts with the current state
+    proxy_auth_required, ///< the proxy refused the proxy credentials (407); nothing was sent on
+    proxy_refused,       ///< the proxy would not open a tunnel to the service; nothing was sent on
 };
 
 /// Groups of errors a caller typically branches on.

@@ -59,6 +59,18 @@ const char* describe(error e) noexcept {
     case error::client_moved_from:
         return "the operation was started on a moved-from didit::client; use the client it was "
                "moved to. Nothing was sent";
+    case error::payment_required:
+        return "the API could not charge the application for this check (402), so it did not "
+               "run; top up the balance";
+    case error::conflict:
+        return "the request conflicts with the resource's current state (409); see "
+               "diagnostics.code";
+    case error::proxy_auth_required:
+        return "the proxy refused the proxy credentials (407); check the user and password of "
+               "config.proxy. Nothing reached the service";
+    case error::proxy_refused:
+        return "the proxy would not open a tunnel to the service; see diagnostics.message for "
+               "its answer. Nothing reached the service";
     }
     return "unknown didit error";
 }
@@ -186,6 +198,14 @@ const char* to_string(error e) noexcept {
         return "service_unavailable";
     case error::client_moved_from:
         return "client_moved_from";
+    case error::payment_required:
+        return "payment_required";
+    case error::conflict:
+        return "conflict";
+    case error::proxy_auth_required:
+        return "proxy_auth_required";
+    case error::proxy_refused:
+        return "proxy_refused";
     }
     return "unknown";
 }

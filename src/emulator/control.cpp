@@ -91,13 +91,27 @@ json::object counters_json(const counters& c) {
 }
 
 /// "status" of a JSON body, or empty.
-std::string status_of(std::string_view body) {
+/// The text of the body's field `name`; "" when there is none.
+std::string text_of(std::string_view body, std::string_view name) {
     boost::system::error_code ec;
     auto parsed = json::parse(body, ec);
-    const auto* status =
-        !ec && parsed.is_object() ? parsed.get_object().if_contains("status") : nullptr;
-    return status != nullptr && status->is_string() ? std::string{status->get_string()}
-                                                    : std::string{};
+    const auto* field = !ec && parsed.is_object() ? parsed.get_object().if_contains(name) : nullptr;
+    return field != nullptr && field->is_string() ? std::string{field->get_string()}
+                                                  : std::string{};
+}
+
+std::string status_of(std::string_view body) {
+    return text_of(body, "status");
+}
+
+std::optional<account_state> account_state_named(std::string_view name) {
+    if (name == "active")
+        return account_state::active;
+    if (name == "billing_suspended")
+        return account_state::billing_suspended;
+    if (name == "application_deleted")
+        return account_state::application_deleted;
+    return std::nullopt;
 }
 
 bool is_outcome(std::string_view status) {
@@ -232,6 +246,15 @@ http_response answer_control(const http_request& request, control_actions& actio
     }
     if (path == "tokens/expire" && method == http::verb::post) {
         actions.expire_tokens();
+        return reply(request, http::status::no_content, nullptr);
+    }
+    if (path == "account" && method == http::verb::post) {
+        auto state = account_state_named(text_of(request.body(), "state"));
+        if (!state)
+            return problem(request, http::status::bad_request,
+                           "send {\"state\": \"active\" | \"billing_suspended\" | "
+                           "\"application_deleted\"}");
+        actions.set_account_state(*state);
         return reply(request, http::status::no_content, nullptr);
     }
     if (path == "reset" && method == http::verb::post) {

@@ -23,6 +23,7 @@ public:
     virtual counters stats() = 0;
     virtual void expire_tokens() = 0;
     virtual void reset() = 0;
+    virtual void set_account_state(account_state state) = 0;
 
 protected:
     ~control_actions() = default;

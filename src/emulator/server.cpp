@@ -302,6 +302,7 @@ struct server::impl final : detail::control_actions {
         return seen;
     }
     void expire_tokens() override { service_.expire_tokens(); }
+    void set_account_state(account_state state) override { service_.set_account_state(state); }
     void reset() override {
         clear_faults();
         service_.reset();
@@ -404,6 +405,10 @@ void server::expire_tokens() {
 
 void server::enable_rate_limits(rate_limits limits) {
     impl_->service_.enable_rate_limits(limits);
+}
+
+void server::set_account_state(account_state state) {
+    impl_->service_.set_account_state(state);
 }
 
 void server::set_token_lifetime(std::chrono::seconds lifetime) {

@@ -40,6 +40,12 @@ http_response detail_response(const http_request& request, http::status status,
     return json_response(request, status, json::object{{"detail", detail}});
 }
 
+/// Today's coded error body (API reference §9): `detail` and a stable `code`.
+http_response coded_response(const http_request& request, http::status status,
+                             std::string_view detail, std::string_view code) {
+    return json_response(request, status, json::object{{"detail", detail}, {"code", code}});
+}
+
 /// The request body as a JSON object (parsed into `storage`), or null.
 const json::object* parse_object(const http_request& request, json::value& storage) {
     boost::system::error_code ec;
@@ -197,6 +203,10 @@ http_response service::handle(const http_request& request, const route& to) {
 http_response service::answer(const http_request& request, const route& to) {
     switch (to.where) {
     case endpoint::create_session:
+        if (account_ == account_state::billing_suspended)
+            return coded_response(request, http::status::forbidden,
+                                  "Billing for this contract is suspended.",
+                                  "contract_billing_suspended");
         return to.generation == api_generation::v3 ? create_workflow_session(request)
                                                    : create_session(request);
     case endpoint::update_status:
@@ -697,6 +707,10 @@ std::optional<http_response> service::check_api_key(const http_request& request)
                                "Authentication credentials were not provided.");
     if (key != options_.api_key)
         return detail_response(request, http::status::unauthorized, "Invalid API key.");
+    if (account_ == account_state::application_deleted)
+        return coded_response(request, http::status::unauthorized,
+                              "The application of this API key was deleted.",
+                              "application_deleted");
     return std::nullopt;
 }
 
@@ -836,6 +850,11 @@ void service::expire_tokens() {
     auto past = clock::now() - std::chrono::seconds{1};
     for (auto& [token, expiry] : tokens_)
         expiry = past;
+}
+
+void service::set_account_state(account_state state) {
+    std::lock_guard lock{mutex_};
+    account_ = state;
 }
 
 void service::set_token_lifetime(std::chrono::seconds lifetime) {

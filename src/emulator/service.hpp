@@ -50,6 +50,7 @@ public:
     /// Forgets sessions, tokens, deletion jobs, rate windows and counts.
     void reset();
     void set_token_lifetime(std::chrono::seconds lifetime);
+    void set_account_state(account_state state);
     void enable_rate_limits(rate_limits limits);
     std::optional<rate_limits> rate_limits_in_force() const;
 
@@ -95,6 +96,7 @@ private:
     void announce(const session_record& session);
 
     options options_;
+    account_state account_ = account_state::active;
     std::function<void(const session_record&)> status_listener_;
     mutable std::mutex mutex_;
     counters counters_;

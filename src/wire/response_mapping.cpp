@@ -10,10 +10,13 @@ namespace didit::detail {
 namespace {
 
 constexpr std::size_t max_detail_length = 512;
+constexpr std::size_t max_code_length = 64;
+constexpr std::size_t max_excerpt_length = 160;
 
-void append_bounded(std::string& out, std::string_view text) {
+void append_bounded(std::string& out, std::string_view text,
+                    std::size_t limit = max_detail_length) {
     for (char c : text) {
-        if (out.size() >= max_detail_length)
+        if (out.size() >= limit)
             return;
         if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)
             out.push_back(c);
@@ -52,10 +55,14 @@ error_code error_for_api_status(unsigned status) {
         return error::bad_request;
     case 401:
         return error::unauthorized;
+    case 402:
+        return error::payment_required;
     case 403:
         return error::forbidden;
     case 404:
         return error::not_found;
+    case 409:
+        return error::conflict;
     case 429:
         return error::rate_limited;
     case 503:
@@ -76,22 +83,36 @@ error_code error_for_token_status(unsigned status) {
     }
 }
 
-std::string extract_detail(std::string_view body) {
-    std::string out;
+error_body read_error_body(std::string_view body) {
+    error_body out;
     boost::system::error_code ec;
     auto value = boost::json::parse(body, ec);
-    if (ec || !value.is_object()) {
-        append_bounded(out, body.substr(0, max_detail_length));
+    if (ec) {
+        append_bounded(out.not_json, body.substr(0, max_excerpt_length), max_excerpt_length);
         return out;
     }
+    if (value.is_array()) { // DRF's bare list of messages
+        for (const auto& item : value.get_array()) {
+            if (!item.is_string())
+                continue;
+            if (!out.detail.empty())
+                append_bounded(out.detail, " ");
+            append_bounded(out.detail, item.get_string());
+        }
+        return out;
+    }
+    if (!value.is_object())
+        return out;
     const auto& object = value.get_object();
+    if (auto* code = object.if_contains("code"); code && code->is_string())
+        append_bounded(out.code, code->get_string(), max_code_length);
     for (auto key : {"detail", "message", "error_description", "error"}) {
         if (auto* field = object.if_contains(key); field && field->is_string()) {
-            append_bounded(out, field->get_string());
+            append_bounded(out.detail, field->get_string());
             return out;
         }
     }
-    append_field_errors(out, object);
+    append_field_errors(out.detail, object);
     return out;
 }
 
@@ -114,10 +135,17 @@ std::string redirect_note(std::string_view location) {
 
 void describe_failure(unsigned status, const incoming_response& response, diagnostics& diag) {
     diag.http_status = static_cast<int>(status);
-    diag.detail = extract_detail(response.body);
+    auto said = read_error_body(response.body);
+    diag.detail = std::move(said.detail);
+    diag.code = std::move(said.code);
     diag.retry_after = parse_retry_after(response.retry_after);
     if (status >= 300 && status < 400)
         diag.message = redirect_note(response.location);
+    else if (response.body.empty())
+        diag.message = "the service answered HTTP " + std::to_string(status) + " with no body";
+    else if (!said.not_json.empty())
+        diag.message = "the service answered HTTP " + std::to_string(status) +
+                       " with a body that is not JSON, beginning: " + said.not_json;
 }
 
 } // namespace didit::detail

@@ -18,10 +18,17 @@ error_code error_for_api_status(unsigned status);
 /// The error a token-endpoint status stands for; success for 2xx.
 error_code error_for_token_status(unsigned status);
 
-/// The server's explanation in an error body: `detail`, `message`, `error_description`,
-/// `error`, or DRF field errors ("field: message; ..."). Control characters are dropped and
-/// the text is bounded, so a hostile server cannot flood logs through it.
-std::string extract_detail(std::string_view body);
+/// What an error body says. Control characters are dropped and each text is bounded, so a
+/// hostile server cannot flood logs through it.
+struct error_body {
+    /// From a JSON body: `detail`, `message`, `error_description`, `error`, or DRF field
+    /// errors ("field: message; ...").
+    std::string detail;
+    std::string code;     ///< a JSON body's stable `code`, e.g. "contract_billing_suspended"
+    std::string not_json; ///< the first bytes of a body that is not JSON (an HTML error page)
+};
+
+error_body read_error_body(std::string_view body);
 
 /// Seconds of a `Retry-After` header given as delta-seconds; nullopt otherwise.
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value);

@@ -1,4 +1,4 @@
-// A failing answer: its status, detail and Retry-After become an error and diagnostics, which
+// A failing answer: its status, detail, code and Retry-After become an error and diagnostics, which
 // must stay bounded and printable whatever the server sends.
 #include "response_bytes.hpp"
 #include "wire/response_mapping.hpp"
@@ -12,10 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)didit::detail::parse_retry_after(response->retry_after);
     didit::diagnostics diag;
     didit::detail::describe_failure(response->status, *response, diag);
-    didit::fuzz::require_printable(diag.message);
-    auto detail = didit::detail::extract_detail(response->body);
-    didit::fuzz::require_printable(detail);
-    if (detail.size() > 1024)
-        __builtin_trap();
+    for (const auto* text : {&diag.message, &diag.detail, &diag.code}) {
+        didit::fuzz::require_printable(*text);
+        if (text->size() > 1024)
+            __builtin_trap();
+    }
     return 0;
 }

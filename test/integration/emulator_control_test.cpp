@@ -100,3 +100,18 @@ BOOST_AUTO_TEST_CASE(counters_are_read_and_everything_is_reset_over_http) {
     BOOST_TEST(f.emulator.stats().sessions_created == 1u);
     BOOST_TEST(control(f.emulator, http::verb::get, "nothing-here").status == 404u);
 }
+
+BOOST_AUTO_TEST_CASE(the_accounts_standing_is_set_over_http) {
+    fixture f;
+    BOOST_TEST(control(f.emulator, http::verb::post, "account", R"({"state":"frozen"})").status ==
+               400u);
+    auto suspended =
+        control(f.emulator, http::verb::post, "account", R"({"state":"billing_suspended"})");
+    BOOST_TEST(suspended.status == 204u, suspended.body);
+    auto refused = f.create(1);
+    BOOST_TEST((refused.ec == error::forbidden));
+    BOOST_TEST(refused.diag.code == "contract_billing_suspended");
+    BOOST_TEST(control(f.emulator, http::verb::post, "account", R"({"state":"active"})").status ==
+               204u);
+    BOOST_TEST(!f.create(2).ec);
+}

@@ -260,24 +260,43 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(error_bodies)
 
 BOOST_AUTO_TEST_CASE(detail_is_taken_in_the_documented_order) {
-    BOOST_TEST(extract_detail(R"({"detail":"Not found.","message":"m"})") == "Not found.");
-    BOOST_TEST(extract_detail(R"({"message":"m","error":"e"})") == "m");
-    BOOST_TEST(extract_detail(R"({"error":"invalid_client","error_description":"bad"})") == "bad");
-    BOOST_TEST(extract_detail(R"({"error":"invalid_client"})") == "invalid_client");
+    BOOST_TEST(read_error_body(R"({"detail":"Not found.","message":"m"})").detail == "Not found.");
+    BOOST_TEST(read_error_body(R"({"message":"m","error":"e"})").detail == "m");
+    BOOST_TEST(read_error_body(R"({"error":"invalid_client","error_description":"bad"})").detail ==
+               "bad");
+    BOOST_TEST(read_error_body(R"({"error":"invalid_client"})").detail == "invalid_client");
 }
 
 BOOST_AUTO_TEST_CASE(field_errors_are_joined) {
     BOOST_TEST(
-        extract_detail(
-            R"({"features":["\"X\" is not a valid choice."],"callback":["Enter a valid URL."]})") ==
-        R"(features: "X" is not a valid choice.; callback: Enter a valid URL.)");
+        read_error_body(
+            R"({"features":["\"X\" is not a valid choice."],"callback":["Enter a valid URL."]})")
+            .detail == R"(features: "X" is not a valid choice.; callback: Enter a valid URL.)");
+}
+
+BOOST_AUTO_TEST_CASE(the_code_comes_beside_the_detail) {
+    auto said = read_error_body(
+        R"({"detail":"Billing is suspended for this contract.","code":"contract_billing_suspended"})");
+    BOOST_TEST(said.detail == "Billing is suspended for this contract.");
+    BOOST_TEST(said.code == "contract_billing_suspended");
+    BOOST_TEST(read_error_body(R"({"detail":"Not found."})").code.empty());
+    BOOST_TEST(read_error_body(R"({"code":42,"detail":"x"})").code.empty()); // not text
+    BOOST_TEST(read_error_body(R"(["first","second"])").detail == "first second");
+}
+
+BOOST_AUTO_TEST_CASE(a_body_that_is_not_json_is_kept_apart_from_the_detail) {
+    auto said = read_error_body("<html><body>Internal Server Error</body></html>");
+    BOOST_TEST(said.detail.empty());
+    BOOST_TEST(said.not_json == "<html><body>Internal Server Error</body></html>");
+    BOOST_TEST(read_error_body("").not_json.empty());
 }
 
 BOOST_AUTO_TEST_CASE(hostile_bodies_are_bounded_and_cleaned) {
     std::string huge(100000, 'x');
-    BOOST_TEST(extract_detail(huge).size() <= 512);
-    BOOST_TEST(extract_detail("line1\r\nline2\x1b[31m") == "line1line2[31m");
-    BOOST_TEST(extract_detail(R"({"detail":")" + huge + R"("})").size() <= 512);
+    BOOST_TEST(read_error_body(huge).not_json.size() <= 160);
+    BOOST_TEST(read_error_body("line1\r\nline2\x1b[31m").not_json == "line1line2[31m");
+    BOOST_TEST(read_error_body(R"({"code":")" + huge + R"("})").code.size() <= 64);
+    BOOST_TEST(read_error_body(R"({"detail":")" + huge + R"("})").detail.size() <= 512);
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_takes_delta_seconds_only) {
@@ -292,7 +311,9 @@ BOOST_AUTO_TEST_CASE(statuses_map_to_errors) {
     BOOST_TEST((error_for_api_status(400) == error::bad_request));
     BOOST_TEST((error_for_api_status(401) == error::unauthorized));
     BOOST_TEST((error_for_api_status(403) == error::forbidden));
+    BOOST_TEST((error_for_api_status(402) == error::payment_required));
     BOOST_TEST((error_for_api_status(404) == error::not_found));
+    BOOST_TEST((error_for_api_status(409) == error::conflict));
     BOOST_TEST((error_for_api_status(429) == error::rate_limited));
     BOOST_TEST((error_for_api_status(503) == error::service_unavailable));
     BOOST_TEST((error_for_api_status(502) == error::server_error));
