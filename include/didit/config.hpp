@@ -115,6 +115,15 @@ struct config {
     std::string auth_url = "https://apx.didit.me";
     std::string api_url = "https://verification.didit.me";
 
+    /// A forward proxy for the token endpoint and the API: "http://[user:password@]host:port".
+    /// The client opens a tunnel with CONNECT and does TLS with the service through it, so the
+    /// proxy sees host names, never requests. Empty: direct. The password is a secret.
+    std::string proxy;
+    /// Hosts reached directly even with a proxy, as curl reads NO_PROXY: a comma list; "*"
+    /// for every host; "example.com" or ".example.com" for it and its subdomains; an optional
+    /// ":port"; IP addresses literally.
+    std::string no_proxy;
+
     /// Extra trusted CA certificates in PEM, added to the system's CA paths: a file, text, or both.
     std::string ca_file;
     std::string ca_pem;
@@ -161,7 +170,8 @@ struct config {
     /// and, optionally, DIDIT_AUTH_URL, DIDIT_API_URL, DIDIT_CA_FILE, DIDIT_RATE_LIMITS ("off"
     /// switches the client's rate budget off, e.g. against an emulator without limits; "on"; or
     /// a list such as "window_ms=2000,create_session=30" that changes those fields),
-    /// DIDIT_REDIS_URL (fleet.redis_url) and DIDIT_FLEET_SHARE (fleet.fallback_share). Throws
+    /// DIDIT_REDIS_URL (fleet.redis_url) and DIDIT_FLEET_SHARE (fleet.fallback_share); the
+    /// proxy from https_proxy or HTTPS_PROXY and its exceptions from no_proxy or NO_PROXY. Throws
     /// config_error naming every missing variable, or the one that is invalid.
     static config from_env();
 

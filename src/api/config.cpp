@@ -1,6 +1,7 @@
 #include <didit/config.hpp>
 
 #include "wire/origin.hpp"
+#include "wire/proxy.hpp"
 #include "wire/redis_url.hpp"
 
 #include <charconv>
@@ -122,6 +123,14 @@ double share_from(const std::string& text) {
     return share;
 }
 
+/// The first of `names` that is set, as curl reads its proxy variables (lower case first).
+std::string first_env(std::initializer_list<const char*> names) {
+    for (auto name : names)
+        if (auto value = env(name); !value.empty())
+            return value;
+    return {};
+}
+
 /// Every field; from_env() leaves fleet.backend to the program, which sets it afterwards.
 void check(const config& cfg, bool backend_required) {
     if (cfg.generation() == api_generation::v3) {
@@ -135,6 +144,9 @@ void check(const config& cfg, bool backend_required) {
     }
     require_url("auth_url", cfg.auth_url);
     require_url("api_url", cfg.api_url);
+    if (!cfg.proxy.empty())
+        if (auto parsed = detail::parse_proxy(cfg.proxy); !parsed)
+            throw config_error("didit::config: proxy " + parsed.error());
     if (!cfg.ca_file.empty() && !std::ifstream{cfg.ca_file})
         throw config_error("didit::config: ca_file cannot be read: " + cfg.ca_file);
     require_non_negative("connect_timeout", cfg.connect_timeout);
@@ -187,6 +199,12 @@ config config::from_env() {
     if (auto url = env("DIDIT_API_URL"); !url.empty())
         cfg.api_url = std::move(url);
     cfg.ca_file = env("DIDIT_CA_FILE");
+    cfg.proxy = first_env({"https_proxy", "HTTPS_PROXY"});
+    if (!cfg.proxy.empty())
+        if (auto parsed = detail::parse_proxy(cfg.proxy); !parsed) // named, never echoed
+            throw config_error("didit::config::from_env: https_proxy / HTTPS_PROXY " +
+                               parsed.error());
+    cfg.no_proxy = first_env({"no_proxy", "NO_PROXY"});
     cfg.rate_limits = rate_limits_from(env("DIDIT_RATE_LIMITS"));
     cfg.fleet.redis_url = env("DIDIT_REDIS_URL");
     if (auto share = env("DIDIT_FLEET_SHARE"); !share.empty())

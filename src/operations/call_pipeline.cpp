@@ -221,7 +221,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
             if (trace != nullptr) // a call that waited in line may be handed a kept-alive one
                 trace->reused_connection = checked.reused;
             facts.failure = checked.failure;
-            facts.permanent = checked.certificate_refused;
+            facts.permanent = checked.permanent;
         }
         if (conn) {
             if (budgeted) {

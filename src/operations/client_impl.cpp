@@ -4,6 +4,7 @@
 #include "resilience/fleet_backend.hpp"
 #include "resilience/local_rate_budget.hpp"
 #include "transport/tls.hpp"
+#include "wire/proxy.hpp"
 #include "wire/v1_codec.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -22,6 +23,13 @@ pool_settings settings_for(const config& cfg, std::atomic<std::uint64_t>& opened
             cfg.handshake_timeout,
             cfg.observer.get(),
             cfg.keep_alive};
+}
+
+/// The proxy between the client and `server`, unless config.no_proxy exempts it.
+std::optional<proxy_route> proxy_for(const config& cfg, const origin& server) {
+    if (cfg.proxy.empty() || bypasses_proxy(cfg.no_proxy, server.host, server.port))
+        return std::nullopt;
+    return *parse_proxy(cfg.proxy); // validate() checked it
 }
 
 std::string api_key_credentials_for(const config& cfg) {
@@ -72,13 +80,13 @@ client_impl::client_impl(boost::asio::any_io_executor executor, boost::asio::io_
       generation(cfg.generation()), api_prefix(api.path_prefix), tls(make_client_tls_context(cfg)),
       operations(std::make_shared<operation_registry>(strand)),
       budget(make_budget(cfg, strand, tls)),
-      api_pool(strand, io, api, tls, settings_for(cfg, connections_opened)),
+      api_pool(strand, io, api, tls, settings_for(cfg, connections_opened), proxy_for(cfg, api)),
       api_key_credentials(api_key_credentials_for(cfg)) {
     if (generation != api_generation::v1)
         return;
     if (!auth.same_server(api))
         separate_auth_pool = std::make_unique<connection_pool>(
-            strand, io, auth, tls, settings_for(cfg, connections_opened));
+            strand, io, auth, tls, settings_for(cfg, connections_opened), proxy_for(cfg, auth));
     auto& token_pool = separate_auth_pool ? *separate_auth_pool : api_pool;
     tokens = std::make_unique<token_source>(
         strand,

@@ -1,6 +1,7 @@
 #include "transport/connection_pool.hpp"
 
 #include "transport/connection_work.hpp"
+#include "transport/proxy_tunnel.hpp"
 #include "transport/tls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -36,8 +37,9 @@ struct connection_pool::waiter {
 };
 
 connection_pool::connection_pool(const asio::any_io_executor& strand, asio::io_context& io,
-                                 origin server, asio::ssl::context& tls, pool_settings settings)
-    : strand_(strand), io_(io), server_(std::move(server)),
+                                 origin server, asio::ssl::context& tls, pool_settings settings,
+                                 std::optional<proxy_route> proxy)
+    : strand_(strand), io_(io), server_(std::move(server)), proxy_(std::move(proxy)),
       server_label_(server_.host + ":" + server_.port), tls_(tls), settings_(settings) {}
 
 connection_pool::~connection_pool() {
@@ -94,11 +96,10 @@ asio::awaitable<connection_pool::checkout_result> connection_pool::checkout(leas
         taken = std::move(in_line.granted);
     }
     if (taken->established)
-        co_return checkout_result{
-            .conn = std::move(taken), .certificate_refused = false, .reused = true};
+        co_return checkout_result{.conn = std::move(taken), .permanent = false, .reused = true};
 
     checkout_result outcome;
-    outcome.failure = co_await establish(*taken, op, outcome.certificate_refused);
+    outcome.failure = co_await establish(*taken, op, outcome.permanent);
     connect_finished(*taken);
     if (outcome.failure) {
         if (outcome.failure != asio::error::operation_aborted) {
@@ -127,13 +128,13 @@ struct connect_settings {
     clock::duration handshake_timeout{}; ///< zero: no limit
 };
 
-/// On the connection's strand: TCP connect to one of `endpoints`, then the TLS handshake,
-/// offering the origin's last session.
-connection_work<error_code> connect_and_handshake(connection& conn,
-                                                  asio::ip::tcp::resolver::results_type endpoints,
-                                                  const origin& server, connect_settings limits,
-                                                  tls_session_cache& sessions, io_claim& op,
-                                                  bool& certificate_refused) {
+/// On the connection's strand: TCP connect to one of `endpoints` (the server's, or the
+/// proxy's, through which a tunnel to the server is then opened), then the TLS handshake with
+/// the server, offering its last session.
+connection_work<error_code>
+connect_and_handshake(connection& conn, asio::ip::tcp::resolver::results_type endpoints,
+                      const origin& server, const proxy_route* proxy, connect_settings limits,
+                      tls_session_cache& sessions, io_claim& op, bool& permanent) {
     constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable_t<connection_executor>{});
     running_on here{op, conn};
     auto& diag = op.diag;
@@ -147,16 +148,21 @@ connection_work<error_code> connect_and_handshake(connection& conn,
         co_await conn.tcp().async_connect(endpoints, still_wanted, as_tuple);
     if (conn.aborted)
         co_return asio::error::operation_aborted;
+    auto to_whom = proxy != nullptr ? " to the proxy " + proxy->label : std::string{};
     if (connect_ec == boost::beast::error::timeout) {
-        diag.message = "connecting did not complete within connect_timeout";
+        diag.message = "connecting" + to_whom + " did not complete within connect_timeout";
         co_return error::connect_timeout;
     }
     if (connect_ec) {
-        diag.message = "connecting failed: " + connect_ec.message();
+        diag.message = "connecting" + to_whom + " failed: " + connect_ec.message();
         co_return error::connect_failed;
     }
     error_code ignored; // a socket that cannot take it still works, a little slower
     conn.tcp().socket().set_option(asio::ip::tcp::no_delay{true}, ignored);
+    if (proxy != nullptr)
+        if (auto ec =
+                co_await open_tunnel(conn, *proxy, server, limits.connect_timeout, diag, permanent))
+            co_return ec;
 
     if (auto ec = expect_peer(conn.stream.native_handle(), server.host, server.host_is_ip)) {
         diag.message = "cannot set up TLS host verification";
@@ -175,7 +181,7 @@ connection_work<error_code> connect_and_handshake(connection& conn,
     }
     if (handshake_ec) {
         auto why = verification_failure(conn.stream.native_handle());
-        certificate_refused = !why.empty();
+        permanent = !why.empty();
         diag.message = why.empty() ? "TLS handshake failed: " + handshake_ec.message()
                                    : "the server's certificate was rejected: " + std::string{why};
         co_return error::tls_failed;
@@ -186,15 +192,18 @@ connection_work<error_code> connect_and_handshake(connection& conn,
 } // namespace
 
 asio::awaitable<error_code> connection_pool::establish(connection& conn, io_claim& op,
-                                                       bool& certificate_refused) {
+                                                       bool& permanent) {
     if (!endpoints_) {
         asio::ip::tcp::resolver resolver{strand_};
-        auto [ec, results] =
-            co_await resolver.async_resolve(server_.host, server_.port, as_tuple(use_awaitable));
+        const auto& host = proxy_ ? proxy_->host : server_.host;
+        const auto& port = proxy_ ? proxy_->port : server_.port;
+        auto [ec, results] = co_await resolver.async_resolve(host, port, as_tuple(use_awaitable));
         if (ec == asio::error::operation_aborted)
             co_return ec;
         if (ec) {
-            op.diag.message = "cannot resolve the server's host name: " + ec.message();
+            op.diag.message = std::string{proxy_ ? "cannot resolve the proxy's host name: "
+                                                 : "cannot resolve the server's host name: "} +
+                              ec.message();
             co_return error::connect_failed;
         }
         endpoints_ = std::move(results);
@@ -204,9 +213,9 @@ asio::awaitable<error_code> connection_pool::establish(connection& conn, io_clai
     {
         lending lent{op, conn};
         ec = co_await on_connection_strand(
-            conn, connect_and_handshake(conn, *endpoints_, server_,
+            conn, connect_and_handshake(conn, *endpoints_, server_, proxy_ ? &*proxy_ : nullptr,
                                         {settings_.connect_timeout, settings_.handshake_timeout},
-                                        tls_sessions_, op, certificate_refused));
+                                        tls_sessions_, op, permanent));
     }
     if (ec == error::connect_failed || ec == error::connect_timeout)
         endpoints_.reset(); // the address may have changed: resolve again next time
@@ -242,7 +251,7 @@ void connection_pool::fail_waiters(const checkout_result& outcome, const diagnos
         waiters_.pop_front();
         next->queued = false;
         next->failed.failure = outcome.failure;
-        next->failed.certificate_refused = outcome.certificate_refused;
+        next->failed.permanent = outcome.permanent;
         next->failure_diag.message = diag.message;
         next->wake.cancel();
     }

@@ -9,6 +9,7 @@
 #include "transport/io_claim.hpp"
 #include "transport/tls_session_cache.hpp"
 #include "wire/origin.hpp"
+#include "wire/proxy.hpp"
 
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
@@ -42,9 +43,11 @@ struct pool_settings {
 
 class connection_pool {
 public:
-    /// `strand` guards the pool; connections make their strands over `io`.
+    /// `strand` guards the pool; connections make their strands over `io`. With `proxy`, every
+    /// connection is a tunnel through it to `server`.
     connection_pool(const boost::asio::any_io_executor& strand, boost::asio::io_context& io,
-                    origin server, boost::asio::ssl::context& tls, pool_settings settings);
+                    origin server, boost::asio::ssl::context& tls, pool_settings settings,
+                    std::optional<proxy_route> proxy = std::nullopt);
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
     ~connection_pool();
@@ -92,9 +95,11 @@ public:
 
     struct checkout_result {
         error_code failure{};
-        lease conn{};                     ///< established, unless `failure`
-        bool certificate_refused = false; ///< the failure was the server's certificate
-        bool reused = false;              ///< established before (an idle one handed over)
+        lease conn{}; ///< established, unless `failure`
+        /// Connecting again cannot help: the server's certificate was refused, or the proxy
+        /// refused the credentials or the tunnel.
+        bool permanent = false;
+        bool reused = false; ///< established before (an idle one handed over)
     };
 
     /// An established connection: `taken` if it is one (from try_acquire), else after waiting
@@ -123,9 +128,8 @@ private:
     /// Fails every queued call with the outcome of the connect they waited behind.
     void fail_waiters(const checkout_result& outcome, const diagnostics& diag);
     /// Resolves (once), then connects and handshakes on the connection's strand; sets
-    /// `certificate_refused` when the server's certificate was the reason it failed.
-    boost::asio::awaitable<error_code> establish(connection& conn, io_claim& op,
-                                                 bool& certificate_refused);
+    /// `permanent` when connecting again cannot help (see checkout_result).
+    boost::asio::awaitable<error_code> establish(connection& conn, io_claim& op, bool& permanent);
     bool expired(const connection& conn, clock::time_point now) const;
     /// Closes the idle connections that expired and gives back the buffers of those idle for
     /// buffer_release. Run whenever the pool is touched, rather than on a timer, so that an
@@ -135,7 +139,8 @@ private:
     boost::asio::any_io_executor strand_;
     boost::asio::io_context& io_;
     origin server_;
-    std::string server_label_; ///< "host:port", for observers
+    std::optional<proxy_route> proxy_; ///< where TCP goes, when not straight to server_
+    std::string server_label_;         ///< "host:port", for observers
     boost::asio::ssl::context& tls_;
     tls_session_cache tls_sessions_; ///< this origin's last session, for resuming
     pool_settings settings_;

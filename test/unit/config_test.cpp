@@ -34,9 +34,10 @@ std::string rejection(const config& cfg) {
 
 struct scoped_env {
     static constexpr const char* variables[] = {
-        "DIDIT_CLIENT_ID",   "DIDIT_CLIENT_SECRET", "DIDIT_API_KEY",
-        "DIDIT_AUTH_URL",    "DIDIT_API_URL",       "DIDIT_CA_FILE",
-        "DIDIT_RATE_LIMITS", "DIDIT_REDIS_URL",     "DIDIT_FLEET_SHARE"};
+        "DIDIT_CLIENT_ID",   "DIDIT_CLIENT_SECRET", "DIDIT_API_KEY",     "DIDIT_AUTH_URL",
+        "DIDIT_API_URL",     "DIDIT_CA_FILE",       "DIDIT_RATE_LIMITS", "DIDIT_REDIS_URL",
+        "DIDIT_FLEET_SHARE", "https_proxy",         "HTTPS_PROXY",       "no_proxy",
+        "NO_PROXY"};
 
     explicit scoped_env(std::initializer_list<std::pair<const char*, const char*>> values) {
         for (auto name : variables)
