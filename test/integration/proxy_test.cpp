@@ -2,6 +2,7 @@
 // Through a real forward proxy (Debian's squid, started on a free loopback port with Basic
 // authentication): tunnels per connection, refused credentials, NO_PROXY, an unreachable
 // proxy, and TLS resumption behind the proxy, counted by squid and by the emulator.
+#include "scripted_proxy.hpp"
 #include "squid_server.hpp"
 #include "support.hpp"
 
@@ -135,4 +136,77 @@ BOOST_AUTO_TEST_CASE(tls_sessions_resume_behind_the_proxy) {
     f.client.reset();
     squid.stop();
     BOOST_TEST(squid.tunnels_to(authority(f.emulator)) == 6u);
+}
+
+// What a real proxy rarely answers, from a scripted one.
+
+namespace {
+
+/// One v1 create through a proxy that answers CONNECT with `reply`.
+outcome create_through(const std::string& reply, std::vector<std::string>* requests = nullptr) {
+    didit::emulator::server emulator;
+    scripted_proxy proxy{reply, emulator.port()};
+    auto cfg = emulator.client_config();
+    cfg.proxy = proxy.url();
+    cfg.retry.initial_backoff = std::chrono::milliseconds{1};
+    cfg.retry.max_backoff = std::chrono::milliseconds{5};
+    asio::io_context io;
+    didit::client client{io.get_executor(), cfg};
+    outcome out;
+    client.create_session({.callback = std::string{callback_url}}, out.diag,
+                          [&out](didit::error_code ec, didit::session s) {
+                              out.ec = ec;
+                              out.session = std::move(s);
+                              out.done = true;
+                          });
+    io.run();
+    BOOST_TEST(out.done);
+    if (requests != nullptr)
+        *requests = proxy.requests();
+    if (out.ec)
+        BOOST_TEST(emulator.stats().connections_accepted == 0u);
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(an_http10_answer_opens_the_tunnel_and_connect_names_the_origin) {
+    std::vector<std::string> requests;
+    auto out = create_through("HTTP/1.0 200 Connection established\r\n\r\n", &requests);
+    BOOST_TEST(!out.ec, out.ec.message() << ": " << out.diag.message);
+    BOOST_REQUIRE(!requests.empty());
+    BOOST_TEST(requests[0].starts_with("CONNECT localhost:"), requests[0]);
+    // base64("tester:pass-word")
+    BOOST_TEST(requests[0].find("\r\nProxy-Authorization: Basic dGVzdGVyOnBhc3Mtd29yZA==\r\n") !=
+                   std::string::npos,
+               requests[0]);
+}
+
+BOOST_AUTO_TEST_CASE(a_proxys_403_is_proxy_refused_and_not_repeated) {
+    auto out = create_through("HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nForbidden");
+    BOOST_TEST((out.ec == error::proxy_refused));
+    BOOST_TEST(out.diag.message.find("403") != std::string::npos, out.diag.message);
+    BOOST_TEST(out.diag.message.find("pass-word") == std::string::npos);
+    BOOST_TEST(out.diag.retries.empty());
+    BOOST_TEST(out.diag.http_status == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_proxys_503_is_repeated_like_a_failed_connect) {
+    std::vector<std::string> requests;
+    auto out = create_through("HTTP/1.1 503 Service Unavailable\r\n\r\n", &requests);
+    BOOST_TEST((out.ec == error::proxy_refused));
+    BOOST_TEST(out.diag.retries.size() == didit::retry_policy{}.max_attempts - 1);
+    BOOST_TEST(requests.size() == didit::retry_policy{}.max_attempts);
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_the_proxys_answer_are_refused) {
+    auto out = create_through("HTTP/1.1 200 OK\r\n\r\nnot the service's TLS");
+    BOOST_TEST((out.ec == error::proxy_refused));
+    BOOST_TEST(out.diag.message.find("after its answer") != std::string::npos, out.diag.message);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_that_is_not_http_is_refused) {
+    auto out = create_through("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    BOOST_TEST((out.ec == error::proxy_refused));
+    BOOST_TEST(out.diag.message.find("not HTTP") != std::string::npos, out.diag.message);
 }
