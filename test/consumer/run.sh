@@ -32,7 +32,8 @@ find_package | add_subdirectory | fetch_content)
     if [[ $way == fetch_content ]]; then # built with BUILD_SHARED_LIBS=ON: a versioned library
         library=$(find "$work/build" -name 'libdidit.so.*.*.*' -print -quit)
         [[ -n $library ]] || { echo "no versioned libdidit.so" >&2; exit 1; }
-        ldd "$work/consumer" | grep -q "libdidit.so.[0-9]" || { echo "consumer not linked to libdidit.so" >&2; exit 1; }
+        # Not grep -q: leaving early would end ldd with SIGPIPE, which pipefail reports as failure.
+        ldd "$work/consumer" | grep "libdidit.so.[0-9]" >/dev/null || { echo "consumer not linked to libdidit.so" >&2; exit 1; }
         echo "shared: ${library##*/}"
     fi
     ;;
