@@ -202,6 +202,10 @@ public:
     /// Configurations made by client_config() afterwards get a matching rate budget.
     void enable_rate_limits(rate_limits limits);
 
+    /// When each session create was let through the rate limits (switched on by
+    /// enable_rate_limits), in order: how a test sees the service's own windows.
+    std::vector<std::chrono::system_clock::time_point> creates_let_through() const;
+
     /// Changes the application's standing from now on (reset() keeps it).
     void set_account_state(account_state state);
 

@@ -407,6 +407,10 @@ void server::enable_rate_limits(rate_limits limits) {
     impl_->service_.enable_rate_limits(limits);
 }
 
+std::vector<std::chrono::system_clock::time_point> server::creates_let_through() const {
+    return impl_->service_.creates_let_through();
+}
+
 void server::set_account_state(account_state state) {
     impl_->service_.set_account_state(state);
 }

@@ -277,6 +277,8 @@ std::optional<http_response> service::throttle(const http_request& request, cons
     }
     for (const auto& [scope, limit] : scopes)
         windows_[scope + "|" + caller].push_back(now);
+    if (to.where == endpoint::create_session)
+        creates_let_through_.push_back(now);
     // Every answer carries the figures of the request's first (its endpoint's) scope.
     const auto& [scope, limit] = scopes.front();
     const auto& times = windows_[scope + "|" + caller];
@@ -842,6 +844,7 @@ void service::reset() {
     sessions_.clear();
     deletion_jobs_.clear();
     windows_.clear();
+    creates_let_through_.clear();
     next_session_number_ = 1001;
 }
 
@@ -850,6 +853,11 @@ void service::expire_tokens() {
     auto past = clock::now() - std::chrono::seconds{1};
     for (auto& [token, expiry] : tokens_)
         expiry = past;
+}
+
+std::vector<std::chrono::system_clock::time_point> service::creates_let_through() const {
+    std::lock_guard lock{mutex_};
+    return creates_let_through_;
 }
 
 void service::set_account_state(account_state state) {

@@ -51,6 +51,7 @@ public:
     void reset();
     void set_token_lifetime(std::chrono::seconds lifetime);
     void set_account_state(account_state state);
+    std::vector<std::chrono::system_clock::time_point> creates_let_through() const;
     void enable_rate_limits(rate_limits limits);
     std::optional<rate_limits> rate_limits_in_force() const;
 
@@ -112,6 +113,7 @@ private:
     std::optional<rate_limits> limits_;
     /// scope + caller -> times of the requests in the last minute, oldest first
     std::unordered_map<std::string, std::deque<clock::time_point>> windows_;
+    std::vector<clock::time_point> creates_let_through_; ///< by the rate limits, in order
 };
 
 } // namespace didit::emulator::detail

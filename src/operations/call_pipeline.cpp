@@ -26,6 +26,7 @@ struct call_progress {
     incoming_response response; ///< what the last attempt was answered
     std::shared_ptr<const access_token> token; ///< v1: the token the last attempt carried
     bool token_refreshed = false;              ///< a 401 already had the token replaced
+    clock::time_point slot_taken{};            ///< when the attempt took its budget slot
     unsigned failed_attempts = 0;
     unsigned retries = 0;
 };
@@ -150,8 +151,12 @@ answer_use take_answer(const call_context& ctx, const call_spec& call, call_prog
                        const attempt_facts& facts, operation_state& op) {
     if (facts.status == 0)
         return answer_use::judge;
-    if (is_budgeted(ctx, call))
-        ctx.budget->observe(call.scopes, feedback_of(progress.response), clock::now());
+    if (is_budgeted(ctx, call)) {
+        auto now = clock::now();
+        auto seen = feedback_of(progress.response);
+        seen.round_trip = now - progress.slot_taken;
+        ctx.budget->observe(call.scopes, seen, now);
+    }
     if (facts.status == 429)
         ctx.counters.rate_limited_received.fetch_add(1, std::memory_order_relaxed);
     if (facts.status == 401 && ctx.tokens != nullptr && !progress.token_refreshed) {
@@ -173,6 +178,21 @@ answer_use take_answer(const call_context& ctx, const call_spec& call, call_prog
     return answer_use::judge;
 }
 
+/// rate_limited, at once, for a call behind `ahead` others whose budget slot would come after
+/// its deadline: waiting would only end at the deadline. Success when the slot comes in time,
+/// or when the budget cannot tell (a shared one).
+error_code no_slot_in_time(const call_context& ctx, const call_spec& call, operation_state& op,
+                           std::size_t ahead) {
+    auto now = clock::now();
+    auto slot = ctx.budget->slot_after(call.scopes, now, ahead);
+    if (!slot || *slot - now < op.time_left(now))
+        return {};
+    op.diag.message = "the rate budget has no room before the request timeout (" +
+                      std::to_string(ahead) + " calls ahead in line)";
+    op.diag.retry_after = std::chrono::ceil<std::chrono::seconds>(*slot - now);
+    return error::rate_limited;
+}
+
 asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& call,
                                      response_reader& reader, operation_state& op,
                                      call_trace* trace) {
@@ -183,12 +203,20 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
     const exchange_options options = attempt_options(ctx, call, reader);
     auto& request = progress.request;
     auto& response = progress.response;
-    std::optional<budget_line::place> waiting; // in the budget line of the call's scope
+    std::optional<budget_line::ticket> on_the_way; // from setting out until the slot is taken
+    std::optional<budget_line::place> waiting;     // in the budget line of the call's scope
 
     for (;;) {
         if (op.stopped) // see pause()
             co_return asio::error::operation_aborted;
-        // 1. Our turn for the rate budget, behind the calls that waited longer.
+        // 1. Setting out for a slot of the rate budget, behind the calls that set out earlier,
+        //    unless it would come after the deadline; then our turn in line, if there is one.
+        if (budgeted && !on_the_way) {
+            auto scope = call.scopes.primary();
+            if (auto ec = no_slot_in_time(ctx, call, op, ctx.line->ahead(scope)))
+                co_return ec;
+            on_the_way.emplace(*ctx.line, scope);
+        }
         if (budgeted && !waiting && ctx.line->busy(call.scopes.primary()))
             waiting.emplace(*ctx.line, call.scopes.primary(), co_await asio::this_coro::executor);
         if (waiting) { // no overtaking the calls that waited longer
@@ -249,6 +277,8 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
                     continue;
                 }
                 waiting.reset(); // slot taken: the next in line may try
+                on_the_way.reset();
+                progress.slot_taken = now;
             }
             count_attempt(ctx, op);
             exchange_outcome outcome;

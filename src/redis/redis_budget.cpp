@@ -64,7 +64,9 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
     const milliseconds timeout;
     const milliseconds first_reconnect_delay;
     const std::string prefix;
-    const fleet_limits limits;
+    /// The limits; their counted_window follows the margin the fallback learns from this
+    /// process's round trips (window_from_answers).
+    fleet_limits limits;
     local_rate_budget fallback;
     const std::string nonce;
     std::uint64_t requests = 0;
@@ -84,6 +86,12 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
     asio::steady_timer first_link;
 
     bool starting() const { return state == mode::connecting; }
+
+    /// How long a slot counts in the fleet's logs: the window and the margin this process's
+    /// answers show the network needs (the fallback observes them all).
+    void window_from_answers() {
+        limits.counted_window = std::chrono::ceil<milliseconds>(fallback.counted_window());
+    }
     bool shared() const { return state == mode::shared && link && link->is_open(); }
 
     /// The fallback's answer; a slot it gives out is remembered for Redis.
@@ -250,6 +258,7 @@ asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
         co_return caller_time(self->take_locally(scopes, at));
     auto member = self->nonce + ":" + std::to_string(++self->requests);
     auto link = self->link;
+    self->window_from_answers();
     auto [ec, reply] = co_await link->request(
         acquire_command(self->prefix, self->limits, scopes, member, false), self->timeout);
     if (!ec && is_noscript(*reply)) // Redis restarted or flushed its scripts: send the body

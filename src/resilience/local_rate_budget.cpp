@@ -6,11 +6,26 @@ namespace didit::detail {
 
 /// Requests reach the service a little after they leave, some later than others: count each
 /// start as lasting a bit longer than the window, so that the service's window never sees more
-/// than the limit. A twentieth of the window, at least a quarter second (a busy host or
-/// network can delay one request that much more than another), at most two seconds.
+/// than the limit. Until answers tell: a twentieth of the window, at least a quarter second (a
+/// busy host or network can delay one request that much more than another), at most two.
 clock::duration counted_window(clock::duration window) {
     using namespace std::chrono_literals;
     return window + std::clamp<clock::duration>(window / 20, 250ms, 2s);
+}
+
+reach_margin::reach_margin(clock::duration window) : guess_(counted_window(window) - window) {}
+
+void reach_margin::observe(clock::duration round_trip) {
+    recent_[observed_++ % recent_.size()] = std::max(round_trip, clock::duration::zero());
+}
+
+clock::duration reach_margin::value() const {
+    using namespace std::chrono_literals;
+    if (observed_ == 0)
+        return guess_;
+    auto filled = std::min(observed_, recent_.size());
+    // 5 ms more: the answer's arrival is seen a moment after it happens.
+    return *std::max_element(recent_.begin(), recent_.begin() + filled) + 5ms;
 }
 
 namespace {
@@ -25,7 +40,7 @@ unsigned share_of(unsigned limit, double share) {
 } // namespace
 
 local_rate_budget::local_rate_budget(const rate_limits& limits, double share)
-    : window_(counted_window(std::chrono::duration_cast<clock::duration>(limits.window))) {
+    : window_(std::chrono::duration_cast<clock::duration>(limits.window)), margin_(window_) {
     auto set = [&](rate_scope scope, unsigned limit) {
         logs_[static_cast<std::size_t>(scope)].configured = share_of(limit, share);
     };
@@ -46,19 +61,54 @@ unsigned local_rate_budget::limit(rate_scope scope) const {
     return cap(logs_[static_cast<std::size_t>(scope)]);
 }
 
-clock::time_point local_rate_budget::room_at(window_log& log, clock::time_point now) const {
-    auto earliest = now;
-    if (now < log.hold_until) {
-        if (!log.remaining_known || log.allowed_until_reset == 0)
-            earliest = log.hold_until;
-    } else {
+clock::time_point local_rate_budget::not_before(window_log& log, clock::time_point now) {
+    if (now >= log.hold_until) {
         log.remaining_known = false;
+        return now;
     }
-    while (!log.taken.empty() && now - log.taken.front() >= window_)
+    return log.remaining_known && log.allowed_until_reset > 0 ? now : log.hold_until;
+}
+
+void local_rate_budget::prune(window_log& log, clock::time_point now) const {
+    auto counted_for = counted();
+    while (!log.taken.empty() && now - log.taken.front() >= counted_for)
         log.taken.pop_front();
+}
+
+clock::time_point local_rate_budget::room_at(window_log& log, clock::time_point now) const {
+    auto earliest = not_before(log, now);
+    prune(log, now);
     if (auto limit = cap(log); limit != 0 && log.taken.size() >= limit)
-        earliest = std::max(earliest, log.taken[log.taken.size() - limit] + window_);
+        earliest = std::max(earliest, log.taken[log.taken.size() - limit] + counted());
     return earliest;
+}
+
+std::optional<clock::time_point> local_rate_budget::slot_after(const request_scopes& scopes,
+                                                               clock::time_point now,
+                                                               std::size_t ahead) {
+    auto slot = now;
+    for (std::size_t i = 0; i < scopes.size; ++i) {
+        auto& log = logs_[static_cast<std::size_t>(scopes.scopes[i])];
+        auto start = not_before(log, now);
+        prune(log, now);
+        auto limit = static_cast<std::size_t>(cap(log));
+        if (limit == 0) {
+            slot = std::max(slot, start);
+            continue;
+        }
+        // The requests ahead and this one follow those in the log: the m-th request since the
+        // log's oldest can go once the one `limit` places before it stops counting. Stepping
+        // back a window at a time reaches a request already in the log, or none.
+        auto m = log.taken.size() + ahead;
+        std::size_t windows = 0;
+        while (m >= limit && m - limit >= log.taken.size()) {
+            m -= limit;
+            ++windows;
+        }
+        auto first = m >= limit ? std::max(start, log.taken[m - limit] + counted()) : start;
+        slot = std::max(slot, first + static_cast<clock::duration::rep>(windows) * counted());
+    }
+    return slot;
 }
 
 std::optional<clock::time_point> local_rate_budget::try_take(const request_scopes& scopes,
@@ -85,7 +135,7 @@ void local_rate_budget::record(const request_scopes& scopes, clock::time_point n
         auto& log = logs_[static_cast<std::size_t>(scopes.scopes[i])];
         if (log.configured == 0 && log.reported == 0)
             continue;
-        while (!log.taken.empty() && now - log.taken.front() >= window_)
+        while (!log.taken.empty() && now - log.taken.front() >= counted())
             log.taken.pop_front();
         log.taken.push_back(now);
     }
@@ -93,6 +143,8 @@ void local_rate_budget::record(const request_scopes& scopes, clock::time_point n
 
 void local_rate_budget::observe(const request_scopes& scopes, const rate_feedback& seen,
                                 clock::time_point now) {
+    if (seen.round_trip)
+        margin_.observe(*seen.round_trip);
     auto& log = logs_[static_cast<std::size_t>(scopes.primary())];
     if (seen.limit && *seen.limit > 0)
         log.reported = *seen.limit;

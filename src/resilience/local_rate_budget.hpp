@@ -12,9 +12,25 @@
 
 namespace didit::detail {
 
-/// How long a request counts against its scope: the window plus a margin for requests that
-/// reach the service later than others (see the definition).
+/// How long a request counts against its scope before any answer has shown how long requests
+/// take to reach the service: the window plus a cautious margin (see the definition).
 clock::duration counted_window(clock::duration window);
+
+/// How long after it leaves a request may still be counted in the service's window: the
+/// longest of the recent round trips (the service counted each request somewhere between its
+/// sending and its answer), plus a little for scheduling; before any answer, a cautious guess.
+/// So the budget keeps only the margin the network needs, and uses the rest of the window.
+class reach_margin {
+public:
+    explicit reach_margin(clock::duration window);
+    void observe(clock::duration round_trip);
+    clock::duration value() const;
+
+private:
+    std::array<clock::duration, 32> recent_{}; ///< the last round trips, a ring
+    std::size_t observed_ = 0;
+    clock::duration guess_;
+};
 
 class local_rate_budget final : public rate_budget {
 public:
@@ -25,6 +41,8 @@ public:
                                               clock::time_point now) override;
     void observe(const request_scopes& scopes, const rate_feedback& seen,
                  clock::time_point now) override;
+    std::optional<clock::time_point> slot_after(const request_scopes& scopes, clock::time_point now,
+                                                std::size_t ahead) override;
 
     /// Counts a request of `scopes` at `now` that was let through elsewhere (a shared budget),
     /// room or not: so that this budget knows this process's recent requests if it takes over.
@@ -32,6 +50,9 @@ public:
 
     /// The limit in force for `scope`: the configured one, or the service's if smaller.
     unsigned limit(rate_scope scope) const;
+
+    /// How long a request counts against its scope now: the window and the margin learnt.
+    clock::duration counted_window() const { return counted(); }
 
 private:
     struct window_log {
@@ -46,8 +67,15 @@ private:
     static unsigned cap(const window_log& log);
     /// The earliest time `log` has room at or after `now`.
     clock::time_point room_at(window_log& log, clock::time_point now) const;
+    /// `now`, or later while the service said to hold back (a 429, Remaining 0).
+    static clock::time_point not_before(window_log& log, clock::time_point now);
+    /// Forgets the requests that no longer count.
+    void prune(window_log& log, clock::time_point now) const;
+    /// How long a request counts against its scope: the window and the margin.
+    clock::duration counted() const { return window_ + margin_.value(); }
 
     clock::duration window_;
+    reach_margin margin_;
     std::array<window_log, rate_scope_count> logs_{};
 };
 

@@ -46,6 +46,9 @@ struct rate_feedback {
     std::optional<clock::duration> reset_in{};    ///< until X-RateLimit-Reset, from now
     std::optional<clock::duration> retry_after{}; ///< a 429's Retry-After
     bool throttled = false;                       ///< the response was a 429
+    /// From taking the request's slot to its answer's arrival: the service counted the request
+    /// somewhere in between.
+    std::optional<clock::duration> round_trip{};
 };
 
 class rate_budget {
@@ -57,6 +60,15 @@ public:
     /// the answer needs I/O: then call take().
     virtual std::optional<clock::time_point> try_take(const request_scopes& scopes,
                                                       clock::time_point now) = 0;
+
+    /// Without I/O or taking anything: when a request of `scopes` would have its slot if
+    /// `ahead` requests of the same scopes took theirs first, each as soon as it could. So a
+    /// call that joins a long line learns at once whether its turn comes before its deadline.
+    /// nullopt when the budget cannot tell (a shared budget: other processes take slots too).
+    virtual std::optional<clock::time_point>
+    slot_after(const request_scopes& /*scopes*/, clock::time_point /*now*/, std::size_t /*ahead*/) {
+        return std::nullopt;
+    }
 
     /// As try_take, allowed to do I/O (a shared budget asks its server).
     virtual boost::asio::awaitable<clock::time_point> take(request_scopes scopes,

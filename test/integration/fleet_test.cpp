@@ -148,11 +148,12 @@ constexpr didit::emulator::rate_limits scaled_down{
 /// Three didit-bench processes, each sending `requests` v3 creates to `emulator` with the same
 /// API key and a budget of 30 creates per second, shared through `redis_url` when it is not
 /// empty (a third each while Redis is away). As fast as they can, 4 at a time, or, with `rate`,
-/// that many per second each, whatever the others do.
+/// that many per second each, whatever the others do. `budget` is their DIDIT_RATE_LIMITS.
 class three_processes {
 public:
     three_processes(const didit::emulator::server& emulator, const std::string& redis_url,
-                    std::size_t requests, unsigned rate = 0)
+                    std::size_t requests, unsigned rate = 0,
+                    const std::string& budget = "window_ms=1000,create_session=30")
         : ca_file_(std::filesystem::temp_directory_path() /
                    ("didit-fleet-ca-" + std::to_string(::getpid()) + ".pem")) {
         std::ofstream{ca_file_} << emulator.certificate_pem();
@@ -160,7 +161,7 @@ public:
                                      "DIDIT_CLIENT_ID=",
                                      "DIDIT_API_URL=" + emulator.url(),
                                      "DIDIT_CA_FILE=" + ca_file_.string(),
-                                     "DIDIT_RATE_LIMITS=window_ms=1000,create_session=30",
+                                     "DIDIT_RATE_LIMITS=" + budget,
                                      "DIDIT_REDIS_URL=" + redis_url,
                                      "DIDIT_FLEET_SHARE=0.34"};
         std::vector<std::string> argv{DIDIT_BENCH_PATH,
@@ -458,6 +459,32 @@ BOOST_AUTO_TEST_CASE(three_processes_keep_within_one_budget_that_three_alone_ove
     }
     BOOST_TEST(refused > 0u);
     BOOST_TEST(emulator.stats().throttled == refused);
+}
+
+BOOST_AUTO_TEST_CASE(three_processes_use_the_whole_shared_budget_in_every_window) {
+    // 60 creates per 2 s window; three processes, 4 callers each, always waiting, with 330
+    // requests in all: demand exceeds the budget for more than five windows.
+    redis_server redis;
+    didit::emulator::server emulator;
+    const auto window = 2s;
+    emulator.enable_rate_limits({.window = window, .generic_write = 100000, .create_session = 60});
+    for (auto& summary :
+         three_processes{emulator, redis.url(), 110, 0, "window_ms=2000,create_session=60"}
+             .summaries()) {
+        BOOST_TEST(number(summary, "succeeded") == 110u);
+        BOOST_TEST(number(summary, "rate_limited_received") == 0u);
+    }
+    BOOST_TEST(emulator.stats().throttled == 0u);
+    // The service's own windows from its first accepted create: at least 98 % of 60 in each.
+    auto let_through = emulator.creates_let_through();
+    BOOST_REQUIRE(let_through.size() == 330u);
+    for (int k = 0; k < 5; ++k) {
+        auto from = let_through.front() + k * window;
+        auto in_window = std::count_if(let_through.begin(), let_through.end(),
+                                       [&](auto t) { return t >= from && t < from + window; });
+        BOOST_TEST_MESSAGE("window " << k << ": " << in_window << " of 60");
+        BOOST_TEST(in_window >= 59, "window " << k << ": " << in_window << " of 60");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(three_processes_go_on_while_redis_is_away_and_share_again) {

@@ -111,3 +111,56 @@ BOOST_AUTO_TEST_CASE(requests_let_through_elsewhere_count_when_the_budget_takes_
     // Recorded ones leave the window like any other.
     BOOST_TEST(take_all(budget, creates, start + 2s) == 3u);
 }
+
+BOOST_AUTO_TEST_SUITE(reach_margins)
+
+BOOST_AUTO_TEST_CASE(answers_shrink_the_margin_to_what_the_network_needs) {
+    local_rate_budget budget{small()};
+    BOOST_TEST(take_all(budget, creates, start) == 3u);
+    // Each answer came 3 ms after its slot was taken: the service counted it by then.
+    for (int i = 0; i < 3; ++i)
+        budget.observe(creates, {.round_trip = 3ms}, start + 3ms);
+    auto when = budget.try_take(creates, start + 100ms);
+    BOOST_REQUIRE(when.has_value());
+    BOOST_TEST((*when == start + 1s + 3ms + 5ms)); // the window, the round trip, 5 ms
+}
+
+BOOST_AUTO_TEST_CASE(the_slowest_recent_answer_sets_the_margin) {
+    reach_margin margin{60s};
+    BOOST_TEST((margin.value() == 2s)); // before any answer: a twentieth, at most 2 s
+    margin.observe(40ms);
+    margin.observe(900ms);
+    margin.observe(10ms);
+    BOOST_TEST((margin.value() == 905ms));
+    for (int i = 0; i < 32; ++i) // the slow one ages out of the last 32
+        margin.observe(10ms);
+    BOOST_TEST((margin.value() == 15ms));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(slots_in_line)
+
+BOOST_AUTO_TEST_CASE(a_place_in_line_tells_when_its_slot_comes) {
+    local_rate_budget budget{small()}; // 3 creates a window; a slot counts 1.25 s
+    BOOST_TEST((budget.slot_after(creates, start, 0) == start));
+    BOOST_TEST((budget.slot_after(creates, start, 2) == start));
+    BOOST_TEST((budget.slot_after(creates, start, 3) == start + 1250ms));
+    BOOST_TEST((budget.slot_after(creates, start, 7) == start + 2500ms));
+    BOOST_TEST(take_all(budget, creates, start) == 3u);
+    BOOST_TEST((budget.slot_after(creates, start + 10ms, 0) == start + 1250ms));
+    BOOST_TEST((budget.slot_after(creates, start + 10ms, 2) == start + 1250ms));
+    BOOST_TEST((budget.slot_after(creates, start + 10ms, 3) == start + 2500ms));
+    BOOST_TEST((budget.slot_after(creates, start + 10ms, 300) == start + 101 * 1250ms));
+    // Asking takes nothing.
+    BOOST_TEST((budget.try_take(creates, start + 1250ms) == start + 1250ms));
+}
+
+BOOST_AUTO_TEST_CASE(a_hold_from_the_service_delays_every_place) {
+    local_rate_budget budget{small()};
+    budget.observe(creates, {.retry_after = 5s, .throttled = true}, start);
+    BOOST_TEST((budget.slot_after(creates, start, 0) == start + 5s));
+    BOOST_TEST((budget.slot_after(creates, start, 3) == start + 5s + 1250ms));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
