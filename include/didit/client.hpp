@@ -51,6 +51,9 @@ struct client_stats {
     std::uint64_t retries = 0;               ///< attempts repeated by the retry policy
     std::uint64_t rate_limited_received = 0; ///< 429 answers seen on the wire
     std::uint64_t budget_waits = 0;          ///< times a call waited for the rate budget
+    /// Times a call (v1) found no usable token and waited for one to be fetched: a cold start
+    /// without warm_up(), or a refresh that came too late.
+    std::uint64_t token_waits = 0;
 };
 
 class session_pager;
@@ -301,6 +304,25 @@ public:
         return initiate<void(error_code)>(&detail::start_check_credentials,
                                           detail::encoded_request{}, &diag,
                                           std::forward<CompletionToken>(token));
+    }
+
+    /// Does now what the first calls would otherwise wait for: fetches the v1 access token and
+    /// opens API connections (TCP and TLS) until `connections` are open, at most
+    /// max_connections_per_origin, one after the other. Calls started afterwards find both
+    /// ready. Completion:
+    /// `void(error_code)`, the first failure (connections opened before it stay in the pool).
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto warm_up(std::size_t connections, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_warm_up,
+                                          detail::warm_up_request{.connections = connections},
+                                          nullptr, std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto warm_up(std::size_t connections, diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate<void(error_code)>(&detail::start_warm_up,
+                                          detail::warm_up_request{.connections = connections},
+                                          &diag, std::forward<CompletionToken>(token));
     }
 
     /// Any endpoint of the API, for what the typed operations do not cover (API reference

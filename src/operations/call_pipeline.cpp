@@ -227,6 +227,7 @@ asio::awaitable<error_code> run_call(const call_context& ctx, const call_spec& c
         if (ctx.tokens != nullptr) {
             progress.token = ctx.tokens->usable_now(ctx.owner); // mostly needs no wait
             if (!progress.token) {
+                ctx.counters.token_waits.fetch_add(1, std::memory_order_relaxed);
                 auto got = co_await ctx.tokens->get(ctx.owner, diag);
                 if (got.first)
                     co_return got.first;

@@ -32,6 +32,7 @@ struct call_counters {
     std::atomic<std::uint64_t> retries{0};
     std::atomic<std::uint64_t> rate_limited_received{0}; ///< 429s seen on the wire
     std::atomic<std::uint64_t> budget_waits{0};          ///< waits for the local rate budget
+    std::atomic<std::uint64_t> token_waits{0};           ///< calls that waited for a token
 };
 
 /// Uniform numbers in [0, 1) for backoff jitter. Used only on the strand.

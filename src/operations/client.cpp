@@ -50,12 +50,10 @@ client_stats client::stats() const noexcept {
         return n.load(std::memory_order_relaxed);
     };
     const auto& calls = impl_->counters;
-    return {count(impl_->token_requests),
-            count(impl_->connections_opened),
-            count(calls.attempts),
-            count(calls.retries),
-            count(calls.rate_limited_received),
-            count(calls.budget_waits)};
+    return {
+        count(impl_->token_requests), count(impl_->connections_opened),   count(calls.attempts),
+        count(calls.retries),         count(calls.rate_limited_received), count(calls.budget_waits),
+        count(calls.token_waits)};
 }
 
 void client::cancel() {

@@ -20,8 +20,10 @@ bool connection::peer_closed_or_spoke() {
         return true;
     char byte;
     auto received = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (received >= 0)
-        return true; // 0: orderly close; >0: unsolicited bytes
+    if (received == 0)
+        return true; // orderly close
+    if (received > 0)
+        return exchanged; // unsolicited bytes, unless the session tickets of a new connection
     return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 

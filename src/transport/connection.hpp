@@ -40,8 +40,9 @@ struct connection {
     std::string write_buffer;
     clock::time_point idle_since{};
     bool established = false;
-    bool connecting = false;       ///< handed out to be connected; counted by the pool until done
-    bool aborted = false;          ///< abort_io() ended the work in progress; only on the strand
+    bool exchanged = false;  ///< has carried a request (warm_up() leaves connections that have not)
+    bool connecting = false; ///< handed out to be connected; counted by the pool until done
+    bool aborted = false;    ///< abort_io() ended the work in progress; only on the strand
     bool buffers_released = false; ///< idle, with its buffers given back
 
     connection_executor strand() { return stream.get_executor(); }
@@ -57,7 +58,9 @@ struct connection {
 
     /// An idle HTTP/1.1 connection receives nothing. If the peer closed it, or sent anything
     /// (a TLS close_notify, stray bytes), it must not carry another request: sending on it
-    /// could not be told apart from the server dropping a request it received.
+    /// could not be told apart from the server dropping a request it received. A connection
+    /// that has carried no request yet has unread TLS 1.3 session tickets (they follow the
+    /// handshake, and only a read takes them in): for it, only a close counts.
     bool peer_closed_or_spoke();
 
     /// Closes the socket under the I/O in progress and sets `aborted`: pending reads, writes,

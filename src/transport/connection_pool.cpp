@@ -72,7 +72,13 @@ connection_pool::lease connection_pool::take() {
         return lease{this, std::move(conn)};
     }
     bool probing = failing_ && connecting_ > 0; // during an outage, one connect at a time
-    if (open_ >= settings_.max_connections || probing)
+    if (probing)
+        return {};
+    return open_new();
+}
+
+connection_pool::lease connection_pool::open_new() {
+    if (open_ >= settings_.max_connections)
         return {};
     ++open_;
     ++connecting_;

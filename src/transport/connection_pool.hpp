@@ -93,6 +93,12 @@ public:
     /// connect is in flight during an outage.
     lease try_acquire();
 
+    /// A new unconnected connection, when under the limit (for warming up: checkout()
+    /// establishes it); empty at the limit.
+    lease open_new();
+    /// Connections open or being opened, idle or on loan.
+    std::size_t open_connections() const { return open_; }
+
     struct checkout_result {
         error_code failure{};
         lease conn{}; ///< established, unless `failure`

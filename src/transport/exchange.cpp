@@ -131,6 +131,7 @@ connection_work<exchange_outcome> transfer(connection& conn, std::string_view ho
                                            incoming_response& response, io_claim& op) {
     running_on here{op, conn};
     auto& diag = op.diag;
+    conn.exchanged = true;
     format_request(conn.write_buffer, host, request, last);
     conn.limit_phase(options.attempt_timeout);
     auto [ec, written] =

@@ -76,6 +76,21 @@ void start_list_sessions(std::shared_ptr<client_impl> impl, page_request&& reque
 void start_check_credentials(std::shared_ptr<client_impl> impl, encoded_request&& request,
                              diagnostics* diag, done_handler&& handler);
 
+/// client::warm_up(): how many API connections to have open.
+struct warm_up_request {
+    std::size_t connections = 0;
+    call_options options{};
+    std::string problem{}; ///< from the options
+};
+void start_warm_up(std::shared_ptr<client_impl> impl, warm_up_request&& request, diagnostics* diag,
+                   done_handler&& handler);
+
+inline void apply_call_options(warm_up_request& request, const call_options& options) {
+    request.options = options;
+    if (auto problem = check_call_options(options); !problem.empty())
+        request.problem = std::move(problem);
+}
+
 inline void apply_call_options(encoded_request& request, const call_options& options) {
     request.options = options;
     if (auto problem = check_call_options(options); !problem.empty() && request.problem.empty())
