@@ -22,6 +22,7 @@
 #include <didit/emulator.hpp>
 
 #include "json_output.hpp"
+#include "scenarios.hpp"
 
 #if DIDIT_BENCH_REDIS
 #include <didit/redis.hpp>
@@ -70,11 +71,15 @@ struct options {
     double work_ms = 0; ///< blocking work per completion
     bool fresh_connections = false;
     bool warm_up = false; ///< one call before the measured ones
+    std::string scenario; ///< non-empty: run that scenario instead (scenarios.hpp)
+    didit_bench::scenario_options scenario_options{};
 };
 
 constexpr const char* usage_text =
     "usage: didit-bench [--requests N] [--concurrency C] [--rate R] [--threads T] [--work-ms M]\n"
-    "                   [--fresh-connections] [--warm-up] [--workflow-id W] [--json]\n";
+    "                   [--fresh-connections] [--warm-up] [--workflow-id W] [--json]\n"
+    "       didit-bench --scenario budget [--windows N] | burst [--requests N] |\n"
+    "                   refresh [--seconds S] | cold-start\n";
 
 int usage(const std::string& problem) {
     std::cerr << "didit-bench: " << problem << "\n" << usage_text;
@@ -111,14 +116,23 @@ std::optional<options> parse(int argc, char** argv, int& status) {
             opts.workflow_id = value;
             continue;
         }
+        if (flag == "--scenario") {
+            opts.scenario = value;
+            continue;
+        }
         double number = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
         if (ec != std::errc{} || end != value.data() + value.size() || number <= 0) {
             status = usage(std::string{flag} + " takes a positive number");
             return std::nullopt;
         }
-        if (flag == "--requests")
+        if (flag == "--requests") {
             opts.requests = static_cast<std::size_t>(number);
+            opts.scenario_options.requests = opts.requests;
+        } else if (flag == "--windows")
+            opts.scenario_options.windows = static_cast<std::size_t>(number);
+        else if (flag == "--seconds")
+            opts.scenario_options.seconds = number;
         else if (flag == "--concurrency")
             opts.concurrency = static_cast<std::size_t>(number);
         else if (flag == "--rate")
@@ -326,6 +340,13 @@ int main(int argc, char** argv) {
     if (!opts)
         return status;
     try {
+        if (!opts->scenario.empty()) {
+            auto figures = didit_bench::run_scenario(opts->scenario, opts->scenario_options);
+            if (!figures)
+                return usage("unknown scenario " + opts->scenario);
+            std::cout << didit_cli::to_plain_json(*figures) << "\n";
+            return 0;
+        }
         std::optional<didit::emulator::server> emulator;
         auto cfg = didit::emulator::config_from_env_or_emulator(emulator);
         bool v3 = !opts->workflow_id.empty();
