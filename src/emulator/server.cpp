@@ -130,6 +130,10 @@ struct server::impl final : detail::control_actions {
     }
 
     asio::awaitable<void> serve(tcp::socket socket) {
+        // As HTTPS front ends do: a small record (a session ticket, an answer's last bytes)
+        // goes out at once rather than waiting for the peer's delayed acknowledgement.
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay{true}, ignored);
         auto conn = std::make_shared<live_connection>(std::move(socket), tls_);
         live_.insert(conn);
         service_.count_connection();
