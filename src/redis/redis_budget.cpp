@@ -89,8 +89,8 @@ struct redis_budget::core : std::enable_shared_from_this<core> {
 
     /// How long a slot counts in the fleet's logs: the window and the margin this process's
     /// answers show the network needs (the fallback observes them all).
-    void window_from_answers() {
-        limits.counted_window = std::chrono::ceil<milliseconds>(fallback.counted_window());
+    void window_from_answers(clock::time_point now) {
+        limits.counted_window = std::chrono::ceil<milliseconds>(fallback.counted_window(now));
     }
     bool shared() const { return state == mode::shared && link && link->is_open(); }
 
@@ -258,7 +258,7 @@ asio::awaitable<clock::time_point> redis_budget::take(request_scopes scopes,
         co_return caller_time(self->take_locally(scopes, at));
     auto member = self->nonce + ":" + std::to_string(++self->requests);
     auto link = self->link;
-    self->window_from_answers();
+    self->window_from_answers(at);
     auto [ec, reply] = co_await link->request(
         acquire_command(self->prefix, self->limits, scopes, member, false), self->timeout);
     if (!ec && is_noscript(*reply)) // Redis restarted or flushed its scripts: send the body

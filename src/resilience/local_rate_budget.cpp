@@ -13,19 +13,24 @@ clock::duration counted_window(clock::duration window) {
     return window + std::clamp<clock::duration>(window / 20, 250ms, 2s);
 }
 
-reach_margin::reach_margin(clock::duration window) : guess_(counted_window(window) - window) {}
+reach_margin::reach_margin(clock::duration window)
+    : window_(window), guess_(counted_window(window) - window) {}
 
-void reach_margin::observe(clock::duration round_trip) {
-    recent_[observed_++ % recent_.size()] = std::max(round_trip, clock::duration::zero());
+void reach_margin::observe(clock::duration round_trip, clock::time_point now) {
+    round_trip = std::max(round_trip, clock::duration::zero());
+    while (!slowest_.empty() && slowest_.back().round_trip <= round_trip)
+        slowest_.pop_back(); // never the maximum again: this one is slower and stays longer
+    slowest_.push_back({now, round_trip});
 }
 
-clock::duration reach_margin::value() const {
+clock::duration reach_margin::value(clock::time_point now) {
     using namespace std::chrono_literals;
-    if (observed_ == 0)
+    while (!slowest_.empty() && now - slowest_.front().at > 2 * window_)
+        slowest_.pop_front();
+    if (slowest_.empty())
         return guess_;
-    auto filled = std::min(observed_, recent_.size());
     // 5 ms more: the answer's arrival is seen a moment after it happens.
-    return *std::max_element(recent_.begin(), recent_.begin() + filled) + 5ms;
+    return slowest_.front().round_trip + 5ms;
 }
 
 namespace {
@@ -70,7 +75,7 @@ clock::time_point local_rate_budget::not_before(window_log& log, clock::time_poi
 }
 
 void local_rate_budget::prune(window_log& log, clock::time_point now) const {
-    auto counted_for = counted();
+    auto counted_for = counted(now);
     while (!log.taken.empty() && now - log.taken.front() >= counted_for)
         log.taken.pop_front();
 }
@@ -79,7 +84,7 @@ clock::time_point local_rate_budget::room_at(window_log& log, clock::time_point 
     auto earliest = not_before(log, now);
     prune(log, now);
     if (auto limit = cap(log); limit != 0 && log.taken.size() >= limit)
-        earliest = std::max(earliest, log.taken[log.taken.size() - limit] + counted());
+        earliest = std::max(earliest, log.taken[log.taken.size() - limit] + counted(now));
     return earliest;
 }
 
@@ -105,8 +110,9 @@ std::optional<clock::time_point> local_rate_budget::slot_after(const request_sco
             m -= limit;
             ++windows;
         }
-        auto first = m >= limit ? std::max(start, log.taken[m - limit] + counted()) : start;
-        slot = std::max(slot, first + static_cast<clock::duration::rep>(windows) * counted());
+        auto counted_for = counted(now);
+        auto first = m >= limit ? std::max(start, log.taken[m - limit] + counted_for) : start;
+        slot = std::max(slot, first + static_cast<clock::duration::rep>(windows) * counted_for);
     }
     return slot;
 }
@@ -135,8 +141,7 @@ void local_rate_budget::record(const request_scopes& scopes, clock::time_point n
         auto& log = logs_[static_cast<std::size_t>(scopes.scopes[i])];
         if (log.configured == 0 && log.reported == 0)
             continue;
-        while (!log.taken.empty() && now - log.taken.front() >= counted())
-            log.taken.pop_front();
+        prune(log, now);
         log.taken.push_back(now);
     }
 }
@@ -144,7 +149,7 @@ void local_rate_budget::record(const request_scopes& scopes, clock::time_point n
 void local_rate_budget::observe(const request_scopes& scopes, const rate_feedback& seen,
                                 clock::time_point now) {
     if (seen.round_trip)
-        margin_.observe(*seen.round_trip);
+        margin_.observe(*seen.round_trip, now);
     auto& log = logs_[static_cast<std::size_t>(scopes.primary())];
     if (seen.limit && *seen.limit > 0)
         log.reported = *seen.limit;

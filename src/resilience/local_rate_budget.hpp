@@ -17,18 +17,27 @@ namespace didit::detail {
 clock::duration counted_window(clock::duration window);
 
 /// How long after it leaves a request may still be counted in the service's window: the
-/// longest of the recent round trips (the service counted each request somewhere between its
-/// sending and its answer), plus a little for scheduling; before any answer, a cautious guess.
-/// So the budget keeps only the margin the network needs, and uses the rest of the window.
+/// longest round trip among the requests whose slots may still count (the service counted
+/// each somewhere between its sending and its answer), plus a little for scheduling; with no
+/// such answer, a cautious guess. So the budget keeps only the margin the network needs and
+/// uses the rest of the window. A request still unanswered is not known yet: one slower than
+/// every answered one can be counted by the service after its slot was given out again.
 class reach_margin {
 public:
     explicit reach_margin(clock::duration window);
-    void observe(clock::duration round_trip);
-    clock::duration value() const;
+    /// The answer to a request whose slot was taken `round_trip` ago arrived at `now`.
+    void observe(clock::duration round_trip, clock::time_point now);
+    clock::duration value(clock::time_point now);
 
 private:
-    std::array<clock::duration, 32> recent_{}; ///< the last round trips, a ring
-    std::size_t observed_ = 0;
+    struct answer {
+        clock::time_point at;
+        clock::duration round_trip;
+    };
+    /// The answers of the last two windows (every slot that still counts was answered within
+    /// them), oldest first, each slower than those after it: a sliding maximum.
+    std::deque<answer> slowest_;
+    clock::duration window_;
     clock::duration guess_;
 };
 
@@ -51,8 +60,8 @@ public:
     /// The limit in force for `scope`: the configured one, or the service's if smaller.
     unsigned limit(rate_scope scope) const;
 
-    /// How long a request counts against its scope now: the window and the margin learnt.
-    clock::duration counted_window() const { return counted(); }
+    /// How long a request counts against its scope at `now`: the window and the margin learnt.
+    clock::duration counted_window(clock::time_point now) const { return counted(now); }
 
 private:
     struct window_log {
@@ -71,11 +80,11 @@ private:
     static clock::time_point not_before(window_log& log, clock::time_point now);
     /// Forgets the requests that no longer count.
     void prune(window_log& log, clock::time_point now) const;
-    /// How long a request counts against its scope: the window and the margin.
-    clock::duration counted() const { return window_ + margin_.value(); }
+    /// How long a request counts against its scope at `now`: the window and the margin.
+    clock::duration counted(clock::time_point now) const { return window_ + margin_.value(now); }
 
     clock::duration window_;
-    reach_margin margin_;
+    mutable reach_margin margin_; ///< forgets old answers as time passes
     std::array<window_log, rate_scope_count> logs_{};
 };
 
