@@ -12,9 +12,10 @@
 namespace {
 
 // Not DIDIT_CA_FILE: opening a path the fuzzer names (a FIFO, a device) could block forever.
-constexpr std::array<const char*, 8> variables{
+constexpr std::array<const char*, 10> variables{
     "DIDIT_API_KEY", "DIDIT_CLIENT_ID",   "DIDIT_CLIENT_SECRET", "DIDIT_AUTH_URL",
-    "DIDIT_API_URL", "DIDIT_RATE_LIMITS", "DIDIT_REDIS_URL",     "DIDIT_FLEET_SHARE"};
+    "DIDIT_API_URL", "DIDIT_RATE_LIMITS", "DIDIT_REDIS_URL",     "DIDIT_FLEET_SHARE",
+    "https_proxy",   "no_proxy"};
 // Secrets start with this, so that finding them in a message is unambiguous.
 constexpr std::string_view secret_mark = "Zq9sEcReT";
 
@@ -41,6 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             entry.append(secret_mark);
         if (which == 6) // DIDIT_REDIS_URL, with a password
             entry.append("redis://:").append(secret_mark);
+        if (which == 8) // https_proxy, with a password
+            entry.append("http://user:").append(secret_mark);
         entry.append(line.substr(1));
         putenv(entry.data());
     }

@@ -56,19 +56,10 @@ def main():
                         b'attachment; filename=a\\b; x=y', b'inline'):
         write("pdf_response", b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Disposition: "
               + disposition + b"\r\nContent-Length: 9\r\n\r\n%PDF-1.4\n")
-    http_cases = [
-        b"HTTP/1.1 201 Created\r\nServer: didit\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b;c\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
-        b"HTTP/1.1 429 Too Many\r\nRetry-After: 3\r\nX-RateLimit-Limit: 10\r\nx-ratelimit-remaining: 0\r\n"
-        b"X-RateLimit-Reset: 1774970000\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
-        b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\nuntil the end",
-        b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
-        b"HTTP/1.1 302 Found\r\nLocation: https://elsewhere.example/\r\nContent-Length: 0\r\n\r\n",
-    ]
-    for case in http_cases:
-        write("http_response", case)
     for env in (b"\x00key-1\n", b"\x01id\n\x02secret\n\x03https://auth.example\n\x04https://api.example:8443/v3\n\x05off\n",
-                b"\x00k\n\x04http://[::1\n", b"\x00k\n\x05maybe\n"):
+                b"\x00k\n\x04http://[::1\n", b"\x00k\n\x05maybe\n",
+                b"\x00k\n\x08@proxy.example:3128\n\x09.example.com, localhost:8443,[::1]\n",
+                b"\x00k\n\x08@proxy.example\n"):
         write("config_env", env)
 
 
