@@ -203,7 +203,7 @@ public:
     void enable_rate_limits(rate_limits limits);
 
     /// When each session create was let through the rate limits (switched on by
-    /// enable_rate_limits), in order: how a test sees the service's own windows.
+    /// enable_rate_limits), in order, the last 100,000: how a test sees the service's windows.
     std::vector<std::chrono::system_clock::time_point> creates_let_through() const;
 
     /// Changes the application's standing from now on (reset() keeps it).

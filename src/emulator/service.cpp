@@ -277,8 +277,11 @@ std::optional<http_response> service::throttle(const http_request& request, cons
     }
     for (const auto& [scope, limit] : scopes)
         windows_[scope + "|" + caller].push_back(now);
-    if (to.where == endpoint::create_session)
+    if (to.where == endpoint::create_session) {
         creates_let_through_.push_back(now);
+        if (creates_let_through_.size() > max_creates_kept) // a long-running emulator
+            creates_let_through_.pop_front();
+    }
     // Every answer carries the figures of the request's first (its endpoint's) scope.
     const auto& [scope, limit] = scopes.front();
     const auto& times = windows_[scope + "|" + caller];
@@ -857,7 +860,7 @@ void service::expire_tokens() {
 
 std::vector<std::chrono::system_clock::time_point> service::creates_let_through() const {
     std::lock_guard lock{mutex_};
-    return creates_let_through_;
+    return {creates_let_through_.begin(), creates_let_through_.end()};
 }
 
 void service::set_account_state(account_state state) {

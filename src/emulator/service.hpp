@@ -113,7 +113,8 @@ private:
     std::optional<rate_limits> limits_;
     /// scope + caller -> times of the requests in the last minute, oldest first
     std::unordered_map<std::string, std::deque<clock::time_point>> windows_;
-    std::vector<clock::time_point> creates_let_through_; ///< by the rate limits, in order
+    static constexpr std::size_t max_creates_kept = 100'000;
+    std::deque<clock::time_point> creates_let_through_; ///< by the rate limits, the latest
 };
 
 } // namespace didit::emulator::detail
