@@ -61,8 +61,8 @@ class session_pager;
 /// A client of the Didit API.
 ///
 /// Thread safety: all operations may be started concurrently from any thread. The client's
-/// shared state (token cache, connection pools) lives behind one strand of the executor it
-/// is given, so an io_context may be driven by several threads.
+/// shared state (token cache, connection pools) lives behind one strand of the io_context
+/// that runs the executor it is given, so that io_context may be driven by several threads.
 ///
 /// Lifetime: operations keep the shared state alive, so destroying the client while
 /// operations are in flight is safe; they run to completion. An operation started on a
