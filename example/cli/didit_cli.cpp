@@ -10,6 +10,7 @@
 //   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
 //   didit token
 //   didit call METHOD PATH [--data JSON]
+//   didit call GET PATH --all
 //   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
 //   didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]
 //                        [--tolerance S] [--now UNIX_SECONDS]
@@ -76,6 +77,7 @@ constexpr const char* usage_text =
     "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
     "       didit token\n"
     "       didit call METHOD PATH [--data JSON]   (any endpoint; prints the service's JSON)\n"
+    "       didit call GET PATH --all   (any listing, every page: one JSON line per row)\n"
     "       (any of these with --verbose: the client's events as logfmt lines on stderr)\n"
     "       didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]\n"
     "                            [--tolerance S]\n"
@@ -104,7 +106,27 @@ struct outcome {
     didit::diagnostics diag;
     json::object result;
     std::optional<json::value> raw; ///< printed instead of result when set (`call`)
+    bool streamed = false;          ///< printed as it came (`call --all`): nothing more
 };
+
+/// `call GET PATH --all`: every row of every page, one JSON line each, as the pages come.
+asio::awaitable<outcome> call_all(didit::client& client, const command_line& line) {
+    outcome out;
+    out.streamed = true;
+    if (line.argument != "GET" && line.argument != "get")
+        throw usage_error{"call --all walks a listing: the method must be GET"};
+    auto pages = client.pages(line.second_argument);
+    while (!pages.done()) {
+        auto [ec, page] = co_await pages.next(out.diag, asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            out.ec = ec;
+            break;
+        }
+        for (const auto& row : page.rows)
+            std::cout << to_plain_json(row) << "\n";
+    }
+    co_return out;
+}
 
 /// One page, or with --all every page, of the listing: the service's rows as they came.
 asio::awaitable<outcome> list(didit::client& client, const command_line& line) {
@@ -224,6 +246,8 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
     } else if (line.command == "call") {
         if (line.second_argument.empty())
             throw usage_error{"call needs a method and a path, e.g. call GET /v3/workflows/"};
+        if (line.flag("all"))
+            co_return co_await call_all(client, line);
         boost::system::error_code not_json;
         std::optional<json::value> body;
         if (auto data = line.flag("data")) {
@@ -287,8 +311,9 @@ int main(int argc, char** argv) {
             std::cerr << to_plain_json(describe(result->ec, result->diag)) << "\n";
             return 1;
         }
-        std::cout << to_plain_json(result->raw ? *result->raw : json::value(result->result))
-                  << "\n";
+        if (!result->streamed)
+            std::cout << to_plain_json(result->raw ? *result->raw : json::value(result->result))
+                      << "\n";
         return 0;
     } catch (const usage_error& e) {
         std::cerr << "didit: " << e.what << "\n" << usage_text;

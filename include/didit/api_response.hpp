@@ -3,6 +3,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
+#include <optional>
+#include <vector>
+
 namespace didit {
 
 /// A 2xx answer of client::call(): its status and its JSON body (null when it had none, as a
@@ -11,6 +15,14 @@ namespace didit {
 struct api_response {
     int status = 0;
     boost::json::value body;
+};
+
+/// One page of any listing (client::pages()): its rows, as JSON.
+struct list_page {
+    std::vector<boost::json::value> rows; ///< the page's `results` (or the body, an array)
+    /// The page's `count`, as the service wrote it: some listings cap it (at 100), so it is
+    /// not a total to stop at. Absent when the page had none.
+    std::optional<std::uint64_t> count;
 };
 
 } // namespace didit

@@ -57,6 +57,7 @@ struct client_stats {
 };
 
 class session_pager;
+class list_pager;
 
 /// A client of the Didit API.
 ///
@@ -289,6 +290,21 @@ public:
     ///     }
     session_pager sessions(const session_query& query);
 
+    /// Any listing of the API, page by page: users, the blocklist, workflows, webhook
+    /// deliveries, sessions. `path` is a GET path relative to config.api_url, with its query,
+    /// e.g. "/v3/users/?status=active". Each page after the first is the one its `next` link
+    /// names (its query only: the request stays on config.api_url's origin and path), until
+    /// `next` is null; a `count` that caps at 100 never stops it. Retries, budget and
+    /// credentials as for call(). A path the API would refuse fails the first next() with
+    /// error::invalid_request.
+    ///
+    ///     auto pages = client.pages("/v3/users/");
+    ///     for (std::size_t rows = 0; !pages.done() && rows < limit;) {
+    ///         didit::list_page page = co_await pages.next();
+    ///         for (auto& row : page.rows) ...
+    ///     }
+    list_pager pages(std::string_view path);
+
     /// Checks the credentials with the service: v1 obtains an access token (or finds a valid
     /// one cached), v3 reads one row of the session list. Completion: `void(error_code)`;
     /// error::unauthorized when they are refused.
@@ -413,8 +429,45 @@ private:
     std::shared_ptr<detail::page_cursor> cursor_;
 };
 
+/// Walks any listing page by page (client::pages()); one next() at a time. Keeps the client's
+/// shared state alive.
+class list_pager {
+public:
+    /// True once a page came back with no `next` link: next() has nothing to fetch.
+    bool done() const noexcept { return detail::list_cursor_done(*cursor_); }
+
+    /// The next page. Completion: `void(error_code, list_page)`; after a failure, next() asks
+    /// for the same page again. error::invalid_request once done().
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto next(CompletionToken&& token = {}) {
+        return detail::initiate<void(error_code, list_page)>(
+            impl_, &detail::start_list_page, detail::encode_next_list_page(cursor_), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto next(diagnostics& diag, CompletionToken&& token = {}) {
+        return detail::initiate<void(error_code, list_page)>(
+            impl_, &detail::start_list_page, detail::encode_next_list_page(cursor_), &diag,
+            std::forward<CompletionToken>(token));
+    }
+
+private:
+    friend class client;
+    list_pager(std::shared_ptr<detail::client_impl> impl,
+               std::shared_ptr<detail::list_cursor> cursor)
+        : impl_(std::move(impl)), cursor_(std::move(cursor)) {}
+
+    std::shared_ptr<detail::client_impl> impl_;
+    std::shared_ptr<detail::list_cursor> cursor_;
+};
+
 inline session_pager client::sessions(const session_query& query) {
     return session_pager{impl_, detail::make_page_cursor(impl_.get(), query)};
+}
+
+inline list_pager client::pages(std::string_view path) {
+    return list_pager{impl_, detail::make_list_cursor(impl_.get(), path)};
 }
 
 } // namespace didit

@@ -35,9 +35,17 @@ std::string session_list_target(std::string_view path, const session_query& quer
     return std::string{target.buffer()};
 }
 
+std::optional<std::string> link_query(std::string_view next) {
+    auto link = boost::urls::parse_uri_reference(next);
+    if (!link || !link->has_query() || link->encoded_query().empty() ||
+        link->encoded_query().size() > 4096)
+        return std::nullopt;
+    return std::string{link->encoded_query()};
+}
+
 std::optional<std::string> next_page_query(std::string_view next) {
     auto link = boost::urls::parse_uri_reference(next);
-    if (!link || !link->has_query() || link->encoded_query().size() > 4096)
+    if (!link || !link_query(next))
         return std::nullopt;
     auto offset = link->params().find("offset");
     if (offset == link->params().end() || !(*offset).has_value || (*offset).value.empty() ||

@@ -17,6 +17,10 @@ std::string check_session_query(const session_query& query);
 std::string session_list_target(std::string_view path, const session_query& query,
                                 std::uint64_t offset);
 
+/// The (percent-encoded) query of any page's `next` link, to ask for the next page on our own
+/// origin and path: never its host, scheme or path. None for a link without one, or not a URL.
+std::optional<std::string> link_query(std::string_view next);
+
 /// The query of a page's `next` link, to ask for the next page on our own origin and path:
 /// never its host, scheme or path. None when the link has no usable query (no offset, or not
 /// a valid URL), so the caller falls back to counting rows.

@@ -169,6 +169,22 @@ BOOST_AUTO_TEST_CASE(call_reaches_any_endpoint_and_prints_its_json) {
         run_cli(dir, emulator, v3_settings, "call GET /v3/session/" + id + "x/decision/");
     BOOST_TEST(missing.status == 1);
     BOOST_TEST(field(missing.err, "kind") == "not_found");
+    // --all: every row of every page, one JSON line each (5 sessions, pages of 2).
+    for (int i = 0; i < 4; ++i)
+        BOOST_TEST(run_cli(dir, emulator, v3_settings,
+                           "call POST /v3/session/ --data "
+                           "'{\"workflow_id\":\"11111111-2222-3333-4444-555555555555\"}'")
+                       .status == 0);
+    auto all = run_cli(dir, emulator, v3_settings, "call GET '/v3/sessions/?limit=2' --all");
+    BOOST_TEST(all.status == 0, all.err);
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < all.out.size(); at = all.out.find('\n', at) + 1, ++lines)
+        BOOST_TEST(boost::json::parse(all.out.substr(at, all.out.find('\n', at) - at))
+                       .as_object()
+                       .contains("session_id"));
+    BOOST_TEST(lines == 5u);
+    BOOST_TEST(emulator.stats().list_requests == 4u); // 1 above, then 3 pages
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "call POST /v3/sessions/ --all").status == 2);
     BOOST_TEST(run_cli(dir, emulator, v3_settings, "call GET").status == 2);
     BOOST_TEST(run_cli(dir, emulator, v3_settings, "call POST /v3/session/ --data '{'").status ==
                2);

@@ -101,6 +101,22 @@ inline void apply_call_options(page_request& request, const call_options& option
 }
 
 using api_response_handler = boost::asio::any_completion_handler<void(error_code, api_response)>;
+
+/// Where a walk over any listing stands (src/operations/list_pager.cpp).
+struct list_cursor;
+struct list_request {
+    encoded_request request;
+    std::shared_ptr<list_cursor> cursor;
+};
+using list_page_handler = boost::asio::any_completion_handler<void(error_code, list_page)>;
+std::shared_ptr<list_cursor> make_list_cursor(const client_impl* impl, std::string_view path);
+list_request encode_next_list_page(const std::shared_ptr<list_cursor>& cursor);
+bool list_cursor_done(const list_cursor& cursor) noexcept;
+void start_list_page(std::shared_ptr<client_impl> impl, list_request&& request, diagnostics* diag,
+                     list_page_handler&& handler);
+inline void apply_call_options(list_request& request, const call_options& options) {
+    apply_call_options(request.request, options);
+}
 encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
                                     std::string_view path, const boost::json::value* body);
 void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
