@@ -22,6 +22,7 @@
 #include <didit/emulator.hpp>
 
 #include "json_output.hpp"
+#include "process_usage.hpp"
 #include "scenarios.hpp"
 
 #if DIDIT_BENCH_REDIS
@@ -52,12 +53,12 @@
 #include <tuple>
 #include <vector>
 
-#include <malloc.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
+
+using didit_bench::cpu_seconds;
+using didit_bench::current_rss_kib;
+using didit_bench::peak_rss_kib;
 
 namespace {
 
@@ -297,33 +298,6 @@ public:
     std::atomic<std::uint64_t> shared{0};
     std::atomic<std::uint64_t> local{0};
 };
-
-/// User and system CPU time of this process so far.
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-/// Resident memory now, in KiB, after handing free heap pages back to the system (so that
-/// what is left is what the process holds, such as idle pooled connections).
-std::int64_t current_rss_kib() {
-    malloc_trim(0);
-    std::ifstream statm{"/proc/self/statm"};
-    std::int64_t size = 0, resident = 0;
-    statm >> size >> resident;
-    return resident * sysconf(_SC_PAGESIZE) / 1024;
-}
-
-/// The most resident memory this process has had, in KiB.
-std::int64_t peak_rss_kib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss;
-}
 
 double percentile(std::vector<double>& sorted, double p) {
     if (sorted.empty())

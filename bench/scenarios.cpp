@@ -1,5 +1,7 @@
 #include "scenarios.hpp"
 
+#include "process_usage.hpp"
+
 #include <didit/client.hpp>
 #include <didit/emulator.hpp>
 
@@ -12,13 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <string>
 #include <vector>
-
-#include <malloc.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace didit_bench {
 
@@ -39,23 +36,6 @@ didit::emulator::rate_limits creates_per_window(std::chrono::milliseconds window
             .create_session = limit,
             .generate_pdf = 1'000'000,
             .retrieve_decision = 1'000'000};
-}
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-std::int64_t rss_kib() {
-    malloc_trim(0);
-    std::ifstream statm{"/proc/self/statm"};
-    std::int64_t size = 0, resident = 0;
-    statm >> size >> resident;
-    return resident * sysconf(_SC_PAGESIZE) / 1024;
 }
 
 double percentile(std::vector<double> values, double p) {
@@ -79,6 +59,19 @@ void start_create(didit::client& client, std::size_t index, call_record& out) {
     client.create_workflow_session(
         {.workflow_id = std::string{workflow}, .vendor_data = "bench-" + std::to_string(index)},
         out.diag, [&out, started](didit::error_code ec, didit::session) {
+            out.ec = ec;
+            out.latency_ms =
+                std::chrono::duration<double, std::milli>(steady::now() - started).count();
+            out.done = true;
+        });
+}
+
+/// One v1 create, with its outcome and latency.
+void start_v1_create(didit::client& client, std::string vendor_data, call_record& out) {
+    auto started = steady::now();
+    client.create_session(
+        {.callback = "https://example.com/kyc/done", .vendor_data = vendor_data}, out.diag,
+        [&out, started](didit::error_code ec, didit::session) {
             out.ec = ec;
             out.latency_ms =
                 std::chrono::duration<double, std::milli>(steady::now() - started).count();
@@ -212,13 +205,13 @@ json::object waiting_memory(std::size_t count) {
                          [](const call_record& r) { return r.done; }) < 100)
         io.run_one();
     io.restart();
-    auto before = rss_kib();
+    auto before = current_rss_kib();
     auto heap_before = mallinfo2().uordblks;
     for (std::size_t i = 100; i < count; ++i)
         start_create(client, i, records[i]);
     io.poll(); // every call has set out and waits in line
     auto heap_waiting = mallinfo2().uordblks;
-    auto waiting = rss_kib();
+    auto waiting = current_rss_kib();
     client.cancel();
     io.run();
     auto calls = static_cast<double>(count - 100);
@@ -311,16 +304,7 @@ json::object steady_load(double seconds, std::chrono::seconds lifetime) {
             for (std::size_t i = 0; i < calls; ++i) {
                 timer.expires_at(start + i * interval);
                 co_await timer.async_wait(asio::use_awaitable);
-                client.create_session(
-                    {.callback = "https://example.com/kyc/done",
-                     .vendor_data = "bench-" + std::to_string(i)},
-                    records[i].diag,
-                    [&r = records[i], at = steady::now()](didit::error_code ec, didit::session) {
-                        r.ec = ec;
-                        r.latency_ms =
-                            std::chrono::duration<double, std::milli>(steady::now() - at).count();
-                        r.done = true;
-                    });
+                start_v1_create(client, "bench-" + std::to_string(i), records[i]);
             }
         },
         asio::detached);
@@ -369,16 +353,7 @@ json::object first_calls(bool warm) {
     auto tokens_before = emulator.stats().token_requests;
     std::vector<call_record> records(16);
     for (std::size_t i = 0; i < records.size(); ++i)
-        client.create_session(
-            {.callback = "https://example.com/kyc/done",
-             .vendor_data = "cold-" + std::to_string(i)},
-            records[i].diag,
-            [&r = records[i], at = steady::now()](didit::error_code ec, didit::session) {
-                r.ec = ec;
-                r.latency_ms =
-                    std::chrono::duration<double, std::milli>(steady::now() - at).count();
-                r.done = true;
-            });
+        start_v1_create(client, "cold-" + std::to_string(i), records[i]);
     io.run();
     std::vector<double> latencies;
     for (const auto& r : records)
