@@ -3,12 +3,14 @@
 
 #include <didit/api_error.hpp>
 #include <didit/api_response.hpp>
+#include <didit/checks.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>
 #include <didit/detail/initiate.hpp>
 #include <didit/detail/operations.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
+#include <didit/multipart.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
@@ -341,6 +343,41 @@ public:
                                           &diag, std::forward<CompletionToken>(token));
     }
 
+    /// Runs a standalone check of the v3 API (API reference 7); the request's type names the
+    /// endpoint: id_verification_request, passive_liveness_request, face_match_request,
+    /// face_search_request, age_estimation_request, proof_of_address_request,
+    /// document_ai_request, database_validation_request, aml_request, email_send_request,
+    /// email_check_request, phone_send_request, phone_check_request (<didit/checks.hpp>).
+    ///
+    ///     auto match = co_await client.check(didit::face_match_request{
+    ///         .user_image = didit::upload::from_path("selfie.jpg"),
+    ///         .ref_image = didit::upload::from_path("id-portrait.jpg")});
+    ///     if (match.status == didit::check_status::declined) ...
+    ///
+    /// Completion: `void(error_code, check_result)`. A 200 carries every verdict, Declined
+    /// included; other statuses fail the call: error::forbidden or error::payment_required when
+    /// the balance cannot pay for it (nothing ran), error::invalid_request for a field the
+    /// service refused (its words in diagnostics). Files are checked before anything is sent
+    /// (see call() with a form). The image, document, AML and database checks run under
+    /// config.check_timeout (they take up to ~30 s), the code checks under request_timeout;
+    /// with_options overrides both. None is repeated after an ambiguous failure
+    /// (outcome_unknown: each run is charged), except AML, whose Idempotency-Key makes the
+    /// service answer a repeat from its store. error::unsupported_operation on a v1 client.
+    template <detail::check_request Request, detail::completion_token_not_diagnostics
+                                                 CompletionToken = boost::asio::use_awaitable_t<>>
+    auto check(const Request& request, CompletionToken&& token = {}) {
+        return initiate<void(error_code, check_result)>(
+            &detail::start_check, detail::encode_check(impl_.get(), request), nullptr,
+            std::forward<CompletionToken>(token));
+    }
+    template <detail::check_request Request,
+              typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto check(const Request& request, diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate<void(error_code, check_result)>(
+            &detail::start_check, detail::encode_check(impl_.get(), request), &diag,
+            std::forward<CompletionToken>(token));
+    }
+
     /// Any endpoint of the API, for what the typed operations do not cover (API reference
     /// 2.8: reviews, blocklists, workflows, webhook destinations, billing, ...), with the same
     /// credentials, connection pool, rate budget and retry rules. `method` is GET, POST, PUT,
@@ -380,6 +417,28 @@ public:
             &detail::start_generic_call,
             detail::encode_generic_call(impl_.get(), method, path, &body), &diag,
             std::forward<CompletionToken>(token));
+    }
+
+    /// The same with a multipart/form-data body (the image and document endpoints): `method`
+    /// is POST, PUT or PATCH. Files from a path are read while the request is sent; a file
+    /// over the reference's limit for that endpoint and field (5 MB for a face image, 15 MB
+    /// for a proof-of-address document, ...), or one that cannot be read, fails the call with
+    /// error::invalid_request naming the field, before anything is sent. Never repeated after
+    /// an ambiguous failure.
+    template <
+        detail::completion_token_not_diagnostics CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, const multipart_form& form,
+              CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call, detail::encode_form_call(impl_.get(), method, path, form),
+            nullptr, std::forward<CompletionToken>(token));
+    }
+    template <typename CompletionToken = boost::asio::use_awaitable_t<>>
+    auto call(std::string_view method, std::string_view path, const multipart_form& form,
+              diagnostics& diag, CompletionToken&& token = {}) {
+        return initiate<void(error_code, api_response)>(
+            &detail::start_generic_call, detail::encode_form_call(impl_.get(), method, path, form),
+            &diag, std::forward<CompletionToken>(token));
     }
 
 private:

@@ -133,6 +133,9 @@ struct config {
     std::chrono::milliseconds handshake_timeout{10'000};
     std::chrono::milliseconds token_timeout{15'000};
     std::chrono::milliseconds request_timeout{30'000};
+    /// The same for the standalone checks that read images and documents, AML and database
+    /// validation, which the service takes 5 to 30 s to answer (API reference 7.0).
+    std::chrono::milliseconds check_timeout{90'000};
     /// Idle keep-alive connections are closed after this long.
     std::chrono::milliseconds idle_timeout{30'000};
     /// A connection idle this long gives back its TLS record and HTTP buffers, and allocates

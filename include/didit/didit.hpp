@@ -3,6 +3,7 @@
 
 #include <didit/api_error.hpp>
 #include <didit/api_response.hpp>
+#include <didit/checks.hpp>
 #include <didit/client.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>
@@ -10,6 +11,7 @@
 #include <didit/error.hpp>
 #include <didit/logfmt_logger.hpp>
 #include <didit/metrics.hpp>
+#include <didit/multipart.hpp>
 #include <didit/observer.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>

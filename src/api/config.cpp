@@ -153,6 +153,7 @@ void check(const config& cfg, bool backend_required) {
     require_non_negative("handshake_timeout", cfg.handshake_timeout);
     require_non_negative("token_timeout", cfg.token_timeout);
     require_non_negative("request_timeout", cfg.request_timeout);
+    require_non_negative("check_timeout", cfg.check_timeout);
     require_non_negative("idle_timeout", cfg.idle_timeout);
     require_non_negative("idle_buffer_release", cfg.idle_buffer_release);
     if (cfg.max_connections_per_origin == 0)

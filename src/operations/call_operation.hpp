@@ -51,6 +51,12 @@ inline encoded_request session_call(const client_impl* impl, std::string_view se
     return request;
 }
 
+inline std::string_view content_type_of(const encoded_request& request) {
+    if (!request.content_type.empty())
+        return request.content_type;
+    return request.body.empty() ? std::string_view{} : "application/json";
+}
+
 /// The call `kind` makes for `request` on `impl`: the row's route for the client's generation,
 /// the request with the client's credentials, and what the request adds to the row.
 inline call_spec spec_for(const operation_kind& kind, const client_impl& impl,
@@ -58,9 +64,14 @@ inline call_spec spec_for(const operation_kind& kind, const client_impl& impl,
     auto method = kind.method.empty() ? request.method : kind.method;
     call_spec spec{.kind = kind,
                    .route = impl.generation == api_generation::v3 ? kind.v3_route : kind.v1_route,
-                   .request = {method, request.target, impl.api_key_credentials,
-                               request.body.empty() ? std::string_view{} : "application/json",
-                               request.body, kind.accept},
+                   .request = {.method = method,
+                               .target = request.target,
+                               .credentials = impl.api_key_credentials,
+                               .content_type = content_type_of(request),
+                               .body = request.body,
+                               .accept = kind.accept,
+                               .headers = request.headers,
+                               .form = request.form.get()},
                    .repeatable = kind.repeatable || request.idempotent,
                    .scopes = {},
                    .max_response_bytes = kind.accept == "application/pdf"

@@ -1,8 +1,11 @@
 #include "operations/generic_call.hpp"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <stdexcept>
 
 namespace didit::detail {
 
@@ -38,6 +41,24 @@ std::string check_call_path(std::string_view path) {
 
 bool repeatable_method(std::string_view method) {
     return method == "GET" || method == "DELETE";
+}
+
+bool takes_idempotency_key(std::string_view method, std::string_view path) {
+    auto route = path.substr(0, path.find('?'));
+    return method == "POST" && (route == "/v3/aml/" || route == "/v3/wallet-screening/");
+}
+
+std::string idempotency_header() {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::array<unsigned char, 16> raw{};
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
+        throw std::runtime_error{"no random bytes for an Idempotency-Key"};
+    std::string line = "Idempotency-Key: ";
+    for (auto byte : raw) {
+        line.push_back(hex[byte >> 4]);
+        line.push_back(hex[byte & 0xf]);
+    }
+    return line.append("\r\n");
 }
 
 std::optional<rate_scope> endpoint_scope(std::string_view method, std::string_view path) {

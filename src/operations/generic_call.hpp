@@ -22,6 +22,14 @@ std::string check_call_path(std::string_view path);
 /// POST, PUT and PATCH are not repeated after an ambiguous attempt.
 bool repeatable_method(std::string_view method);
 
+/// The endpoints that take an `Idempotency-Key` (API reference 9: AML screening): the same key
+/// and body replay the stored answer, so the client sets one per call and keeps it across
+/// retries, which makes the call safe to repeat.
+bool takes_idempotency_key(std::string_view method, std::string_view path);
+
+/// "Idempotency-Key: <32 random hex digits>\r\n".
+std::string idempotency_header();
+
 /// The endpoint's own rate scope, for the paths that have one (create, decision, PDF).
 std::optional<rate_scope> endpoint_scope(std::string_view method, std::string_view path);
 

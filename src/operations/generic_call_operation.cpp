@@ -1,6 +1,7 @@
 // client::call(): any endpoint through the same pipeline as the typed operations.
 #include "operations/call_operation.hpp"
 #include "operations/generic_call.hpp"
+#include "wire/multipart.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -22,6 +23,28 @@ encoded_request encode_generic_call(const client_impl* impl, std::string_view me
     request.target = impl->target(path);
     if (body != nullptr)
         request.body = boost::json::serialize(*body);
+    if (takes_idempotency_key(known, path)) {
+        request.headers = idempotency_header();
+        request.idempotent = true;
+    }
+    return request;
+}
+
+encoded_request encode_form_call(const client_impl* impl, std::string_view method,
+                                 std::string_view path, const multipart_form& form) {
+    auto request = encode_generic_call(impl, method, path, nullptr);
+    if (!request.problem.empty())
+        return request;
+    if (request.method == "GET" || request.method == "DELETE")
+        return refuse("a multipart body goes with POST, PUT or PATCH");
+    auto encoded = std::make_shared<encoded_form>();
+    auto route = path.substr(0, path.find('?'));
+    if (auto problem = encode_form(form, choose_boundary(form), route, *encoded); !problem.empty())
+        return refuse(std::move(problem));
+    request.content_type = encoded->content_type;
+    request.form = std::move(encoded);
+    request.idempotent = false; // a form is never sent twice
+    request.headers.clear();
     return request;
 }
 

@@ -26,8 +26,11 @@ asio::awaitable<flow_result<issued_token>> fetch(std::shared_ptr<void> owner, ca
     const auto& kind = operations::token;
     call_spec call{.kind = kind,
                    .route = kind.v1_route,
-                   .request = {kind.method, endpoint.target, endpoint.credentials,
-                               "application/x-www-form-urlencoded", token_request_body},
+                   .request = {.method = kind.method,
+                               .target = endpoint.target,
+                               .credentials = endpoint.credentials,
+                               .content_type = "application/x-www-form-urlencoded",
+                               .body = token_request_body},
                    .repeatable = kind.repeatable,
                    .scopes = {},
                    .max_response_bytes = endpoint.max_response_bytes};

@@ -10,9 +10,12 @@
 #include <boost/beast/http/read.hpp>
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 namespace didit::detail {
 
@@ -61,6 +64,7 @@ void request_pieces(Piece&& piece, std::string_view host, const outgoing_request
     piece(request.accept);
     piece("\r\n");
     piece(request.credentials);
+    piece(request.headers);
     if (last)
         piece("Connection: close\r\n");
     if (!request.content_type.empty()) {
@@ -100,11 +104,11 @@ void format_request(std::string& out, std::string_view host, const outgoing_requ
                     bool last) {
     char digits[24];
     std::string_view length; // none for a request without a body that is not a POST or PATCH
-    if (!request.body.empty() || request.method == "POST" || request.method == "PATCH")
+    std::uint64_t body_size = request.form ? request.form->length : request.body.size();
+    if (body_size != 0 || request.method == "POST" || request.method == "PATCH")
         length = {digits,
                   static_cast<std::size_t>(
-                      std::to_chars(std::begin(digits), std::end(digits), request.body.size()).ptr -
-                      digits)};
+                      std::to_chars(std::begin(digits), std::end(digits), body_size).ptr - digits)};
     // Measured first and copied once into a buffer sized for all of it: the request is rebuilt
     // per attempt, and appending piece by piece cost a capacity check each.
     std::size_t size = 0;
@@ -124,6 +128,52 @@ bool is_interim(unsigned status) {
     return status >= 100 && status < 200 && status != 101;
 }
 
+/// Why a form's body stopped half sent; set by send_form().
+struct form_problem {
+    std::string message;
+};
+
+/// A form's segments after the request head: text as it is, each file a piece at a time
+/// (never whole in memory). A file that cannot be read, or is no longer the size the head
+/// announced, stops the request half sent (no server acts on it) with `problem` set.
+connection_work<error_code> send_form(connection& conn, const encoded_form& form,
+                                      std::optional<form_problem>& problem) {
+    std::vector<char> piece;
+    for (const auto& segment : form.segments) {
+        auto [ec, written] =
+            co_await asio::async_write(conn.stream, asio::buffer(segment.text), as_tuple);
+        if (ec)
+            co_return ec;
+        if (segment.file.empty())
+            continue;
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(segment.file.c_str(), "rb"),
+                                                             &std::fclose};
+        bool whole = file != nullptr;
+        piece.resize(64 * 1024);
+        for (auto left = segment.file_size; whole && left > 0;) {
+            auto got = std::fread(piece.data(), 1, std::min<std::uint64_t>(left, piece.size()),
+                                  file.get());
+            if (got == 0) {
+                whole = false; // shorter than announced
+                break;
+            }
+            left -= got;
+            std::tie(ec, written) =
+                co_await asio::async_write(conn.stream, asio::buffer(piece.data(), got), as_tuple);
+            if (ec)
+                co_return ec;
+        }
+        if (whole && std::fgetc(file.get()) != EOF)
+            whole = false; // longer than announced
+        if (!whole) {
+            problem = form_problem{"the file for field '" + segment.field +
+                                   "' could not be read, or changed size, while it was sent"};
+            co_return error::invalid_request;
+        }
+    }
+    co_return error_code{};
+}
+
 /// On the connection's strand: write the request, read the final response, read a 2xx on.
 connection_work<exchange_outcome> transfer(connection& conn, std::string_view host, bool last,
                                            const outgoing_request& request,
@@ -136,6 +186,13 @@ connection_work<exchange_outcome> transfer(connection& conn, std::string_view ho
     conn.limit_phase(options.attempt_timeout);
     auto [ec, written] =
         co_await asio::async_write(conn.stream, asio::buffer(conn.write_buffer), as_tuple);
+    std::optional<form_problem> unsendable;
+    if (!ec && request.form != nullptr)
+        ec = co_await send_form(conn, *request.form, unsendable);
+    if (unsendable) { // the caller closes the connection, with our request half sent
+        diag.message = std::move(unsendable->message);
+        co_return exchange_outcome{.facts = {.failure = ec, .sent = false, .permanent = true}};
+    }
     std::optional<response_fields_parser> parser;
     while (!ec) {
         parser.emplace(response, options.max_response_bytes, options.read_rate_headers);

@@ -6,6 +6,7 @@
 #include "transport/connection_pool.hpp"
 #include "transport/io_claim.hpp"
 #include "wire/incoming_response.hpp"
+#include "wire/multipart.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +23,8 @@ struct outgoing_request {
     std::string_view content_type; ///< "" when there is no body
     std::string_view body;
     std::string_view accept = "application/json"; ///< what the answer may be
+    std::string_view headers{};                   ///< further header lines, each ending CRLF
+    const encoded_form* form = nullptr; ///< a multipart body, sent after `body` (then empty)
 };
 
 /// Turns a 2xx response into the call's result; fails (with diagnostics) when it cannot. Runs
@@ -41,8 +44,8 @@ struct exchange_options {
     response_reader* reader = nullptr; ///< reads a 2xx response; required
 };
 
-/// Writes the whole request head and body into `out`, reusing its capacity; with `last`, the
-/// head asks the server to close the connection after its response.
+/// Writes the whole request head and body (a form's segments excepted) into `out`, reusing its
+/// capacity; with `last`, the head asks the server to close the connection after its response.
 void format_request(std::string& out, std::string_view host, const outgoing_request& request,
                     bool last = false);
 

@@ -92,10 +92,11 @@ auto initiate(std::shared_ptr<client_impl> impl, start_function<Signature, Argum
 
 template <typename T>
 concept completion_token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
-/// client::call()'s token: neither diagnostics nor something that would be a JSON body.
+/// client::call()'s token: neither diagnostics nor something that would be a body.
 template <typename T>
 concept call_completion_token =
-    completion_token_not_diagnostics<T> && !std::is_convertible_v<T, const boost::json::value&>;
+    completion_token_not_diagnostics<T> && !std::is_convertible_v<T, const boost::json::value&> &&
+    !std::is_same_v<std::remove_cvref_t<T>, multipart_form>;
 
 } // namespace detail
 } // namespace didit

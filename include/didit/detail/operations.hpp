@@ -4,16 +4,19 @@
 // Not part of the API.
 
 #include <didit/api_response.hpp>
+#include <didit/checks.hpp>
 #include <didit/config.hpp>
 #include <didit/decision.hpp>
 #include <didit/diagnostics.hpp>
 #include <didit/error.hpp>
+#include <didit/multipart.hpp>
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 
+#include <concepts>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +24,8 @@
 namespace didit::detail {
 
 class client_impl;
+struct encoded_form; // src/wire/multipart.hpp
+struct check_kind;   // src/operations/check_table.hpp
 using session_handler = boost::asio::any_completion_handler<void(error_code, session)>;
 
 /// A request checked and encoded when the operation is initiated, so the caller's views
@@ -28,8 +33,12 @@ using session_handler = boost::asio::any_completion_handler<void(error_code, ses
 struct encoded_request {
     std::string target; ///< path, prefix included; empty when the flow decides it
     std::string body;
-    std::string problem; ///< why it must not be sent; empty when it may
-    error_code refusal;  ///< the error to fail with when problem is set (default invalid_request)
+    std::string content_type;                 ///< empty: application/json when there is a body
+    std::string headers;                      ///< further header lines, each ending CRLF
+    std::shared_ptr<const encoded_form> form; ///< a multipart body instead of `body`
+    const check_kind* check = nullptr;        ///< client::check(): which one
+    std::string problem;                      ///< why it must not be sent; empty when it may
+    error_code refusal; ///< the error to fail with when problem is set (default invalid_request)
     bool idempotent = false;   ///< repeating it is harmless (a v3 create with vendor_data, a GET)
     std::string_view method{}; ///< client::call(): "GET", "POST", ...; a literal
     call_options options{};    ///< this call's overrides (with_options)
@@ -119,7 +128,31 @@ inline void apply_call_options(list_request& request, const call_options& option
 }
 encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
                                     std::string_view path, const boost::json::value* body);
+encoded_request encode_form_call(const client_impl* impl, std::string_view method,
+                                 std::string_view path, const multipart_form& form);
 void start_generic_call(std::shared_ptr<client_impl> impl, encoded_request&& request,
                         diagnostics* diag, api_response_handler&& handler);
+
+using check_handler = boost::asio::any_completion_handler<void(error_code, check_result)>;
+encoded_request encode_check(const client_impl* impl, const id_verification_request& request);
+encoded_request encode_check(const client_impl* impl, const passive_liveness_request& request);
+encoded_request encode_check(const client_impl* impl, const face_match_request& request);
+encoded_request encode_check(const client_impl* impl, const face_search_request& request);
+encoded_request encode_check(const client_impl* impl, const age_estimation_request& request);
+encoded_request encode_check(const client_impl* impl, const proof_of_address_request& request);
+encoded_request encode_check(const client_impl* impl, const document_ai_request& request);
+encoded_request encode_check(const client_impl* impl, const database_validation_request& request);
+encoded_request encode_check(const client_impl* impl, const aml_request& request);
+encoded_request encode_check(const client_impl* impl, const email_send_request& request);
+encoded_request encode_check(const client_impl* impl, const email_check_request& request);
+encoded_request encode_check(const client_impl* impl, const phone_send_request& request);
+encoded_request encode_check(const client_impl* impl, const phone_check_request& request);
+void start_check(std::shared_ptr<client_impl> impl, encoded_request&& request, diagnostics* diag,
+                 check_handler&& handler);
+/// The request types of client::check().
+template <class T>
+concept check_request = requires(const client_impl* impl, const T& request) {
+    { encode_check(impl, request) } -> std::same_as<encoded_request>;
+};
 
 } // namespace didit::detail
