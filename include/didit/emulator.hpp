@@ -45,6 +45,9 @@ struct options {
     unsigned batch_job_threshold = 20;
     unsigned batch_job_pending_polls = 1;
     bool batch_delete_no_content = false;
+    /// A v3 single delete answers 200 with what it deleted, as the current reference says;
+    /// true: an empty 204, as older pages say (v1 always answers 204).
+    bool single_delete_no_content = false;
     /// Sessions of this workflow are KYB (`session_kind: "business"`); all others are KYC.
     std::string business_workflow_id = "b0b0b0b0-0000-4000-8000-00000000b2b0";
     /// Names and addresses the generated certificate is valid for.
@@ -72,6 +75,11 @@ enum class endpoint {
     batch_delete_job, ///< GET /v3/sessions/delete/{job_id}/
     decision,
     list_sessions,
+    /// The standalone checks of API reference 7: `POST /v3/id-verification/`, `/v3/aml/`, ...
+    standalone_check,
+    /// The resources of API reference 8 (users, blocklist, workflows, webhook, billing) and
+    /// the others Didit's own clients call (lists, questionnaires, transactions, ...).
+    management,
     other,
 };
 
@@ -90,6 +98,9 @@ struct counters {
     std::uint64_t decision_requests = 0;
     std::uint64_t deletion_job_polls = 0; ///< GET /v3/sessions/delete/{job_id}/
     std::uint64_t list_requests = 0;
+    std::uint64_t check_requests = 0;      ///< to the standalone checks
+    std::uint64_t checks_charged = 0;      ///< checks answered 200 (each uses a credit)
+    std::uint64_t management_requests = 0; ///< to users, blocklist, workflows, webhook, ...
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header
@@ -164,6 +175,12 @@ enum class account_state {
     /// Every request with the API key answers 401 with code `application_deleted` (as the
     /// service does for a few minutes after an application is deleted).
     application_deleted,
+    /// The balance is too low: standalone checks answer 403 with code `insufficient_credits`
+    /// before processing (API reference 7.0), and `GET /v3/billing/balance/` says "0.0000".
+    no_credits,
+    /// The check could not be paid for: standalone checks answer 402 with code
+    /// `payment_required` (API reference 9).
+    payment_failed,
 };
 
 /// Runs on a thread of its own from construction to destruction. Every member function may be
@@ -208,6 +225,25 @@ public:
 
     /// Changes the application's standing from now on (reset() keeps it).
     void set_account_state(account_state state);
+
+    /// A provider outage from now on (`on`) or its end: the standalone checks at
+    /// `/v3/<provider>/...` ("phone", "email", "aml", "face-match", "database-validation", ...)
+    /// answer 502 with code `<provider>_provider_unavailable` ("-" written "_"), as the
+    /// service does when its upstream fails (API reference 9).
+    void set_provider_outage(std::string_view provider, bool on);
+
+    /// What the standalone checks received in multipart/form-data bodies, oldest first (the
+    /// last 64 forms): each part's name, file name, content type, size and SHA-256, and its
+    /// first MiB. For tests of uploads.
+    struct received_part {
+        std::string name;
+        std::optional<std::string> file_name;
+        std::string content_type;
+        std::uint64_t size = 0;
+        std::string content; ///< the first MiB
+        std::string sha256;  ///< lowercase hex of all of it
+    };
+    std::vector<std::vector<received_part>> received_forms() const;
 
     /// Changes the lifetime of tokens issued from now on.
     void set_token_lifetime(std::chrono::seconds lifetime);

@@ -111,6 +111,10 @@ std::optional<account_state> account_state_named(std::string_view name) {
         return account_state::billing_suspended;
     if (name == "application_deleted")
         return account_state::application_deleted;
+    if (name == "no_credits")
+        return account_state::no_credits;
+    if (name == "payment_failed")
+        return account_state::payment_failed;
     return std::nullopt;
 }
 
@@ -253,8 +257,22 @@ http_response answer_control(const http_request& request, control_actions& actio
         if (!state)
             return problem(request, http::status::bad_request,
                            "send {\"state\": \"active\" | \"billing_suspended\" | "
-                           "\"application_deleted\"}");
+                           "\"application_deleted\" | \"no_credits\" | \"payment_failed\"}");
         actions.set_account_state(*state);
+        return reply(request, http::status::no_content, nullptr);
+    }
+    if (path == "outage" && method == http::verb::post) {
+        boost::system::error_code ec;
+        auto parsed = json::parse(request.body(), ec);
+        auto provider = text_of(request.body(), "provider");
+        const auto* on =
+            !ec && parsed.is_object() ? parsed.get_object().if_contains("on") : nullptr;
+        if (provider.empty() || provider.find('/') != std::string::npos || on == nullptr ||
+            !on->is_bool())
+            return problem(request, http::status::bad_request,
+                           "send {\"provider\": \"phone\" | \"email\" | \"aml\" | ..., "
+                           "\"on\": true | false}");
+        actions.set_provider_outage(provider, on->get_bool());
         return reply(request, http::status::no_content, nullptr);
     }
     if (path == "reset" && method == http::verb::post) {

@@ -24,6 +24,7 @@ public:
     virtual void expire_tokens() = 0;
     virtual void reset() = 0;
     virtual void set_account_state(account_state state) = 0;
+    virtual void set_provider_outage(std::string_view provider, bool on) = 0;
 
 protected:
     ~control_actions() = default;

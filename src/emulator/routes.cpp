@@ -1,5 +1,8 @@
 #include "routes.hpp"
 
+#include "checks.hpp"
+#include "resources.hpp"
+
 namespace didit::emulator::detail {
 
 namespace http = boost::beast::http;
@@ -28,6 +31,17 @@ bool per_session(std::string_view target, api_generation& generation, std::strin
 
 route parse_route(http::verb method, std::string_view target) {
     route r;
+    auto path = target.substr(0, target.find('?'));
+    if (is_check_path(path) && method == http::verb::post) {
+        r.where = endpoint::standalone_check;
+        r.generation = api_generation::v3;
+        return r;
+    }
+    if (is_resource_path(path)) {
+        r.where = endpoint::management;
+        r.generation = api_generation::v3;
+        return r;
+    }
     if (method == http::verb::post && (target == "/auth/v2/token/" || target == "/auth/v2/token")) {
         r.where = endpoint::token;
         return r;

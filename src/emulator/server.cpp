@@ -2,6 +2,7 @@
 
 #include "certificate.hpp"
 #include "control.hpp"
+#include "form_parser.hpp"
 #include "hostile_wire.hpp"
 #include "random_ids.hpp"
 #include "service.hpp"
@@ -17,6 +18,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -24,6 +27,7 @@
 #include <cstdlib>
 #include <deque>
 #include <future>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -51,6 +55,9 @@ struct live_connection {
 };
 
 constexpr std::size_t max_request_bytes = 2 * 1024 * 1024;
+/// Forms carry images and documents; the service refuses files over their field's limit
+/// itself (with 400), so this only bounds what a connection may send.
+constexpr std::uint64_t max_form_bytes = 128 * 1024 * 1024;
 
 } // namespace
 
@@ -72,6 +79,15 @@ struct server::impl final : detail::control_actions {
         webhooks_.configure(options_.webhooks);
         service_.on_status_change([this](const detail::session_record& session) {
             asio::post(io_, [this, session] { announce(session); });
+        });
+        // PATCH /v3/webhook/: later webhooks go to the new URL, signed with the new secret.
+        service_.on_webhook_change([this](const std::string& url, const std::string& secret) {
+            asio::post(io_, [this, url, secret] {
+                auto settings = webhooks_.settings();
+                settings.url = url;
+                settings.secret = secret;
+                webhooks_.configure(std::move(settings));
+            });
         });
         asio::co_spawn(io_, accept_loop(), asio::detached);
         thread_ = std::thread([this] { io_.run(); });
@@ -150,17 +166,20 @@ struct server::impl final : detail::control_actions {
         service_.count_handshake(SSL_session_reused(conn.stream.native_handle()) == 1);
         boost::beast::flat_buffer buffer;
         for (;;) {
-            http::request_parser<http::string_body> parser;
-            parser.body_limit(max_request_bytes);
+            http::request_parser<http::empty_body> head;
+            head.body_limit(max_form_bytes); // Beast weighs Content-Length with the head
             conn.idle = buffer.size() == 0;
-            auto [read_ec, read] =
-                co_await http::async_read(conn.stream, buffer, parser, as_tuple(use_awaitable));
+            auto [read_ec, read] = co_await http::async_read_header(conn.stream, buffer, head,
+                                                                    as_tuple(use_awaitable));
             conn.idle = false;
             if (read_ec)
                 co_return;
-            auto request = parser.release();
-            if (detail::is_control(request)) { // not the service's: no counting, no faults
-                auto response = detail::answer_control(request, *this);
+            std::optional<detail::form_parser> form;
+            auto request = co_await read_rest(conn, buffer, std::move(head), form);
+            if (!request)
+                co_return;
+            if (detail::is_control(*request)) { // not the service's: no counting, no faults
+                auto response = detail::answer_control(*request, *this);
                 conn.idle = true;
                 auto [write_ec, written] =
                     co_await http::async_write(conn.stream, response, as_tuple(use_awaitable));
@@ -168,8 +187,8 @@ struct server::impl final : detail::control_actions {
                     co_return;
                 continue;
             }
-            auto to = detail::service::classify(request);
-            service_.count_arrival(request, to.where);
+            auto to = detail::service::classify(*request);
+            service_.count_arrival(*request, to.where);
             token_flight flight{*this, to.where == endpoint::token};
             auto misbehave = take_fault(to.where);
             using kind = fault::kind;
@@ -191,11 +210,11 @@ struct server::impl final : detail::control_actions {
             }
             detail::http_response response;
             if (is(kind::respond))
-                response = faulty_response(request, *misbehave);
+                response = faulty_response(*request, *misbehave);
             else if (is(kind::redirect))
-                response = redirect_response(request, *misbehave);
+                response = redirect_response(*request, *misbehave);
             else
-                response = service_.handle(request, to);
+                response = service_.handle(*request, to, form ? &*form : nullptr);
             if (is(kind::drop_after_processing))
                 co_return;
             if (is(kind::truncated_body)) {
@@ -227,6 +246,42 @@ struct server::impl final : detail::control_actions {
             if (write_ec || !response.keep_alive())
                 co_return;
         }
+    }
+
+    /// The request's body after its head: a form (multipart/form-data) a piece at a time into
+    /// `form`, as the service streams uploads; anything else whole. None when the connection
+    /// broke or the body is too large.
+    asio::awaitable<std::optional<detail::http_request>>
+    read_rest(live_connection& conn, boost::beast::flat_buffer& buffer,
+              http::request_parser<http::empty_body>&& head,
+              std::optional<detail::form_parser>& form) {
+        auto boundary = detail::form_boundary(head.get()[http::field::content_type]);
+        if (!boundary) {
+            if (head.content_length().value_or(0) > max_request_bytes)
+                co_return std::nullopt;
+            http::request_parser<http::string_body> parser{std::move(head)};
+            parser.body_limit(max_request_bytes);
+            auto [ec, read] =
+                co_await http::async_read(conn.stream, buffer, parser, as_tuple(use_awaitable));
+            if (ec)
+                co_return std::nullopt;
+            co_return parser.release();
+        }
+        form.emplace(*boundary);
+        http::request_parser<http::buffer_body> parser{std::move(head)};
+        parser.body_limit(max_form_bytes);
+        std::vector<char> piece(64 * 1024);
+        while (!parser.is_done()) {
+            parser.get().body().data = piece.data();
+            parser.get().body().size = piece.size();
+            auto [ec, read] =
+                co_await http::async_read(conn.stream, buffer, parser, as_tuple(use_awaitable));
+            if (ec && ec != http::error::need_buffer)
+                co_return std::nullopt;
+            form->feed({piece.data(), piece.size() - parser.get().body().size});
+        }
+        form->finish();
+        co_return detail::http_request{std::move(parser.release().base())};
     }
 
     /// Counts a token request as open from arrival until this coroutine moves on.
@@ -307,6 +362,9 @@ struct server::impl final : detail::control_actions {
     }
     void expire_tokens() override { service_.expire_tokens(); }
     void set_account_state(account_state state) override { service_.set_account_state(state); }
+    void set_provider_outage(std::string_view provider, bool on) override {
+        service_.set_provider_outage(provider, on);
+    }
     void reset() override {
         clear_faults();
         service_.reset();
@@ -385,7 +443,16 @@ void server::reset() {
 }
 
 void server::set_webhooks(webhook_settings settings) {
+    impl_->service_.webhook_configured(settings.url, settings.secret);
     impl_->on_loop([&] { impl_->webhooks_.configure(std::move(settings)); });
+}
+
+void server::set_provider_outage(std::string_view provider, bool on) {
+    impl_->service_.set_provider_outage(provider, on);
+}
+
+std::vector<std::vector<server::received_part>> server::received_forms() const {
+    return impl_->service_.received_forms();
 }
 
 void server::inject(fault f) {

@@ -1,5 +1,6 @@
 #include "service.hpp"
 
+#include "answers.hpp"
 #include "decisions.hpp"
 #include "listing.hpp"
 #include "negotiation.hpp"
@@ -12,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
@@ -23,28 +25,6 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-
-http_response json_response(const http_request& request, http::status status,
-                            const json::value& body) {
-    http_response response{status, request.version()};
-    response.set(http::field::server, "didit-emulator");
-    response.set(http::field::content_type, "application/json");
-    response.body() = json::serialize(body);
-    response.keep_alive(request.keep_alive());
-    response.prepare_payload();
-    return response;
-}
-
-http_response detail_response(const http_request& request, http::status status,
-                              std::string_view detail) {
-    return json_response(request, status, json::object{{"detail", detail}});
-}
-
-/// Today's coded error body (API reference §9): `detail` and a stable `code`.
-http_response coded_response(const http_request& request, http::status status,
-                             std::string_view detail, std::string_view code) {
-    return json_response(request, status, json::object{{"detail", detail}, {"code", code}});
-}
 
 /// The request body as a JSON object (parsed into `storage`), or null.
 const json::object* parse_object(const http_request& request, json::value& storage) {
@@ -145,29 +125,18 @@ constexpr std::array<std::string_view, 8> valid_features{
     "OCR + FACE", "OCR + NFC + FACE", "OCR + FACE + AML", "OCR + NFC + FACE + AML",
 };
 
-/// "2026-11-26T08:48:04.123456Z", as the service writes times.
-std::string iso_time(std::chrono::system_clock::time_point when) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch());
-    auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
-    std::time_t t = seconds.count();
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[40];
-    auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(text + n, sizeof text - n, ".%06lldZ",
-                  static_cast<long long>((micros - seconds).count()));
-    return text;
-}
-
 } // namespace
 
-service::service(const options& opts) : options_(opts) {}
+service::service(const options& opts) : options_(opts), resources_(opts.webhooks.secret) {
+    resources_.webhook_configured(opts.webhooks.url, opts.webhooks.secret);
+}
 
 route service::classify(const http_request& request) {
     return parse_route(request.method(), request.target());
 }
 
-http_response service::handle(const http_request& request, const route& to) {
+http_response service::handle(const http_request& request, const route& to,
+                              const form_parser* form) {
     std::lock_guard lock{mutex_};
     if (!to.redirect_to.empty()) // Django redirects before any authentication
         return moved_permanently(request, to.redirect_to);
@@ -191,7 +160,7 @@ http_response service::handle(const http_request& request, const route& to) {
                                "Unsupported media type \"" +
                                    std::string{request[http::field::content_type]} +
                                    "\" in request.");
-    auto response = answer(request, to);
+    auto response = answer(request, to, form);
     if (note.limit != 0) {
         response.set("X-RateLimit-Limit", std::to_string(note.limit));
         response.set("X-RateLimit-Remaining", std::to_string(note.remaining));
@@ -200,8 +169,15 @@ http_response service::handle(const http_request& request, const route& to) {
     return response;
 }
 
-http_response service::answer(const http_request& request, const route& to) {
+http_response service::answer(const http_request& request, const route& to,
+                              const form_parser* form) {
     switch (to.where) {
+    case endpoint::standalone_check:
+        return run_check(request, form);
+    case endpoint::management:
+        return resources_.answer(
+            request, "https://" + std::string{request[http::field::host]}, form,
+            [this](std::string_view id) { return find_session(id); }, clock::now());
     case endpoint::create_session:
         if (account_ == account_state::billing_suspended)
             return coded_response(request, http::status::forbidden,
@@ -397,8 +373,17 @@ http_response service::delete_session(const http_request& request, const route& 
     auto* session = find_session(to.session_id);
     if (session == nullptr)
         return detail_response(request, http::status::not_found, "Not found.");
-    session->deleted = true; // soft: a second delete finds nothing
-    return no_content(request);
+    session->deleted = true; // a second delete finds nothing
+    if (to.generation == api_generation::v1 || options_.single_delete_no_content)
+        return no_content(request);
+    // Today's answer (API reference 2.6): 200 once the deletion is done, with what it did.
+    return json_response(request, http::status::ok,
+                         json::object{{"session_id", session->session_id},
+                                      {"session_number", session->session_number},
+                                      {"face_retention_outcome", "deleted"},
+                                      {"biometric_template_uuid", nullptr},
+                                      {"biometric_template_expires_at", nullptr},
+                                      {"deleted_child_verifications", json::array{}}});
 }
 
 http_response service::generate_pdf(const http_request& request, const route& to) {
@@ -564,6 +549,7 @@ void service::on_status_change(std::function<void(const session_record&)> listen
 }
 
 void service::announce(const session_record& session) {
+    resources_.note_session(session, static_cast<bool>(status_listener_), clock::now());
     if (status_listener_)
         status_listener_(session);
 }
@@ -604,6 +590,12 @@ void service::count_arrival(const http_request& request, endpoint where) {
         break;
     case endpoint::list_sessions:
         ++counters_.list_requests;
+        break;
+    case endpoint::standalone_check:
+        ++counters_.check_requests;
+        break;
+    case endpoint::management:
+        ++counters_.management_requests;
         break;
     case endpoint::batch_delete_job:
         ++counters_.deletion_job_polls;
@@ -849,6 +841,11 @@ void service::reset() {
     windows_.clear();
     creates_let_through_.clear();
     next_session_number_ = 1001;
+    checks_.reset();
+    resources_.reset();
+    forms_.clear();
+    outages_.clear();
+    idempotent_.clear();
 }
 
 void service::expire_tokens() {
@@ -866,6 +863,79 @@ std::vector<std::chrono::system_clock::time_point> service::creates_let_through(
 void service::set_account_state(account_state state) {
     std::lock_guard lock{mutex_};
     account_ = state;
+    resources_.set_empty(state == account_state::no_credits);
+}
+
+void service::set_provider_outage(std::string_view provider, bool on) {
+    std::lock_guard lock{mutex_};
+    std::erase(outages_, provider);
+    if (on)
+        outages_.emplace_back(provider);
+}
+
+std::vector<std::vector<server::received_part>> service::received_forms() const {
+    std::lock_guard lock{mutex_};
+    return {forms_.begin(), forms_.end()};
+}
+
+void service::on_webhook_change(resource_desk::webhook_listener listener) {
+    std::lock_guard lock{mutex_};
+    resources_.on_webhook_change(std::move(listener));
+}
+
+void service::webhook_configured(const std::string& url, const std::string& secret) {
+    std::lock_guard lock{mutex_};
+    resources_.webhook_configured(url, secret);
+}
+
+http_response service::run_check(const http_request& request, const form_parser* form) {
+    auto path = request.target().substr(0, request.target().find('?'));
+    if (form != nullptr) {
+        std::vector<server::received_part> parts;
+        for (const auto& part : form->parts())
+            parts.push_back({part.name, part.file_name, part.content_type, part.size, part.content,
+                             part.sha256});
+        forms_.push_back(std::move(parts));
+        if (forms_.size() > max_forms_kept)
+            forms_.pop_front();
+    }
+    // Billing comes before the work (API reference 7.0): nothing runs unpaid.
+    if (account_ == account_state::no_credits)
+        return coded_response(request, http::status::forbidden,
+                              "Your balance is too low for this check. Top up to continue.",
+                              "insufficient_credits");
+    if (account_ == account_state::payment_failed)
+        return coded_response(request, http::status::payment_required,
+                              "The check could not be paid for, so it did not run.",
+                              "payment_required");
+    auto provider = path.substr(4, path.find('/', 4) - 4); // "/v3/<provider>/..."
+    if (std::find(outages_.begin(), outages_.end(), provider) != outages_.end()) {
+        std::string code{provider};
+        std::replace(code.begin(), code.end(), '-', '_');
+        code += "_provider_unavailable";
+        return coded_response(request, http::status::bad_gateway,
+                              "An upstream provider returned an error.", code);
+    }
+    // Idempotency-Key (API reference 9): the same key and body replay the stored answer,
+    // uncharged; another body under the key is a conflict.
+    auto key = std::string{request["Idempotency-Key"]};
+    if (auto stored = idempotent_.find(key); !key.empty() && stored != idempotent_.end()) {
+        if (stored->second.first != request.body())
+            return coded_response(request, http::status::conflict,
+                                  "This Idempotency-Key was used with another request body.",
+                                  "idempotency_key_reused");
+        auto replay = stored->second.second;
+        replay.keep_alive(request.keep_alive());
+        return replay;
+    }
+    auto response = checks_.answer(request, path, form, clock::now());
+    if (response.result() == http::status::ok) {
+        ++counters_.checks_charged;
+        resources_.charge(0.10);
+        if (!key.empty())
+            idempotent_.emplace(key, std::pair{request.body(), response});
+    }
+    return response;
 }
 
 void service::set_token_lifetime(std::chrono::seconds lifetime) {

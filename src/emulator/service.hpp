@@ -2,6 +2,10 @@
 // The emulated Didit service itself: routing, validation, tokens and sessions, as the
 // reference describes them. Knows nothing about sockets; the server feeds it parsed requests.
 
+#include "answers.hpp"
+#include "checks.hpp"
+#include "form_parser.hpp"
+#include "resources.hpp"
 #include "routes.hpp"
 #include "session_record.hpp"
 
@@ -20,9 +24,6 @@
 
 namespace didit::emulator::detail {
 
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
-using http_response = boost::beast::http::response<boost::beast::http::string_body>;
-
 class service {
 public:
     explicit service(const options& opts);
@@ -32,8 +33,9 @@ public:
     /// Counts a request as it arrives, before any fault or processing. Thread-safe.
     void count_arrival(const http_request& request, endpoint where);
 
-    /// Answers one request. Thread-safe.
-    http_response handle(const http_request& request, const route& to);
+    /// Answers one request; `form` is its body when that was multipart/form-data. Thread-safe.
+    http_response handle(const http_request& request, const route& to,
+                         const form_parser* form = nullptr);
 
     /// The test acting as the person verifying. Thread-safe.
     bool finish_session(std::string_view session_id, std::string_view status);
@@ -51,6 +53,13 @@ public:
     void reset();
     void set_token_lifetime(std::chrono::seconds lifetime);
     void set_account_state(account_state state);
+    void set_provider_outage(std::string_view provider, bool on);
+    std::vector<std::vector<server::received_part>> received_forms() const;
+    /// Told the webhook URL and secret after `PATCH /v3/webhook/` changed them, under the
+    /// service's lock.
+    void on_webhook_change(resource_desk::webhook_listener listener);
+    /// The webhook URL and secret the server uses (set_webhooks), for `GET /v3/webhook/`.
+    void webhook_configured(const std::string& url, const std::string& secret);
     std::vector<std::chrono::system_clock::time_point> creates_let_through() const;
     void enable_rate_limits(rate_limits limits);
     std::optional<rate_limits> rate_limits_in_force() const;
@@ -82,7 +91,8 @@ private:
     std::optional<http_response> throttle(const http_request& request, const route& to,
                                           rate_note& note);
     /// The answer of the endpoint, once credentials and rate limits let the request through.
-    http_response answer(const http_request& request, const route& to);
+    http_response answer(const http_request& request, const route& to, const form_parser* form);
+    http_response run_check(const http_request& request, const form_parser* form);
     /// The unfinished v3 session of `vendor_data` on `workflow_id`, or null.
     session_record* find_unfinished(std::string_view workflow_id, std::string_view vendor_data);
     /// Gives `created` its id, token, URL, number and time and keeps it.
@@ -115,6 +125,13 @@ private:
     std::unordered_map<std::string, std::deque<clock::time_point>> windows_;
     static constexpr std::size_t max_creates_kept = 100'000;
     std::deque<clock::time_point> creates_let_through_; ///< by the rate limits, the latest
+    check_desk checks_;
+    resource_desk resources_;
+    std::vector<std::string> outages_; ///< providers answering 502
+    static constexpr std::size_t max_forms_kept = 64;
+    std::deque<std::vector<server::received_part>> forms_;
+    /// Idempotency-Key -> the body it came with and the answer given
+    std::unordered_map<std::string, std::pair<std::string, http_response>> idempotent_;
 };
 
 } // namespace didit::emulator::detail
