@@ -1,12 +1,15 @@
 #pragma once
 // The didit tool's command line: a subcommand, one positional argument, and flags.
 
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace didit_cli {
 
@@ -20,6 +23,7 @@ struct command_line {
     std::string argument;
     std::string second_argument; ///< `didit call METHOD PATH`: the path
     std::multimap<std::string, std::string> flags;
+    std::vector<std::pair<std::string, std::string>> ordered; ///< the flags as given
 
     std::optional<std::string> flag(const std::string& name) const {
         auto found = flags.find(name);
@@ -35,6 +39,23 @@ struct command_line {
 /// Flags that take no value.
 inline bool is_switch(std::string_view flag) {
     return flag == "--all" || flag == "--allow-simple" || flag == "--verbose";
+}
+
+/// `text` percent-encoded for a query value: unreserved characters as they are.
+inline std::string query_escaped(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[byte >> 4]);
+            out.push_back(hex[byte & 0xf]);
+        }
+    }
+    return out;
 }
 
 inline std::uint64_t number_flag(const command_line& line, const std::string& name) {
@@ -65,7 +86,8 @@ inline command_line parse(int argc, char** argv) {
         } else if (word.starts_with("--")) {
             if (i + 1 >= argc)
                 throw usage_error{"missing value for " + word};
-            line.flags.emplace(word.substr(2), argv[++i]);
+            line.flags.emplace(word.substr(2), argv[i + 1]);
+            line.ordered.emplace_back(word.substr(2), argv[++i]);
         } else if (line.argument.empty()) {
             line.argument = word;
         } else if (line.command == "call" && line.second_argument.empty()) {

@@ -9,8 +9,16 @@
 //   didit pdf ID --out FILE
 //   didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]   (v3)
 //   didit token
-//   didit call METHOD PATH [--data JSON]
+//   didit call METHOD PATH [--data JSON | --form FIELD=VALUE ... --file FIELD=@PATH ...]
 //   didit call GET PATH --all
+//   didit id-verify --front FILE [--back FILE]                            (v3 checks)
+//   didit liveness --user FILE | face-search --user FILE | age --user FILE
+//   didit face-match --user FILE --ref FILE
+//   didit poa --document FILE
+//   didit aml --name NAME [--dob YYYY-MM-DD] [--nationality C] [--document-number N]
+//   didit email send --email E | email check --email E --code C
+//   didit phone send --phone +E164 | phone check --phone +E164 --code C
+//   didit users list [--status S] [--search Q] [--country C] [--limit N]
 //   didit --verbose ...   (the client's calls, retries, tokens and connections on stderr)
 //   didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]
 //                        [--tolerance S] [--now UNIX_SECONDS]
@@ -77,7 +85,17 @@ constexpr const char* usage_text =
     "       didit list [--vendor-data V] [--status S] [--limit N] [--offset N] [--all]\n"
     "       didit token\n"
     "       didit call METHOD PATH [--data JSON]   (any endpoint; prints the service's JSON)\n"
+    "       didit call METHOD PATH --form FIELD=VALUE ... --file FIELD=@PATH ...  (multipart)\n"
     "       didit call GET PATH --all   (any listing, every page: one JSON line per row)\n"
+    "       didit id-verify --front FILE [--back FILE]        (the standalone checks, v3)\n"
+    "       didit liveness --user FILE | face-search --user FILE | age --user FILE\n"
+    "       didit face-match --user FILE --ref FILE\n"
+    "       didit poa --document FILE\n"
+    "       didit aml --name NAME [--dob YYYY-MM-DD] [--nationality C] [--document-number N]\n"
+    "       didit email send --email E | email check --email E --code C\n"
+    "       didit phone send --phone +E164 | phone check --phone +E164 --code C\n"
+    "       didit users list [--status S] [--search Q] [--country C] [--limit N]\n"
+    "                        (one JSON line per user, every page up to --limit rows)\n"
     "       (any of these with --verbose: the client's events as logfmt lines on stderr)\n"
     "       didit webhook-verify --secret-env VAR [--secret-env OLDER_VAR ...] [--allow-simple]\n"
     "                            [--tolerance S]\n"
@@ -124,6 +142,143 @@ asio::awaitable<outcome> call_all(didit::client& client, const command_line& lin
         }
         for (const auto& row : page.rows)
             std::cout << to_plain_json(row) << "\n";
+    }
+    co_return out;
+}
+
+/// A check's answer: its verdict up front, the service's object for the rest.
+json::object summary_of(const didit::check_result& result) {
+    json::object out{{"request_id", result.request_id}, {"status", result.status_text}};
+    if (result.score)
+        out["score"] = *result.score;
+    json::array warnings;
+    for (const auto& warning : result.warnings)
+        warnings.push_back(json::value(warning.risk));
+    out["warnings"] = std::move(warnings);
+    if (!result.message.empty())
+        out["message"] = result.message;
+    out["result"] = result.feature;
+    return out;
+}
+
+template <class Request>
+asio::awaitable<outcome> run_check(didit::client& client, const Request& request) {
+    outcome out;
+    auto [ec, result] =
+        co_await client.check(request, out.diag, asio::as_tuple(asio::use_awaitable));
+    out.ec = ec;
+    out.result = summary_of(result);
+    co_return out;
+}
+
+/// The standalone checks: `didit face-match --user u.jpg --ref r.jpg`, ...
+asio::awaitable<outcome> check(didit::client& client, const command_line& line) {
+    auto file = [&](const char* flag) { return didit::upload::from_path(line.required(flag)); };
+    const auto& what = line.command;
+    if (what == "id-verify") {
+        didit::id_verification_request request{.front_image = file("front")};
+        if (line.flag("back"))
+            request.back_image = file("back");
+        co_return co_await run_check(client, request);
+    }
+    if (what == "liveness")
+        co_return co_await run_check(client,
+                                     didit::passive_liveness_request{.user_image = file("user")});
+    if (what == "face-search")
+        co_return co_await run_check(client,
+                                     didit::face_search_request{.user_image = file("user")});
+    if (what == "age")
+        co_return co_await run_check(client,
+                                     didit::age_estimation_request{.user_image = file("user")});
+    if (what == "face-match") {
+        didit::face_match_request request{.user_image = file("user"), .ref_image = file("ref")};
+        co_return co_await run_check(client, request);
+    }
+    if (what == "poa") {
+        didit::proof_of_address_request request{.document = file("document")};
+        co_return co_await run_check(client, request);
+    }
+    if (what == "aml") {
+        didit::aml_request request{.full_name = line.required("name"),
+                                   .date_of_birth = line.flag("dob").value_or(""),
+                                   .nationality = line.flag("nationality").value_or(""),
+                                   .document_number = line.flag("document-number").value_or("")};
+        co_return co_await run_check(client, request);
+    }
+    bool send = line.argument == "send";
+    if (!send && line.argument != "check")
+        throw usage_error{what + " takes send or check"};
+    if (what == "email") {
+        if (send)
+            co_return co_await run_check(
+                client, didit::email_send_request{.email = line.required("email")});
+        didit::email_check_request request{.email = line.required("email"),
+                                           .code = line.required("code")};
+        co_return co_await run_check(client, request);
+    }
+    if (send)
+        co_return co_await run_check(
+            client, didit::phone_send_request{.phone_number = line.required("phone")});
+    didit::phone_check_request request{.phone_number = line.required("phone"),
+                                       .code = line.required("code")};
+    co_return co_await run_check(client, request);
+}
+
+bool is_check(const std::string& command) {
+    for (auto name : {"id-verify", "liveness", "face-search", "age", "face-match", "poa", "aml",
+                      "email", "phone"})
+        if (command == name)
+            return true;
+    return false;
+}
+
+/// `--form name=value` and `--file name=@path`, in the order given.
+didit::multipart_form form_of(const command_line& line) {
+    didit::multipart_form form;
+    for (const auto& [flag, value] : line.ordered) {
+        if (flag != "form" && flag != "file")
+            continue;
+        auto equals = value.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw usage_error{"--" + flag + " takes NAME=" + (flag == "file" ? "@PATH" : "VALUE")};
+        auto name = value.substr(0, equals);
+        auto rest = value.substr(equals + 1);
+        if (flag == "form") {
+            form.field(name, rest);
+        } else {
+            if (!rest.starts_with("@") || rest.size() == 1)
+                throw usage_error{"--file takes NAME=@PATH"};
+            form.file(name, didit::upload::from_path(rest.substr(1)));
+        }
+    }
+    return form;
+}
+
+/// `users list`: every user (filtered), one JSON line each, up to --limit rows.
+asio::awaitable<outcome> users(didit::client& client, const command_line& line) {
+    if (line.argument != "list")
+        throw usage_error{"users takes list"};
+    outcome out;
+    out.streamed = true;
+    std::string path = "/v3/users/";
+    char separator = '?';
+    for (auto name : {"status", "search", "country"})
+        if (auto value = line.flag(name)) {
+            path.push_back(separator);
+            path.append(name).append("=").append(query_escaped(*value));
+            separator = '&';
+        }
+    auto limit = line.flag("limit") ? number_flag(line, "limit") : 0;
+    auto pages = client.pages(path);
+    for (std::uint64_t rows = 0; !pages.done() && (limit == 0 || rows < limit);) {
+        auto [ec, page] = co_await pages.next(out.diag, asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            out.ec = ec;
+            break;
+        }
+        for (const auto& row : page.rows)
+            if (limit == 0 || rows++ < limit)
+                std::cout << to_plain_json(row) << "\n";
     }
     co_return out;
 }
@@ -256,7 +411,13 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
                 throw usage_error{"--data must be JSON: " + not_json.message()};
         }
         std::tuple<didit::error_code, didit::api_response> answered;
-        if (body)
+        bool form = line.flag("form") || line.flag("file");
+        if (form && body)
+            throw usage_error{"call takes --data or --form/--file, not both"};
+        if (form)
+            answered = co_await client.call(line.argument, line.second_argument, form_of(line),
+                                            out.diag, tuple);
+        else if (body)
             answered =
                 co_await client.call(line.argument, line.second_argument, *body, out.diag, tuple);
         else
@@ -264,6 +425,10 @@ asio::awaitable<outcome> run(didit::client& client, const command_line& line,
         auto& [ec, response] = answered;
         out.ec = ec;
         out.raw = std::move(response.body);
+    } else if (is_check(line.command)) {
+        out = co_await check(client, line);
+    } else if (line.command == "users") {
+        out = co_await users(client, line);
     } else if (line.command == "token") {
         auto [ec] = co_await client.check_credentials(out.diag, tuple);
         out.ec = ec;

@@ -242,6 +242,21 @@ BOOST_AUTO_TEST_CASE(pdf_and_delete_on_the_v3_paths) {
     BOOST_TEST(seen.delete_requests == 2u);
 }
 
+// API reference 2.6 / 6.1: today's pages answer 200 with a JSON body, older ones an empty 204.
+BOOST_AUTO_TEST_CASE(a_single_delete_answered_200_with_a_body_or_204_empty_succeeds) {
+    for (bool older_pages : {false, true}) {
+        didit::emulator::options opts;
+        opts.single_delete_no_content = older_pages;
+        fixture f{opts, [](didit::config& cfg) { cfg = as_v3(cfg); }};
+        const auto id = create_v3(f);
+        didit::diagnostics diag;
+        BOOST_TEST(!run(f, [&](auto done) { f.client->delete_session(id, diag, done); }));
+        BOOST_TEST(diag.http_status == (older_pages ? 204 : 200));
+        BOOST_TEST(!f.emulator.session_status(id).has_value());
+        BOOST_TEST(f.emulator.stats().delete_requests == 1u);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(batch_deletion_by_number_and_of_everything) {
     fixture f{{}, [](didit::config& cfg) { cfg = as_v3(cfg); }};
     std::vector<didit::session> created;
