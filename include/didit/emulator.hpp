@@ -39,11 +39,12 @@ struct options {
     /// 10 (864000 against 86400): a client must go by expires_in.
     unsigned token_exp_multiple = 1;
     /// How a batch delete answers (API reference 2.6): 200 with `results[]`, or, when more
-    /// than `batch_job_threshold` sessions match, 202 with a `job_id` whose job reports
-    /// "pending" to `batch_job_pending_polls` polls before it deletes them and reports
-    /// "completed". `batch_delete_no_content` answers an empty 204 instead, as older pages say.
+    /// than `batch_job_threshold` sessions match, 202 with a `job_id` whose job deletes them by
+    /// itself `batch_job_duration` later, polled or not (`GET /v3/sessions/delete/{job_id}/`
+    /// says "pending", then "completed"). `batch_delete_no_content` answers an empty 204
+    /// instead, as older pages say.
     unsigned batch_job_threshold = 20;
-    unsigned batch_job_pending_polls = 1;
+    std::chrono::milliseconds batch_job_duration{300};
     bool batch_delete_no_content = false;
     /// A v3 single delete answers 200 with what it deleted, as the current reference says;
     /// true: an empty 204, as older pages say (v1 always answers 204).
@@ -80,6 +81,9 @@ enum class endpoint {
     /// The resources of API reference 8 (users, blocklist, workflows, webhook, billing) and
     /// the others Didit's own clients call (lists, questionnaires, transactions, ...).
     management,
+    /// The programmatic account API under /auth/v2/ (register, log in, organizations), which
+    /// Didit's own clients call; it takes no API key.
+    account,
     other,
 };
 
@@ -100,7 +104,7 @@ struct counters {
     std::uint64_t list_requests = 0;
     std::uint64_t check_requests = 0;      ///< to the standalone checks
     std::uint64_t checks_charged = 0;      ///< checks answered 200 (each uses a credit)
-    std::uint64_t management_requests = 0; ///< to users, blocklist, workflows, webhook, ...
+    std::uint64_t management_requests = 0; ///< to users, blocklist, ..., and the account API
     std::uint64_t other_requests = 0;
     std::uint64_t requests_with_authorization = 0; ///< carried an Authorization header
     std::uint64_t requests_with_api_key = 0;       ///< carried an x-api-key header

@@ -313,11 +313,12 @@ http_response answer_aml(const http_request& request, const inputs& in,
 /// Both shapes of API reference 7.2: the current one (a form) and the skill document's (JSON).
 http_response answer_database_validation(const http_request& request, const inputs& in, bool form) {
     auto state = in.text("issuing_state");
-    auto number = in.text(form ? "document_number" : "id_number");
-    if (form && !state)
+    // The skill document's JSON has `id_number`; the current reference's fields may also come
+    // as JSON (Didit's Node client sends them so).
+    auto skill_shape = !form && in.text("id_number").has_value();
+    auto number = in.text(skill_shape ? "id_number" : "document_number");
+    if (!skill_shape && !state)
         return field_error(request, "issuing_state", "This field is required.");
-    if (!form && !number)
-        return field_error(request, "id_number", "This field is required.");
     bool matched = !number || !number->starts_with("000");
     auto status = matched ? "Approved" : "Declined";
     auto match = matched ? "full_match" : "no_match";
@@ -326,7 +327,7 @@ http_response answer_database_validation(const http_request& request, const inpu
                             {"outcome_code", match},
                             {"source_data", nullptr},
                             {"validation", json::object{}}};
-    if (form)
+    if (!skill_shape)
         return json_response(request, http::status::ok,
                              json::object{{"request_id", random_uuid()},
                                           {"status", status},
@@ -335,15 +336,16 @@ http_response answer_database_validation(const http_request& request, const inpu
                                           {"validations", json::array{std::move(validation)}}});
     return json_response(
         request, http::status::ok,
-        json::object{{"request_id", random_uuid()},
-                     {"database_validation",
-                      json::object{{"status", status},
-                                   {"match_type", match},
-                                   {"issuing_state", state.value_or("")},
-                                   {"validation_type", "1x1"},
-                                   {"screened_data", json::object{{"id_number", *number}}},
-                                   {"validations", json::object{}},
-                                   {"warnings", json::array{}}}}});
+        json::object{
+            {"request_id", random_uuid()},
+            {"database_validation",
+             json::object{{"status", status},
+                          {"match_type", match},
+                          {"issuing_state", state.value_or("")},
+                          {"validation_type", "1x1"},
+                          {"screened_data", json::object{{"id_number", number.value_or("")}}},
+                          {"validations", json::object{}},
+                          {"warnings", json::array{}}}}});
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -87,22 +88,25 @@ int main(int argc, char** argv) {
         if (cert_out.empty())
             cert_out = "didit-emulator-ca.pem";
         std::ofstream{cert_out} << emulator.certificate_pem();
-        // Every variable a client needs, the emulator's own test credentials included: they
-        // open nothing but this emulator.
+        auto ca_path = std::filesystem::absolute(cert_out).string();
+        // Every variable a client needs, live, the emulator's own test credentials included:
+        // they open nothing but this emulator. Didit's own clients read DIDIT_API_BASE_URL and
+        // DIDIT_AUTH_BASE_URL (without them they would send the key to the production host),
+        // and Node trusts the certificate through NODE_EXTRA_CA_CERTS.
         std::cout << "didit-emulator listening on " << emulator.url() << "\n"
-                  << "# didit-cpp, v1 (client credentials):\n"
-                  << "  export DIDIT_AUTH_URL=" << emulator.url() << "\n"
-                  << "  export DIDIT_API_URL=" << emulator.url() << "\n"
-                  << "  export DIDIT_CA_FILE=" << cert_out << "\n"
-                  << "  export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
-                  << "  export DIDIT_CLIENT_SECRET=" << opts.client_secret << "\n"
-                  << "  export DIDIT_RATE_LIMITS=off   # this emulator enforces no rate limits\n"
-                  << "# didit-cpp, v3: the lines above, then\n"
-                  << "#  export DIDIT_API_KEY=" << opts.api_key << "\n"
-                  << "# Didit's official clients (v3; they also need the CA above trusted):\n"
-                  << "#  export DIDIT_API_KEY=" << opts.api_key << "\n"
-                  << "#  export DIDIT_BASE_URL=" << emulator.url() << "/v3\n"
-                  << "#  export NODE_EXTRA_CA_CERTS=" << cert_out << "\n";
+                  << "# didit-cpp (DIDIT_API_KEY selects v3; unset it for v1's client "
+                     "credentials):\n"
+                  << "export DIDIT_AUTH_URL=" << emulator.url() << "\n"
+                  << "export DIDIT_API_URL=" << emulator.url() << "\n"
+                  << "export DIDIT_CA_FILE=" << ca_path << "\n"
+                  << "export DIDIT_CLIENT_ID=" << opts.client_id << "\n"
+                  << "export DIDIT_CLIENT_SECRET=" << opts.client_secret << "\n"
+                  << "export DIDIT_API_KEY=" << opts.api_key << "\n"
+                  << "# Didit's official clients (e.g. @didit-protocol/mcp-server):\n"
+                  << "export DIDIT_API_BASE_URL=" << emulator.url() << "/v3\n"
+                  << "export DIDIT_AUTH_BASE_URL=" << emulator.url() << "/auth/v2\n"
+                  << "export NODE_EXTRA_CA_CERTS=" << ca_path << "\n"
+                  << "export DIDIT_RATE_LIMITS=off   # this emulator enforces no rate limits\n";
         if (!opts.webhooks.url.empty())
             std::cout << "  webhooks go to " << opts.webhooks.url << ", signed with "
                       << (opts.webhooks.secret == didit::emulator::webhook_settings{}.secret

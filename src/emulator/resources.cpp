@@ -228,9 +228,93 @@ bool is_resource_path(std::string_view path) {
     return false;
 }
 
-resource_desk::resource_desk(std::string webhook_secret)
-    : initial_secret_(std::move(webhook_secret)) {
+bool is_account_path(std::string_view path) {
+    return path.starts_with("/auth/v2/programmatic/") ||
+           path.starts_with("/auth/v2/organizations/");
+}
+
+resource_desk::resource_desk(std::string webhook_secret, std::string client_id, std::string api_key)
+    : initial_secret_(std::move(webhook_secret)), client_id_(std::move(client_id)),
+      api_key_(std::move(api_key)) {
     seed();
+}
+
+http_response resource_desk::account(const http_request& request,
+                                     std::chrono::system_clock::time_point now) {
+    auto path = path_of(request);
+    auto application = json::object{{"uuid", application_},
+                                    {"name", "Emulated application"},
+                                    {"client_id", client_id_},
+                                    {"api_key", api_key_},
+                                    {"created_at", iso_time(now)}};
+    auto organization = json::object{{"uuid", organization_}, {"name", "Emulated organization"}};
+    if (path.starts_with("/auth/v2/organizations/")) {
+        auto bearer = std::string{request[http::field::authorization]};
+        bool known = bearer.starts_with("Bearer ") &&
+                     std::find(access_tokens_.begin(), access_tokens_.end(), bearer.substr(7)) !=
+                         access_tokens_.end();
+        if (!known)
+            return detail_response(request, http::status::unauthorized,
+                                   "Authentication credentials were not provided.");
+        std::string_view rest = path.substr(std::string_view{"/auth/v2/organizations/me/"}.size());
+        if (!path.starts_with("/auth/v2/organizations/me/"))
+            return not_found(request);
+        if (rest.empty())
+            return json_response(request, http::status::ok, json::array{organization});
+        if (!rest.starts_with(organization_ + "/applications/"))
+            return not_found(request);
+        rest.remove_prefix(organization_.size() + std::string_view{"/applications/"}.size());
+        if (rest.empty())
+            return json_response(request, http::status::ok, json::array{application});
+        if (rest == application_ + "/")
+            return json_response(request, http::status::ok, application);
+        return not_found(request);
+    }
+    json::value storage;
+    auto body = body_object(request, storage);
+    if (request.method() != http::verb::post)
+        return detail_response(request, http::status::method_not_allowed, "Method not allowed.");
+    if (body == nullptr)
+        return not_json(request);
+    auto email = text_of(*body, "email");
+    if (email.empty())
+        return field_error(request, "email", "This field is required.");
+    auto action = path.substr(std::string_view{"/auth/v2/programmatic/"}.size());
+    auto found = accounts_.find(email);
+    if (action == "register/") {
+        auto password = text_of(*body, "password");
+        if (password.size() < 8)
+            return field_error(request, "password", "Use at least 8 characters.");
+        if (found != accounts_.end())
+            return field_error(request, "email", "An account with this e-mail already exists.");
+        accounts_[email] = {password, false};
+        return json_response(request, http::status::created,
+                             json::object{{"message", "A verification code was sent."}});
+    }
+    if (found == accounts_.end())
+        return detail_response(request, http::status::not_found, "No such account.");
+    if (action == "resend-otp/")
+        return json_response(request, http::status::ok,
+                             json::object{{"message", "A verification code was sent."}});
+    auto token = random_hex(20);
+    auto tokens = json::object{{"access_token", token}, {"refresh_token", random_hex(20)}};
+    if (action == "verify-email/") {
+        if (text_of(*body, "code") != "123456")
+            return field_error(request, "code", "The code is not correct.");
+        found->second.verified = true;
+        access_tokens_.push_back(token);
+        tokens["organization"] = organization;
+        tokens["application"] = application;
+        return json_response(request, http::status::ok, tokens);
+    }
+    if (action == "login/") {
+        if (!found->second.verified || text_of(*body, "password") != found->second.password)
+            return detail_response(request, http::status::unauthorized,
+                                   "No active account found with the given credentials.");
+        access_tokens_.push_back(token);
+        return json_response(request, http::status::ok, tokens);
+    }
+    return not_found(request);
 }
 
 void resource_desk::seed() {
@@ -274,6 +358,8 @@ void resource_desk::reset() {
     businesses_ = {};
     blocklist_.clear();
     deliveries_.clear();
+    accounts_.clear();
+    access_tokens_.clear();
     generic_.clear();
     balance_ = 1000.0;
     seed();
@@ -675,8 +761,11 @@ http_response resource_desk::generic(const http_request& request, std::string_vi
         auto row = *body;
         auto uuid = random_uuid();
         row["uuid"] = uuid;
-        if (name == "transactions")
-            row["transaction_id"] = uuid;
+        if (name == "transactions") { // the caller names its transactions
+            if (text_of(row, "transaction_id").empty())
+                row["transaction_id"] = uuid;
+            uuid = text_of(row, "transaction_id");
+        }
         if (name == "workflows")
             row["workflow_id"] = uuid;
         if (name == "destinations" && !row.contains("secret_shared_key"))

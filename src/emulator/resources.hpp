@@ -23,6 +23,10 @@ namespace didit::emulator::detail {
 /// Whether a request for `path` (no query) is one of these resources.
 bool is_resource_path(std::string_view path);
 
+/// Whether `path` is the programmatic account API under /auth/v2/ (register, verify the
+/// e-mail, log in, organizations and applications), which takes no API key.
+bool is_account_path(std::string_view path);
+
 /// A keyed collection in creation order.
 struct collection {
     std::vector<std::string> order;
@@ -40,7 +44,8 @@ public:
     /// Told the webhook URL and secret after a PATCH /v3/webhook/ changed them.
     using webhook_listener = std::function<void(const std::string& url, const std::string& secret)>;
 
-    explicit resource_desk(std::string webhook_secret);
+    /// `client_id` and `api_key`: the application the account API hands out.
+    resource_desk(std::string webhook_secret, std::string client_id, std::string api_key);
 
     /// Answers a request for one of these resources, once credentials and rate limits let it
     /// through. `origin` ("https://host:port") roots the pages' links.
@@ -52,6 +57,11 @@ public:
     /// webhook it causes is a delivery of the default destination.
     void note_session(const session_record& session, bool webhook_sent,
                       std::chrono::system_clock::time_point now);
+
+    /// The account API: an account is registered, verified with the code 123456 (the
+    /// emulator's magic value), then logs in for a bearer token that lists its organization and
+    /// the emulator's application.
+    http_response account(const http_request& request, std::chrono::system_clock::time_point now);
 
     void on_webhook_change(webhook_listener listener) { webhook_listener_ = std::move(listener); }
     /// The server's webhook URL and secret, as `GET /v3/webhook/` shows them.
@@ -89,6 +99,16 @@ private:
     std::string default_destination_;
     std::map<std::string, collection> deliveries_; ///< by destination uuid
     std::map<std::string, collection> generic_;    ///< workflows, lists, ... by name
+    struct account_record {
+        std::string password;
+        bool verified = false;
+    };
+    std::map<std::string, account_record> accounts_; ///< by e-mail
+    std::vector<std::string> access_tokens_;
+    std::string client_id_;
+    std::string api_key_;
+    std::string organization_ = "0a900000-0000-4000-8000-000000000001";
+    std::string application_ = "a9900000-0000-4000-8000-000000000001";
     double balance_ = 1000.0;
     bool empty_ = false;
     webhook_listener webhook_listener_;

@@ -37,6 +37,11 @@ route parse_route(http::verb method, std::string_view target) {
         r.generation = api_generation::v3;
         return r;
     }
+    if (is_account_path(path)) {
+        r.where = endpoint::account;
+        r.generation = api_generation::v3;
+        return r;
+    }
     if (is_resource_path(path)) {
         r.where = endpoint::management;
         r.generation = api_generation::v3;

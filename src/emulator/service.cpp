@@ -127,7 +127,8 @@ constexpr std::array<std::string_view, 8> valid_features{
 
 } // namespace
 
-service::service(const options& opts) : options_(opts), resources_(opts.webhooks.secret) {
+service::service(const options& opts)
+    : options_(opts), resources_(opts.webhooks.secret, opts.client_id, opts.api_key) {
     resources_.webhook_configured(opts.webhooks.url, opts.webhooks.secret);
 }
 
@@ -138,10 +139,13 @@ route service::classify(const http_request& request) {
 http_response service::handle(const http_request& request, const route& to,
                               const form_parser* form) {
     std::lock_guard lock{mutex_};
+    settle_deletion_jobs();
     if (!to.redirect_to.empty()) // Django redirects before any authentication
         return moved_permanently(request, to.redirect_to);
     if (to.where == endpoint::token)
         return issue_token(request);
+    if (to.where == endpoint::account) // a person's login, not the application's key
+        return resources_.account(request, clock::now());
     if (to.where == endpoint::other)
         return detail_response(request, http::status::not_found, "Not found.");
     // DRF negotiates the answer's type before it authenticates.
@@ -460,7 +464,8 @@ http_response service::batch_answer(const http_request& request, std::vector<std
     }
     if (matched.size() > options_.batch_job_threshold) {
         auto job_id = random_uuid();
-        deletion_jobs_[job_id] = {std::move(matched), options_.batch_job_pending_polls, false};
+        deletion_jobs_[job_id] = {std::move(matched), clock::now() + options_.batch_job_duration,
+                                  false};
         return json_response(request, http::status::accepted,
                              {{"job_id", job_id}, {"status", "pending"}});
     }
@@ -480,20 +485,24 @@ http_response service::batch_delete_job(const http_request& request, const route
     if (job == deletion_jobs_.end())
         return detail_response(request, http::status::not_found, "Not found.");
     auto& [job_id, state] = *job;
-    if (state.pending_polls > 0) {
-        --state.pending_polls;
+    if (!state.completed)
         return json_response(request, http::status::ok,
                              {{"job_id", job_id}, {"status", "pending"}});
-    }
-    if (!state.completed) {
+    return json_response(
+        request, http::status::ok,
+        {{"job_id", job_id}, {"status", "completed"}, {"deleted_count", state.session_ids.size()}});
+}
+
+void service::settle_deletion_jobs() {
+    auto now = clock::now();
+    for (auto& [job_id, state] : deletion_jobs_) {
+        if (state.completed || now < state.done_at)
+            continue;
         for (const auto& id : state.session_ids)
             if (auto found = sessions_.find(id); found != sessions_.end())
                 found->second.deleted = true;
         state.completed = true;
     }
-    return json_response(
-        request, http::status::ok,
-        {{"job_id", job_id}, {"status", "completed"}, {"deleted_count", state.session_ids.size()}});
 }
 
 http_response service::retrieve_decision(const http_request& request, const route& to) {
@@ -533,6 +542,7 @@ bool lifecycle_allows(std::string_view from, std::string_view to) {
 
 bool service::finish_session(std::string_view session_id, std::string_view status) {
     std::lock_guard lock{mutex_};
+    settle_deletion_jobs();
     auto* session = find_session(session_id);
     if (session == nullptr || !lifecycle_allows(session->status, status))
         return false;
@@ -554,8 +564,9 @@ void service::announce(const session_record& session) {
         status_listener_(session);
 }
 
-std::optional<std::string> service::session_status(std::string_view session_id) const {
+std::optional<std::string> service::session_status(std::string_view session_id) {
     std::lock_guard lock{mutex_};
+    settle_deletion_jobs();
     auto found = sessions_.find(std::string{session_id});
     if (found == sessions_.end() || found->second.deleted)
         return std::nullopt;
@@ -595,6 +606,7 @@ void service::count_arrival(const http_request& request, endpoint where) {
         ++counters_.check_requests;
         break;
     case endpoint::management:
+    case endpoint::account:
         ++counters_.management_requests;
         break;
     case endpoint::batch_delete_job:

@@ -39,7 +39,7 @@ public:
 
     /// The test acting as the person verifying. Thread-safe.
     bool finish_session(std::string_view session_id, std::string_view status);
-    std::optional<std::string> session_status(std::string_view session_id) const;
+    std::optional<std::string> session_status(std::string_view session_id);
 
     /// Called with a copy of a session whose status was just set (creation included), under
     /// the service's lock: it must not call back into the service.
@@ -116,9 +116,12 @@ private:
     std::int64_t next_session_number_ = 1001;
     struct deletion_job {
         std::vector<std::string> session_ids;
-        unsigned pending_polls = 0; ///< polls still answered "pending"
+        clock::time_point done_at; ///< when it has deleted them, polled or not
         bool completed = false;
     };
+    /// Completes the deletion jobs whose time has come. Under the lock, before anything that
+    /// could see their sessions.
+    void settle_deletion_jobs();
     std::unordered_map<std::string, deletion_job> deletion_jobs_; ///< by job_id
     std::optional<rate_limits> limits_;
     /// scope + caller -> times of the requests in the last minute, oldest first
