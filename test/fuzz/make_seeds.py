@@ -61,6 +61,10 @@ def main():
                 b"\x00k\n\x08@proxy.example:3128\n\x09.example.com, localhost:8443,[::1]\n",
                 b"\x00k\n\x08@proxy.example\n"):
         write("config_env", env)
+    for form in (b'user_image\0face.jpg\0JPEG\r\n--didit-\0vendor_data\0\0a "quoted"\r\nvalue',
+                 b'na"me\r\nX: 1\0fi"le\r\n.jpg\0\xff\xfe\r\n--\0n\xc3\xb1\0\0v',
+                 b'fields\0\0[{"key":"total"}]\0document\0bill.pdf\0%PDF\r\n\r\n'):
+        write("multipart_form", form)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
 #include <sys/wait.h>
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <iterator>
 
 using namespace didit_test;
 namespace fs = std::filesystem;
@@ -188,6 +194,146 @@ BOOST_AUTO_TEST_CASE(call_reaches_any_endpoint_and_prints_its_json) {
     BOOST_TEST(run_cli(dir, emulator, v3_settings, "call GET").status == 2);
     BOOST_TEST(run_cli(dir, emulator, v3_settings, "call POST /v3/session/ --data '{'").status ==
                2);
+}
+
+/// The JSON lines of `out`.
+std::vector<boost::json::value> json_lines(const std::string& out) {
+    std::vector<boost::json::value> lines;
+    for (std::size_t at = 0; at < out.size(); at = out.find('\n', at) + 1)
+        lines.push_back(boost::json::parse(out.substr(at, out.find('\n', at) - at)));
+    return lines;
+}
+
+BOOST_AUTO_TEST_CASE(the_standalone_checks_take_files_and_print_their_verdict) {
+    didit::emulator::server emulator;
+    scratch dir;
+    std::ofstream{dir.path / "front.jpg", std::ios::binary} << "JPEG front";
+    std::ofstream{dir.path / "back.jpg", std::ios::binary} << "JPEG back";
+    std::ofstream{dir.path / "declined.jpg", std::ios::binary} << "DECLINE me";
+    auto file = [&](const char* name) { return (dir.path / name).string(); };
+    auto id = run_cli(dir, emulator, v3_settings,
+                      "id-verify --front " + file("front.jpg") + " --back " + file("back.jpg"));
+    BOOST_TEST(id.status == 0, id.err);
+    BOOST_TEST(field(id.out, "status") == "Approved");
+    BOOST_TEST(boost::json::parse(id.out).at("result").at("mrz").is_object()); // the back came
+    auto match =
+        run_cli(dir, emulator, v3_settings,
+                "face-match --user " + file("declined.jpg") + " --ref " + file("front.jpg"));
+    BOOST_TEST(match.status == 0, match.err);
+    BOOST_TEST(field(match.out, "status") == "Declined");
+    BOOST_TEST(boost::json::parse(match.out).at("warnings").at(0).as_string() ==
+               "LOW_FACE_MATCH_SIMILARITY");
+    auto aml = run_cli(dir, emulator, v3_settings, "aml --name 'Ivan Sanctioned'");
+    BOOST_TEST(aml.status == 0, aml.err);
+    BOOST_TEST(field(aml.out, "status") == "Declined");
+    BOOST_TEST(emulator.stats().checks_charged == 3u);
+    // A missing file is a usage problem for the person typing, reported before any request.
+    auto missing = run_cli(dir, emulator, v3_settings,
+                           "face-match --user " + file("front.jpg") + " --ref " + file("nope.jpg"));
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(field(missing.err, "kind") == "invalid_request");
+    BOOST_TEST(missing.err.find("ref_image") != std::string::npos, missing.err);
+    BOOST_TEST(
+        run_cli(dir, emulator, v3_settings, "face-match --user " + file("front.jpg")).status == 2);
+    BOOST_TEST(emulator.stats().check_requests == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(email_and_phone_codes_are_sent_then_checked) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto sent = run_cli(dir, emulator, v3_settings, "email send --email ana@example.com");
+    BOOST_TEST(sent.status == 0, sent.err);
+    BOOST_TEST(field(sent.out, "status") == "Success");
+    auto checked =
+        run_cli(dir, emulator, v3_settings, "email check --email ana@example.com --code 123456");
+    BOOST_TEST(checked.status == 0, checked.err);
+    BOOST_TEST(field(checked.out, "status") == "Approved");
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "phone send --phone +34600000001").status == 0);
+    auto wrong =
+        run_cli(dir, emulator, v3_settings, "phone check --phone +34600000001 --code 999999");
+    BOOST_TEST(wrong.status == 0, wrong.err);
+    BOOST_TEST(field(wrong.out, "status") == "Failed");
+    BOOST_TEST(run_cli(dir, emulator, v3_settings, "phone ring --phone +34600000001").status == 2);
+}
+
+BOOST_AUTO_TEST_CASE(users_list_prints_every_user_as_a_json_line) {
+    didit::emulator::server emulator;
+    scratch dir;
+    for (auto who : {"ana", "bob", "carol"})
+        BOOST_TEST(run_cli(dir, emulator, v3_settings,
+                           std::string{"call POST /v3/users/create/ --data '{\"vendor_data\":\""} +
+                               who + "\"}'")
+                       .status == 0);
+    auto all = run_cli(dir, emulator, v3_settings, "users list");
+    BOOST_TEST(all.status == 0, all.err);
+    auto lines = json_lines(all.out);
+    BOOST_TEST(lines.size() == 3u);
+    BOOST_TEST(lines.at(0).at("vendor_data").as_string() == "ana");
+    auto two = run_cli(dir, emulator, v3_settings, "users list --limit 2");
+    BOOST_TEST(json_lines(two.out).size() == 2u);
+    auto found = run_cli(dir, emulator, v3_settings, "users list --search 'car ol'");
+    BOOST_TEST(found.status == 0, found.err); // the search is escaped into the query
+    BOOST_TEST(json_lines(found.out).empty());
+}
+
+BOOST_AUTO_TEST_CASE(call_sends_a_form_with_fields_and_files) {
+    didit::emulator::server emulator;
+    scratch dir;
+    std::ofstream{dir.path / "u.jpg", std::ios::binary} << "JPEG\r\n--user";
+    std::ofstream{dir.path / "r.jpg", std::ios::binary} << "JPEG ref";
+    auto answer = run_cli(dir, emulator, v3_settings,
+                          "call POST /v3/face-match/ --form vendor_data=v-9 --file user_image=@" +
+                              (dir.path / "u.jpg").string() + " --file ref_image=@" +
+                              (dir.path / "r.jpg").string());
+    BOOST_TEST(answer.status == 0, answer.err);
+    BOOST_TEST(field(answer.out, "vendor_data") == "v-9");
+    auto forms = emulator.received_forms();
+    BOOST_REQUIRE(forms.size() == 1u);
+    BOOST_TEST(forms[0].at(1).content == "JPEG\r\n--user");
+    BOOST_TEST(forms[0].at(2).file_name.value_or("") == "r.jpg");
+    BOOST_TEST(
+        run_cli(dir, emulator, v3_settings, "call POST /v3/face-match/ --file user_image").status ==
+        2);
+}
+
+// The issue's figure: a 50 MB file goes out a piece at a time, so the tool's peak memory stays
+// far below the file's size.
+BOOST_AUTO_TEST_CASE(a_50_mb_file_is_streamed_from_disk_in_bounded_memory) {
+    didit::emulator::server emulator;
+    scratch dir;
+    auto big = dir.path / "big.bin";
+    {
+        std::ofstream out{big, std::ios::binary};
+        std::string block(1024 * 1024, '\0');
+        for (int mb = 0; mb < 50; ++mb) {
+            for (std::size_t i = 0; i < block.size(); ++i)
+                block[i] = static_cast<char>((i * 131 + mb) & 0xff);
+            out.write(block.data(), static_cast<std::streamsize>(block.size()));
+        }
+    }
+    auto answer = run_cli(dir, emulator, v3_settings,
+                          "call PATCH /v3/customization/ --file logo=@" + big.string());
+    BOOST_TEST(answer.status == 0, answer.err);
+    // The emulator names the upload by its SHA-256: every byte arrived.
+    auto logo = std::string{boost::json::parse(answer.out).at("logo").as_string()};
+    std::ifstream in{big, std::ios::binary};
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned size = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+    char hex[3];
+    std::string sha;
+    for (unsigned i = 0; i < size; ++i) {
+        std::snprintf(hex, sizeof hex, "%02x", digest[i]);
+        sha += hex;
+    }
+    BOOST_TEST(logo.find(sha) != std::string::npos, logo);
+    // The biggest child so far (the shell, env and the tool are this test's children).
+    rusage children{};
+    getrusage(RUSAGE_CHILDREN, &children);
+    auto peak_mb = children.ru_maxrss / 1024.0;
+    BOOST_TEST_MESSAGE("the didit tool's peak RSS sending 50 MB: " << peak_mb << " MB");
+    BOOST_TEST(peak_mb < 40.0);
 }
 
 BOOST_AUTO_TEST_CASE(help_prints_usage_and_succeeds) {
