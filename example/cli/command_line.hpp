@@ -29,10 +29,18 @@ struct command_line {
         auto found = flags.find(name);
         return found == flags.end() ? std::nullopt : std::optional{found->second};
     }
-    std::string required(const std::string& name) const {
-        if (auto value = flag(name))
-            return *value;
-        throw usage_error{"missing --" + name};
+    std::string required(const std::string& name) const { return std::string{required_view(name)}; }
+    /// Views of a flag's value, which lives as long as the command line: for the library's
+    /// request types, which hold views.
+    std::string_view required_view(const std::string& name) const {
+        auto found = flags.find(name);
+        if (found == flags.end())
+            throw usage_error{"missing --" + name};
+        return found->second;
+    }
+    std::string_view view(const std::string& name) const {
+        auto found = flags.find(name);
+        return found == flags.end() ? std::string_view{} : std::string_view{found->second};
     }
 };
 

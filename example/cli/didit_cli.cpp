@@ -174,7 +174,9 @@ asio::awaitable<outcome> run_check(didit::client& client, const Request& request
 /// The standalone checks: `didit face-match --user u.jpg --ref r.jpg`, ... Each request is a
 /// named local: GCC 12 destroys a braced temporary inside co_await twice.
 asio::awaitable<outcome> check(didit::client& client, const command_line& line) {
-    auto file = [&](const char* flag) { return didit::upload::from_path(line.required(flag)); };
+    auto file = [&](const char* flag) {
+        return didit::upload::from_path(line.required_view(flag));
+    };
     const auto& what = line.command;
     if (what == "id-verify") {
         didit::id_verification_request request{.front_image = file("front")};
@@ -203,30 +205,30 @@ asio::awaitable<outcome> check(didit::client& client, const command_line& line) 
         co_return co_await run_check(client, request);
     }
     if (what == "aml") {
-        didit::aml_request request{.full_name = line.required("name"),
-                                   .date_of_birth = line.flag("dob").value_or(""),
-                                   .nationality = line.flag("nationality").value_or(""),
-                                   .document_number = line.flag("document-number").value_or("")};
+        didit::aml_request request{.full_name = line.required_view("name"),
+                                   .date_of_birth = line.view("dob"),
+                                   .nationality = line.view("nationality"),
+                                   .document_number = line.view("document-number")};
         co_return co_await run_check(client, request);
     }
     bool send = line.argument == "send";
     if (!send && line.argument != "check")
         throw usage_error{what + " takes send or check"};
     if (what == "email" && send) {
-        didit::email_send_request request{.email = line.required("email")};
+        didit::email_send_request request{.email = line.required_view("email")};
         co_return co_await run_check(client, request);
     }
     if (what == "email") {
-        didit::email_check_request request{.email = line.required("email"),
-                                           .code = line.required("code")};
+        didit::email_check_request request{.email = line.required_view("email"),
+                                           .code = line.required_view("code")};
         co_return co_await run_check(client, request);
     }
     if (send) {
-        didit::phone_send_request request{.phone_number = line.required("phone")};
+        didit::phone_send_request request{.phone_number = line.required_view("phone")};
         co_return co_await run_check(client, request);
     }
-    didit::phone_check_request request{.phone_number = line.required("phone"),
-                                       .code = line.required("code")};
+    didit::phone_check_request request{.phone_number = line.required_view("phone"),
+                                       .code = line.required_view("code")};
     co_return co_await run_check(client, request);
 }
 

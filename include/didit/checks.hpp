@@ -1,22 +1,25 @@
 #pragma once
 // The standalone checks of the v3 API (API reference 7): one request type per endpoint, run by
-// client::check(), and the result they share.
+// client::check(), and the result they share. Requests hold views, as the library's other
+// request types do: client::check() copies what it sends before it returns, and a braced
+// request inside co_await is safe on GCC 12 (see the README's notes).
 
 #include <didit/multipart.hpp>
 
 #include <boost/json/value.hpp>
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace didit {
 
 /// What every check may carry besides its own fields (API reference 7.0).
 struct check_options {
-    std::string vendor_data; ///< your id for the person; empty: not sent
+    std::string_view vendor_data{}; ///< your id for the person; empty: not sent
     /// Any JSON, stored with the check (sent as a JSON string inside a form). Null: not sent.
     boost::json::value metadata{};
     /// false: Didit stores nothing, and request_id only correlates. Unset: the service's
@@ -33,14 +36,14 @@ struct check_options {
 struct id_verification_request {
     upload front_image;
     std::optional<upload> back_image{};
-    std::string front_image_password{}; ///< for an encrypted PDF
-    std::string back_image_password{};
+    std::string_view front_image_password{}; ///< for an encrypted PDF
+    std::string_view back_image_password{};
     std::optional<bool> perform_document_liveness{};
-    std::optional<unsigned> minimum_age{};             ///< 1 to 120
-    std::string expiration_date_not_detected_action{}; ///< "DECLINE" or "NO_ACTION"
-    std::string invalid_mrz_action{};
-    std::string inconsistent_data_action{};
-    std::string preferred_characters{}; ///< "latin" or "non_latin"
+    std::optional<unsigned> minimum_age{};                  ///< 1 to 120
+    std::string_view expiration_date_not_detected_action{}; ///< "DECLINE" or "NO_ACTION"
+    std::string_view invalid_mrz_action{};
+    std::string_view inconsistent_data_action{};
+    std::string_view preferred_characters{}; ///< "latin" or "non_latin"
     check_options options{};
 };
 
@@ -65,7 +68,7 @@ struct face_match_request {
 /// `POST /v3/face-search/`: faces like this one among your sessions and lists. Up to 5 MB.
 struct face_search_request {
     upload user_image;
-    std::string search_type{}; ///< "most_similar" (the default) or "blocklisted_or_approved"
+    std::string_view search_type{}; ///< "most_similar" (the default) or "blocklisted_or_approved"
     std::optional<bool> rotate_image{};
     check_options options{};
 };
@@ -83,22 +86,22 @@ struct age_estimation_request {
 /// 5 to 30 s: runs under config.check_timeout.
 struct proof_of_address_request {
     upload document;
-    std::string document_password{};
-    std::string expected_address{};
-    std::string expected_country{}; ///< ISO 3166 alpha-3
-    std::string expected_first_name{};
-    std::string expected_last_name{};
+    std::string_view document_password{};
+    std::string_view expected_address{};
+    std::string_view expected_country{}; ///< ISO 3166 alpha-3
+    std::string_view expected_first_name{};
+    std::string_view expected_last_name{};
     std::optional<unsigned> poa_document_age_months{};
-    std::string poa_languages_allowed{}; ///< comma-separated language codes
+    std::string_view poa_languages_allowed{}; ///< comma-separated language codes
     check_options options{};
 };
 
 /// One value Document AI reads from a document.
 struct document_ai_field {
-    std::string key; ///< ^[a-z0-9_]{1,64}$, the key in extracted_data
-    std::string name;
-    std::string instruction{};
-    std::string type = "text"; ///< "text", "number" or "date"
+    std::string_view key; ///< ^[a-z0-9_]{1,64}$, the key in extracted_data
+    std::string_view name;
+    std::string_view instruction{};
+    std::string_view type = "text"; ///< "text", "number" or "date"
     bool required = false;
     bool is_full_name = false; ///< at most one field
 };
@@ -108,21 +111,21 @@ struct document_ai_field {
 struct document_ai_request {
     upload document;
     std::vector<document_ai_field> fields;
-    std::string expected_first_name{};
-    std::string expected_last_name{};
-    std::string expected_company_name{};
+    std::string_view expected_first_name{};
+    std::string_view expected_last_name{};
+    std::string_view expected_company_name{};
     check_options options{};
 };
 
 /// `POST /v3/database-validation/` (multipart, as the current reference sends it): the
 /// person's identity against government and other registries of `issuing_state`.
 struct database_validation_request {
-    std::string issuing_state;           ///< ISO 3166 alpha-3, required
-    std::vector<std::string> services{}; ///< catalog ids; empty: the service chooses
+    std::string_view issuing_state;           ///< ISO 3166 alpha-3, required
+    std::vector<std::string_view> services{}; ///< catalog ids; empty: the service chooses
     bool consent = false; ///< required by some services; without it they are refused unpaid
     /// The identity fields the country's services read, e.g. {"document_number", "..."},
     /// {"first_name", "..."}, {"date_of_birth", "1990-05-17"}, {"address", "..."}.
-    std::map<std::string, std::string> identity{};
+    std::vector<std::pair<std::string_view, std::string_view>> identity{};
     std::optional<upload> selfie{}; ///< for biometric services; up to 5 MB
     check_options options{};
 };
@@ -134,11 +137,11 @@ struct database_validation_request {
 /// from its store and charges once: unlike the other checks, this one is retried after an
 /// ambiguous failure. Runs under config.check_timeout (adverse media takes ~30 s).
 struct aml_request {
-    std::string full_name;       ///< required
-    std::string entity_type{};   ///< "person" (default) or "company"
-    std::string date_of_birth{}; ///< YYYY-MM-DD
-    std::string nationality{};   ///< ISO 3166 alpha-2 or alpha-3
-    std::string document_number{};
+    std::string_view full_name;       ///< required
+    std::string_view entity_type{};   ///< "person" (default) or "company"
+    std::string_view date_of_birth{}; ///< YYYY-MM-DD
+    std::string_view nationality{};   ///< ISO 3166 alpha-2 or alpha-3
+    std::string_view document_number{};
     std::optional<unsigned> aml_name_weight{}; ///< the three weights sum to 100 (60/25/15)
     std::optional<unsigned> aml_dob_weight{};
     std::optional<unsigned> aml_country_weight{};
@@ -153,46 +156,46 @@ struct aml_request {
 /// `POST /v3/email/send/`: sends a one-time code. Not repeated after an ambiguous failure (the
 /// person would get two codes).
 struct email_send_request {
-    std::string email;
+    std::string_view email;
     std::optional<unsigned> code_size{}; ///< 4 to 8 (6)
     std::optional<bool> alphanumeric_code{};
-    std::string locale{};
-    std::string ip{}; ///< signals about the person's device, for fraud checks
-    std::string device_id{};
-    std::string user_agent{};
-    std::string vendor_data{};
+    std::string_view locale{};
+    std::string_view ip{}; ///< signals about the person's device, for fraud checks
+    std::string_view device_id{};
+    std::string_view user_agent{};
+    std::string_view vendor_data{};
 };
 
 /// `POST /v3/email/check/`: the code the person typed. Three tries: two wrong ones are
 /// `Failed`, the third `Declined`.
 struct email_check_request {
-    std::string email;
-    std::string code;
-    std::string duplicated_email_action{}; ///< "NO_ACTION" or "DECLINE"
-    std::string breached_email_action{};
-    std::string disposable_email_action{};
-    std::string undeliverable_email_action{};
+    std::string_view email;
+    std::string_view code;
+    std::string_view duplicated_email_action{}; ///< "NO_ACTION" or "DECLINE"
+    std::string_view breached_email_action{};
+    std::string_view disposable_email_action{};
+    std::string_view undeliverable_email_action{};
 };
 
 /// `POST /v3/phone/send/`: sends a one-time code; falls back to SMS.
 struct phone_send_request {
-    std::string phone_number; ///< E.164, e.g. "+34600000001"
+    std::string_view phone_number; ///< E.164, e.g. "+34600000001"
     std::optional<unsigned> code_size{};
-    std::string locale{};
-    std::string preferred_channel{}; ///< "whatsapp" (default), "sms", "telegram", "voice", ...
-    std::string ip{};
-    std::string device_id{};
-    std::string user_agent{};
-    std::string vendor_data{};
+    std::string_view locale{};
+    std::string_view preferred_channel{}; ///< "whatsapp" (default), "sms", "telegram", "voice", ...
+    std::string_view ip{};
+    std::string_view device_id{};
+    std::string_view user_agent{};
+    std::string_view vendor_data{};
 };
 
 /// `POST /v3/phone/check/`: the code the person typed.
 struct phone_check_request {
-    std::string phone_number;
-    std::string code;
-    std::string duplicated_phone_number_action{}; ///< "NO_ACTION" or "DECLINE"
-    std::string disposable_number_action{};
-    std::string voip_number_action{};
+    std::string_view phone_number;
+    std::string_view code;
+    std::string_view duplicated_phone_number_action{}; ///< "NO_ACTION" or "DECLINE"
+    std::string_view disposable_number_action{};
+    std::string_view voip_number_action{};
     std::optional<bool> enable_enrichment{}; ///< extra charge
 };
 

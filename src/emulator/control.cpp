@@ -36,7 +36,7 @@ constexpr std::array<std::pair<std::string_view, fault::kind>, 20> fault_kinds{{
     {"redirect", fault::kind::redirect},
 }};
 
-constexpr std::array<std::pair<std::string_view, endpoint>, 10> endpoints{{
+constexpr std::array<std::pair<std::string_view, endpoint>, 13> endpoints{{
     {"token", endpoint::token},
     {"create_session", endpoint::create_session},
     {"update_status", endpoint::update_status},
@@ -46,6 +46,9 @@ constexpr std::array<std::pair<std::string_view, endpoint>, 10> endpoints{{
     {"batch_delete_job", endpoint::batch_delete_job},
     {"decision", endpoint::decision},
     {"list_sessions", endpoint::list_sessions},
+    {"standalone_check", endpoint::standalone_check},
+    {"management", endpoint::management},
+    {"account", endpoint::account},
     {"other", endpoint::other},
 }};
 
@@ -208,7 +211,8 @@ std::optional<fault> fault_from_json(std::string_view text, std::string& why) {
         }
     if (!known_endpoint) {
         why = "endpoint is not one of token, create_session, update_status, delete_session, "
-              "generate_pdf, batch_delete, batch_delete_job, decision, list_sessions, other";
+              "generate_pdf, batch_delete, batch_delete_job, decision, list_sessions, "
+              "standalone_check, management, account, other";
         return std::nullopt;
     }
     if (auto times = number_field("times", 1, 1e6))

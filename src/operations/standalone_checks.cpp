@@ -15,27 +15,27 @@ namespace {
 /// A check's form, field by field; unset options are left out.
 class form_fields {
 public:
-    void text(std::string name, const std::string& value) {
+    void text(std::string_view name, std::string_view value) {
         if (!value.empty())
-            form_.field(std::move(name), value);
+            form_.field(name, value);
     }
-    void number(std::string name, std::optional<unsigned> value) {
+    void number(std::string_view name, std::optional<unsigned> value) {
         if (value)
-            form_.field(std::move(name), std::to_string(*value));
+            form_.field(name, std::to_string(*value));
     }
-    void flag(std::string name, std::optional<bool> value) {
+    void flag(std::string_view name, std::optional<bool> value) {
         if (value)
-            form_.field(std::move(name), *value ? "true" : "false");
+            form_.field(name, *value ? "true" : "false");
     }
     /// A file the check needs: one that is neither on disk nor in memory is refused.
-    void file(std::string name, const upload& content) {
+    void file(std::string_view name, const upload& content) {
         if (!content.from_disk() && content.bytes.empty() && missing_.empty())
             missing_ = name;
-        form_.file(std::move(name), content);
+        form_.file(name, content);
     }
-    void file(std::string name, const std::optional<upload>& content) {
+    void file(std::string_view name, const std::optional<upload>& content) {
         if (content)
-            file(std::move(name), *content);
+            file(name, *content);
     }
     void common(const check_options& options) {
         text("vendor_data", options.vendor_data);
@@ -60,7 +60,7 @@ private:
 /// A check's JSON body, member by member; unset options are left out.
 class json_fields {
 public:
-    void text(std::string_view name, const std::string& value) {
+    void text(std::string_view name, std::string_view value) {
         if (!value.empty())
             body_[name] = value;
     }
@@ -72,7 +72,7 @@ public:
         if (value)
             body_[name] = *value;
     }
-    void require(std::string_view name, const std::string& value) {
+    void require(std::string_view name, std::string_view value) {
         if (value.empty() && missing_.empty())
             missing_ = name;
         body_[name] = value;
@@ -103,13 +103,12 @@ private:
     std::string missing_;
 };
 
-json::object signals(const std::string& ip, const std::string& device_id,
-                     const std::string& user_agent) {
+json::object signals(std::string_view ip, std::string_view device_id, std::string_view user_agent) {
     json::object out;
-    for (auto [name, value] : {std::pair{"ip", &ip}, std::pair{"device_id", &device_id},
-                               std::pair{"user_agent", &user_agent}})
-        if (!value->empty())
-            out[name] = *value;
+    for (auto [name, value] : {std::pair{"ip", ip}, std::pair{"device_id", device_id},
+                               std::pair{"user_agent", user_agent}})
+        if (!value.empty())
+            out[name] = value;
     return out;
 }
 

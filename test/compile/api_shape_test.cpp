@@ -123,3 +123,43 @@ BOOST_AUTO_TEST_CASE(reading_operations_with_every_token_shape) {
     static_assert(
         std::is_same_v<decltype(f.client->check_credentials(asio::use_future)), std::future<void>>);
 }
+
+// The standalone checks and forms, with braced requests inside co_await: the shape GCC 12
+// miscompiles when a temporary holds short std::strings (the requests hold views).
+asio::awaitable<void> check_ops(didit::client& client, int& completed) {
+    didit::diagnostics diag;
+    didit::check_result a =
+        co_await client.check(didit::email_send_request{.email = "ana@example.com"});
+    auto [ec, b] = co_await client.check(
+        didit::face_match_request{.user_image = didit::upload::from_memory("JPEG", "u.jpg"),
+                                  .ref_image = didit::upload::from_memory("JPEG", "r.jpg")},
+        diag, asio::as_tuple(asio::use_awaitable));
+    static_assert(std::is_same_v<decltype(b), didit::check_result>);
+    auto deferred = client.check(didit::aml_request{.full_name = "Ana Garcia"}, asio::deferred);
+    didit::check_result c = co_await std::move(deferred)(asio::use_awaitable);
+    didit::multipart_form form;
+    form.field("vendor_data", "v-1")
+        .file("user_image", didit::upload::from_memory("JPEG", "u.jpg"));
+    didit::api_response d = co_await client.call("POST", "/v3/passive-liveness/", form);
+    auto [form_ec, e] = co_await client.call("POST", "/v3/passive-liveness/", form, diag,
+                                             asio::as_tuple(asio::use_awaitable));
+    completed = (a.status == didit::check_status::success) +
+                (!ec && b.status == didit::check_status::approved) +
+                (c.status == didit::check_status::approved) + (d.status == 200) +
+                (!form_ec && e.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(checks_and_forms_with_every_token_shape) {
+    fixture f{{}, [](didit::config& cfg) { cfg = as_v3(cfg); }};
+    int completed = -1;
+    asio::co_spawn(f.io, check_ops(*f.client, completed), [](std::exception_ptr e) {
+        if (e)
+            std::rethrow_exception(e);
+    });
+    while (completed < 0)
+        BOOST_REQUIRE(f.io.run_one() > 0);
+    BOOST_TEST(completed == 5);
+    static_assert(std::is_same_v<decltype(f.client->check(didit::aml_request{.full_name = "x"},
+                                                          asio::use_future)),
+                                 std::future<didit::check_result>>);
+}

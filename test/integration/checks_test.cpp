@@ -58,8 +58,9 @@ didit::api_response run_call(fixture& f, std::string_view method, std::string_vi
     return answer;
 }
 
-upload image(std::string bytes) {
-    return upload::from_memory(std::move(bytes), "face.jpg", "image/jpeg");
+/// A view of `bytes`, which must outlive the check that sends it.
+upload image(std::string_view bytes) {
+    return upload::from_memory(bytes, "face.jpg", "image/jpeg");
 }
 
 /// One image or document check, with its first file's content chosen by the test.
@@ -440,7 +441,7 @@ BOOST_AUTO_TEST_CASE(binary_files_from_memory_and_disk_arrive_intact_with_escape
     didit::multipart_form form;
     form.field("vendor_data", "line one\r\nline two \"quoted\" ñ");
     form.file("user_image", upload::from_memory(bytes, "na\"me\r\nX-Evil: 1.jpg", "image/jpeg"));
-    form.file("ref_image", upload::from_path(path));
+    form.file("ref_image", upload::from_path(path.string()));
     didit::error_code ec;
     didit::diagnostics diag;
     auto answer = run_call(f, "POST", "/v3/face-match/", form, ec, diag);

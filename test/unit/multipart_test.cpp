@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_file_from_disk_is_a_segment_of_its_own_and_the_length_add
     multipart_form form;
     form.field("vendor_data", "v-1");
     form.file("user_image", upload::from_memory(binary, "face.jpg", "image/jpeg"));
-    form.file("ref_image", upload::from_path(on_disk.path));
+    form.file("ref_image", upload::from_path(on_disk.path.string()));
     encoded_form out;
     auto boundary = choose_boundary(form);
     BOOST_REQUIRE(encode_form(form, boundary, "/v3/face-match/", out).empty());
