@@ -333,7 +333,12 @@ BOOST_AUTO_TEST_CASE(a_50_mb_file_is_streamed_from_disk_in_bounded_memory) {
     getrusage(RUSAGE_CHILDREN, &children);
     auto peak_mb = children.ru_maxrss / 1024.0;
     BOOST_TEST_MESSAGE("the didit tool's peak RSS sending 50 MB: " << peak_mb << " MB");
+#if DIDIT_SANITIZED
+    // AddressSanitizer's quarantine keeps freed blocks resident (142 MB seen): the figure says
+    // nothing about the tool there. The bytes arriving intact is still checked above.
+#else
     BOOST_TEST(peak_mb < 40.0);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(help_prints_usage_and_succeeds) {
