@@ -25,6 +25,16 @@ http_response detail_response(const http_request& request, boost::beast::http::s
 http_response coded_response(const http_request& request, boost::beast::http::status status,
                              std::string_view detail, std::string_view code);
 
+/// An empty 204.
+http_response no_content(const http_request& request);
+
+/// DRF's answer to a body it could not parse as a JSON object.
+http_response not_json(const http_request& request);
+
+/// DRF's answer to a field that failed validation: `{"<field>": ["<message>"]}`.
+http_response field_error(const http_request& request, std::string_view field,
+                          std::string_view message);
+
 /// "2026-11-26T08:48:04.123456Z", as the service writes times.
 std::string iso_time(std::chrono::system_clock::time_point when);
 

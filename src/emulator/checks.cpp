@@ -111,12 +111,6 @@ private:
 };
 
 /// DRF's answer to a field that failed validation.
-http_response field_error(const http_request& request, std::string_view field,
-                          std::string_view message) {
-    return json_response(request, http::status::bad_request,
-                         json::object{{field, json::array{json::value(message)}}});
-}
-
 json::object warning(std::string_view code, std::string_view feature, std::string_view log_type) {
     return {{"risk", code},
             {"log_type", log_type},

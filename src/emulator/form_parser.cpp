@@ -1,5 +1,7 @@
 #include "form_parser.hpp"
 
+#include "negotiation.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -8,21 +10,6 @@ namespace didit::emulator::detail {
 namespace {
 
 constexpr std::size_t max_header_bytes = 16 * 1024;
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
-bool same_nocase(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 /// The parameter `key` of a header value such as `form-data; name="a"; filename="b"`.
 std::optional<std::string> parameter(std::string_view value, std::string_view key) {
@@ -45,7 +32,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
         } else {
             found = trim(value.substr(0, value.find(';')));
         }
-        if (same_nocase(name, key))
+        if (same_letters(name, key))
             return std::string{found};
         at = value.find(';');
     }
@@ -66,7 +53,7 @@ std::string hex(const unsigned char* bytes, unsigned size) {
 
 std::optional<std::string> form_boundary(std::string_view content_type) {
     auto type = trim(content_type.substr(0, content_type.find(';')));
-    if (!same_nocase(type, "multipart/form-data"))
+    if (!same_letters(type, "multipart/form-data"))
         return std::nullopt;
     auto boundary = parameter(content_type, "boundary");
     if (!boundary || boundary->empty() || boundary->size() > 70)
@@ -117,8 +104,8 @@ bool form_parser::read_headers(std::string_view text) {
             return fail("a part has a header line without ':'");
         auto name = trim(line.substr(0, colon));
         auto value = trim(line.substr(colon + 1));
-        if (same_nocase(name, "Content-Disposition")) {
-            if (!same_nocase(trim(value.substr(0, value.find(';'))), "form-data"))
+        if (same_letters(name, "Content-Disposition")) {
+            if (!same_letters(trim(value.substr(0, value.find(';'))), "form-data"))
                 return fail("a part's Content-Disposition is not form-data");
             auto field = parameter(value, "name");
             if (!field)
@@ -126,7 +113,7 @@ bool form_parser::read_headers(std::string_view text) {
             part.name = std::move(*field);
             part.file_name = parameter(value, "filename");
             disposition = true;
-        } else if (same_nocase(name, "Content-Type")) {
+        } else if (same_letters(name, "Content-Type")) {
             part.content_type = value;
         }
     }

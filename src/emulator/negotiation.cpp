@@ -6,6 +6,18 @@ namespace didit::emulator::detail {
 
 namespace {
 
+/// "text/html;q=0" refuses what it names.
+bool zero_quality(std::string_view parameters) {
+    auto q = parameters.find("q=");
+    if (q == std::string_view::npos)
+        return false;
+    auto value = parameters.substr(q + 2);
+    value = value.substr(0, value.find(';'));
+    return trim(value).find_first_not_of("0.") == std::string_view::npos;
+}
+
+} // namespace
+
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
@@ -23,18 +35,6 @@ bool same_letters(std::string_view a, std::string_view b) {
             return false;
     return true;
 }
-
-/// "text/html;q=0" refuses what it names.
-bool zero_quality(std::string_view parameters) {
-    auto q = parameters.find("q=");
-    if (q == std::string_view::npos)
-        return false;
-    auto value = parameters.substr(q + 2);
-    value = value.substr(0, value.find(';'));
-    return trim(value).find_first_not_of("0.") == std::string_view::npos;
-}
-
-} // namespace
 
 bool media_type_is(std::string_view content_type, std::string_view type) {
     return same_letters(trim(content_type.substr(0, content_type.find(';'))), type);

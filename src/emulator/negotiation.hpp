@@ -6,6 +6,12 @@
 
 namespace didit::emulator::detail {
 
+/// `text` without the spaces and tabs around it.
+std::string_view trim(std::string_view text);
+
+/// Whether `a` and `b` are the same ASCII text, case aside.
+bool same_letters(std::string_view a, std::string_view b);
+
 /// Whether a Content-Type header names `type` ("application/json"), parameters such as
 /// charset allowed, case-insensitively.
 bool media_type_is(std::string_view content_type, std::string_view type);

@@ -61,27 +61,8 @@ const json::object* body_object(const http_request& request, json::value& storag
     return ec || !storage.is_object() ? nullptr : &storage.get_object();
 }
 
-http_response field_error(const http_request& request, std::string_view field,
-                          std::string_view message) {
-    return json_response(request, http::status::bad_request,
-                         json::object{{field, json::array{json::value(message)}}});
-}
-
 http_response not_found(const http_request& request) {
     return detail_response(request, http::status::not_found, "Not found.");
-}
-
-http_response no_content(const http_request& request) {
-    http_response response{http::status::no_content, request.version()};
-    response.set(http::field::server, "didit-emulator");
-    response.keep_alive(request.keep_alive());
-    response.prepare_payload();
-    return response;
-}
-
-http_response not_json(const http_request& request) {
-    return detail_response(request, http::status::bad_request,
-                           "JSON parse error - the body is not a JSON object.");
 }
 
 std::optional<std::size_t> number_of(std::string_view text) {

@@ -33,11 +33,6 @@ const json::object* parse_object(const http_request& request, json::value& stora
     return ec || !storage.is_object() ? nullptr : &storage.get_object();
 }
 
-http_response not_json(const http_request& request) {
-    return detail_response(request, http::status::bad_request,
-                           "JSON parse error - the body is not a JSON object.");
-}
-
 std::optional<std::string> decode_basic(std::string_view header) {
     constexpr std::string_view prefix = "Basic ";
     if (header.substr(0, prefix.size()) != prefix)
@@ -304,14 +299,6 @@ bool is_one_of(std::string_view value, std::initializer_list<std::string_view> c
         if (value == choice)
             return true;
     return false;
-}
-
-http_response no_content(const http_request& request) {
-    http_response response{http::status::no_content, request.version()};
-    response.set(http::field::server, "didit-emulator");
-    response.keep_alive(request.keep_alive());
-    response.prepare_payload();
-    return response;
 }
 
 } // namespace
