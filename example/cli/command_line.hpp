@@ -1,7 +1,6 @@
 #pragma once
 // The didit tool's command line: a subcommand, one positional argument, and flags.
 
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <map>
@@ -47,23 +46,6 @@ struct command_line {
 /// Flags that take no value.
 inline bool is_switch(std::string_view flag) {
     return flag == "--all" || flag == "--allow-simple" || flag == "--verbose";
-}
-
-/// `text` percent-encoded for a query value: unreserved characters as they are.
-inline std::string query_escaped(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[byte >> 4]);
-            out.push_back(hex[byte & 0xf]);
-        }
-    }
-    return out;
 }
 
 inline std::uint64_t number_flag(const command_line& line, const std::string& name) {

@@ -268,16 +268,11 @@ asio::awaitable<outcome> users(didit::client& client, const command_line& line) 
         throw usage_error{"users takes list"};
     outcome out;
     out.streamed = true;
-    std::string path = "/v3/users/";
-    char separator = '?';
-    for (auto name : {"status", "search", "country"})
-        if (auto value = line.flag(name)) {
-            path.push_back(separator);
-            path.append(name).append("=").append(query_escaped(*value));
-            separator = '&';
-        }
+    didit::user_query query{.status = line.view("status"),
+                            .search = line.view("search"),
+                            .country = line.view("country")};
     auto limit = line.flag("limit") ? number_flag(line, "limit") : 0;
-    auto pages = client.pages(path);
+    auto pages = client.users(query);
     for (std::uint64_t rows = 0; !pages.done() && (limit == 0 || rows < limit);) {
         auto [ec, page] = co_await pages.next(out.diag, asio::as_tuple(asio::use_awaitable));
         if (ec) {

@@ -14,6 +14,7 @@
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
+#include <didit/users.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -307,6 +308,10 @@ public:
     ///     }
     list_pager pages(std::string_view path);
 
+    /// v3: the application's users matching `query`, page by page (pages() over
+    /// `GET /v3/users/` with the filters encoded). One user: call() with user_path().
+    list_pager users(const user_query& query = {});
+
     /// Checks the credentials with the service: v1 obtains an access token (or finds a valid
     /// one cached), v3 reads one row of the session list. Completion: `void(error_code)`;
     /// error::unauthorized when they are refused.
@@ -527,6 +532,10 @@ inline session_pager client::sessions(const session_query& query) {
 
 inline list_pager client::pages(std::string_view path) {
     return list_pager{impl_, detail::make_list_cursor(impl_.get(), path)};
+}
+
+inline list_pager client::users(const user_query& query) {
+    return pages(detail::users_target(query));
 }
 
 } // namespace didit

@@ -16,4 +16,5 @@
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
+#include <didit/users.hpp>
 #include <didit/webhook.hpp>

@@ -1,5 +1,7 @@
 #include "wire/list_codec.hpp"
 
+#include <utility>
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -35,6 +37,19 @@ std::string session_list_target(std::string_view path, const session_query& quer
     return std::string{target.buffer()};
 }
 
+std::string users_target(const user_query& query) {
+    boost::urls::url target;
+    target.set_path("/v3/users/");
+    auto params = target.params();
+    for (auto [name, value] : {std::pair{"status", query.status}, std::pair{"search", query.search},
+                               std::pair{"country", query.country}})
+        if (!value.empty())
+            params.append({name, value});
+    if (query.limit)
+        params.append({"limit", std::to_string(*query.limit)});
+    return std::string{target.buffer()};
+}
+
 std::optional<std::string> link_query(std::string_view next) {
     auto link = boost::urls::parse_uri_reference(next);
     if (!link || !link->has_query() || link->encoded_query().empty() ||
@@ -55,3 +70,16 @@ std::optional<std::string> next_page_query(std::string_view next) {
 }
 
 } // namespace didit::detail
+
+namespace didit {
+
+std::string user_path(std::string_view vendor_data, std::string_view action) {
+    boost::urls::url path;
+    path.segments().assign({"v3", "users", vendor_data, ""}); // "" keeps the trailing slash
+    std::string out{path.buffer()};
+    if (out.front() != '/')
+        out.insert(0, 1, '/');
+    return out.append(action);
+}
+
+} // namespace didit

@@ -2,6 +2,7 @@
 // The query string of `GET /v3/sessions/`. Pure functions.
 
 #include <didit/session_list.hpp>
+#include <didit/users.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,9 @@ std::string check_session_query(const session_query& query);
 /// `path` followed by the set filters and limit, percent-encoded, and `offset` when not 0.
 std::string session_list_target(std::string_view path, const session_query& query,
                                 std::uint64_t offset);
+
+/// `GET /v3/users/` with the set filters, percent-encoded.
+std::string users_target(const user_query& query);
 
 /// The (percent-encoded) query of any page's `next` link, to ask for the next page on our own
 /// origin and path: never its host, scheme or path. None for a link without one, or not a URL.

@@ -94,7 +94,8 @@ BOOST_AUTO_TEST_CASE(users_are_created_filtered_patched_and_deleted_in_batches) 
     auto duplicate = call(f, "POST", "/v3/users/create/", json::object{{"vendor_data", "bob"}});
     BOOST_TEST((duplicate.ec == error::bad_request));
     // A session's vendor_data is a user; its key is URL-encoded in the path.
-    auto got = call(f, "GET", "/v3/users/person%2Fwith%20space/");
+    BOOST_TEST(didit::user_path("person/with space") == "/v3/users/person%2Fwith%20space/");
+    auto got = call(f, "GET", didit::user_path("person/with space"));
     BOOST_REQUIRE(!got.ec);
     BOOST_TEST(got.answer.body.at("session_count").as_int64() == 1);
     auto patched =

@@ -13,6 +13,7 @@
 #include <didit/session.hpp>
 #include <didit/session_admin.hpp>
 #include <didit/session_list.hpp>
+#include <didit/users.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 
@@ -119,6 +120,7 @@ struct list_request {
 };
 using list_page_handler = boost::asio::any_completion_handler<void(error_code, list_page)>;
 std::shared_ptr<list_cursor> make_list_cursor(const client_impl* impl, std::string_view path);
+std::string users_target(const user_query& query); // src/wire/list_codec.cpp
 list_request encode_next_list_page(const std::shared_ptr<list_cursor>& cursor);
 bool list_cursor_done(const list_cursor& cursor) noexcept;
 void start_list_page(std::shared_ptr<client_impl> impl, list_request&& request, diagnostics* diag,
