@@ -467,6 +467,32 @@ BOOST_AUTO_TEST_CASE(binary_files_from_memory_and_disk_arrive_intact_with_escape
     BOOST_TEST(parts[2].content == bytes + "from disk");
 }
 
+BOOST_AUTO_TEST_CASE(a_file_that_changes_size_before_it_is_sent_fails_the_call_unprocessed) {
+    auto f = v3_fixture();
+    auto path = fs::temp_directory_path() / ("didit-shrinks-" + std::to_string(::getpid()));
+    std::ofstream{path, std::ios::binary} << std::string(100'000, 'x');
+    auto path_text = path.string();
+    didit::multipart_form form;
+    form.file("document", upload::from_path(path_text));
+    didit::error_code ec;
+    didit::diagnostics diag;
+    std::vector<outcome> done(1);
+    // Sized when the call starts; it shrinks before the client gets to send it.
+    f.client->call("POST", "/v3/poa/", form, diag, [&](didit::error_code e, didit::api_response) {
+        ec = e;
+        done[0].done = true;
+    });
+    std::ofstream{path, std::ios::binary | std::ios::trunc} << "short";
+    f.run_until_done(done);
+    fs::remove(path);
+    BOOST_TEST((ec == error::invalid_request), ec.message());
+    BOOST_TEST(diag.message.find("'document'") != std::string::npos, diag.message);
+    BOOST_TEST(diag.attempts == 1u);                     // not repeated
+    BOOST_TEST(f.emulator.stats().check_requests == 0u); // half a request: nothing processed
+    auto next = run_check(f, didit::aml_request{.full_name = "Ana Garcia"});
+    BOOST_TEST(!next.ec); // the broken connection was dropped, not reused
+}
+
 BOOST_AUTO_TEST_CASE(a_file_that_cannot_be_read_is_refused_naming_its_field) {
     auto f = v3_fixture();
     didit::multipart_form form;
