@@ -20,8 +20,9 @@ namespace didit {
 /// What every check may carry besides its own fields (API reference 7.0).
 struct check_options {
     std::string_view vendor_data{}; ///< your id for the person; empty: not sent
-    /// Any JSON, stored with the check (sent as a JSON string inside a form). Null: not sent.
-    boost::json::value metadata{};
+    /// A JSON object as text, stored with the check (inside a form, the text is the field's
+    /// value). Empty: not sent. Text that is not a JSON object fails with invalid_request.
+    std::string_view metadata{};
     /// false: Didit stores nothing, and request_id only correlates. Unset: the service's
     /// default (true: the check is kept as a session, readable with retrieve_decision()).
     std::optional<bool> save_api_request{};

@@ -4,6 +4,7 @@
 #include "operations/check_table.hpp"
 #include "wire/check_codec.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace didit::detail {
@@ -11,6 +12,16 @@ namespace didit::detail {
 namespace json = boost::json;
 
 namespace {
+
+constexpr std::string_view metadata_problem = "check_options.metadata is not a JSON object";
+
+bool metadata_is_object(std::string_view text) {
+    if (text.empty())
+        return true; // not sent
+    boost::system::error_code ec;
+    auto parsed = json::parse(text, ec);
+    return !ec && parsed.is_object();
+}
 
 /// A check's form, field by field; unset options are left out.
 class form_fields {
@@ -39,14 +50,16 @@ public:
     }
     void common(const check_options& options) {
         text("vendor_data", options.vendor_data);
-        if (!options.metadata.is_null())
-            form_.field("metadata", json::serialize(options.metadata));
+        text("metadata", options.metadata);
         flag("save_api_request", options.save_api_request);
+        bad_metadata_ = !metadata_is_object(options.metadata);
     }
 
     encoded_request finish(const client_impl* impl, const check_kind& kind) {
         if (!missing_.empty())
             return refuse(std::string{"the check needs the file "}.append(missing_));
+        if (bad_metadata_)
+            return refuse(std::string{metadata_problem});
         auto request = encode_form_call(impl, "POST", kind.operation.v3_route, form_);
         request.check = &kind;
         return request;
@@ -55,6 +68,7 @@ public:
 private:
     multipart_form form_;
     std::string missing_;
+    bool bad_metadata_ = false;
 };
 
 /// A check's JSON body, member by member; unset options are left out.
@@ -79,8 +93,14 @@ public:
     }
     void common(const check_options& options) {
         text("vendor_data", options.vendor_data);
-        if (!options.metadata.is_null())
-            body_["metadata"] = options.metadata;
+        if (!options.metadata.empty()) {
+            boost::system::error_code ec;
+            auto parsed = json::parse(options.metadata, ec);
+            if (ec || !parsed.is_object())
+                bad_metadata_ = true;
+            else
+                body_["metadata"] = std::move(parsed);
+        }
         flag("save_api_request", options.save_api_request);
     }
     /// `signals`/`options` of the code checks: an object, when any member is set.
@@ -92,6 +112,8 @@ public:
     encoded_request finish(const client_impl* impl, const check_kind& kind) {
         if (!missing_.empty())
             return refuse(std::string{"the check needs "}.append(missing_));
+        if (bad_metadata_)
+            return refuse(std::string{metadata_problem});
         json::value body = std::move(body_);
         auto request = encode_generic_call(impl, "POST", kind.operation.v3_route, &body);
         request.check = &kind;
@@ -101,6 +123,7 @@ public:
 private:
     json::object body_;
     std::string missing_;
+    bool bad_metadata_ = false;
 };
 
 json::object signals(std::string_view ip, std::string_view device_id, std::string_view user_agent) {

@@ -338,6 +338,27 @@ BOOST_AUTO_TEST_CASE(both_database_validation_shapes_are_read) {
     BOOST_TEST(answer.body.at("database_validation").at("match_type").as_string() == "no_match");
 }
 
+BOOST_AUTO_TEST_CASE(vendor_data_and_metadata_travel_with_a_check) {
+    auto f = v3_fixture();
+    auto form =
+        run_check(f, didit::passive_liveness_request{
+                         .user_image = image("JPEG"),
+                         .options = {.vendor_data = "v-7", .metadata = R"({"plan":"gold"})"}});
+    BOOST_REQUIRE(!form.ec);
+    BOOST_TEST(form.result.body.at("vendor_data").as_string() == "v-7");
+    BOOST_TEST(form.result.body.at("metadata").at("plan").as_string() == "gold");
+    auto json_body =
+        run_check(f, didit::aml_request{.full_name = "Ana Garcia",
+                                        .options = {.metadata = R"({"plan":"gold"})"}});
+    BOOST_REQUIRE(!json_body.ec);
+    BOOST_TEST(json_body.result.body.at("metadata").at("plan").as_string() == "gold");
+    auto bad =
+        run_check(f, didit::aml_request{.full_name = "Ana Garcia", .options = {.metadata = "[1]"}});
+    BOOST_TEST((bad.ec == error::invalid_request));
+    BOOST_TEST(bad.diag.message.find("metadata") != std::string::npos, bad.diag.message);
+    BOOST_TEST(f.emulator.stats().check_requests == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(billing_and_outages)
