@@ -230,8 +230,7 @@ json::object image_result(const image_check& check, verdict v, const inputs& in)
 }
 
 http_response answer_image_check(const http_request& request, const image_check& check,
-                                 const form_parser& form, const inputs& in,
-                                 std::chrono::system_clock::time_point now) {
+                                 const inputs& in, std::chrono::system_clock::time_point now) {
     for (auto name : {check.primary, check.secondary}) {
         if (name.empty())
             continue;
@@ -255,7 +254,6 @@ http_response answer_image_check(const http_request& request, const image_check&
             parsed.get_array().size() > 30)
             return field_error(request, "fields", "Must be a JSON array of 1 to 30 fields.");
     }
-    (void)form;
     auto v = verdict_of(*in.file(check.primary));
     return json_response(request, http::status::ok,
                          json::object{{"request_id", random_uuid()},
@@ -370,7 +368,7 @@ http_response check_desk::answer(const http_request& request, std::string_view p
                                    "Unsupported media type \"" +
                                        std::string{request[http::field::content_type]} +
                                        "\" in request.");
-        return answer_image_check(request, *check, *form, in, now);
+        return answer_image_check(request, *check, in, now);
     }
     if (path == "/v3/database-validation/") {
         if (!in.readable())
