@@ -14,11 +14,11 @@ sha256_digest hmac_sha256(std::string_view key, std::string_view message) {
     return out;
 }
 
-std::string to_hex(const sha256_digest& digest) {
+std::string to_hex(std::span<const unsigned char> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;
-    out.reserve(2 * digest.size());
-    for (auto byte : digest) {
+    out.reserve(2 * bytes.size());
+    for (auto byte : bytes) {
         out.push_back(digits[byte >> 4]);
         out.push_back(digits[byte & 0xf]);
     }

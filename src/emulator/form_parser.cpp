@@ -2,6 +2,8 @@
 
 #include "negotiation.hpp"
 
+#include "crypto/hmac.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -37,16 +39,6 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
         at = value.find(';');
     }
     return std::nullopt;
-}
-
-std::string hex(const unsigned char* bytes, unsigned size) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < size; ++i) {
-        out.push_back(digits[bytes[i] >> 4]);
-        out.push_back(digits[bytes[i] & 0xf]);
-    }
-    return out;
 }
 
 } // namespace
@@ -85,10 +77,9 @@ void form_parser::take(std::string_view data) {
 void form_parser::close_part() {
     if (parts_.empty() || !digest_)
         return;
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned size = 0;
-    EVP_DigestFinal_ex(digest_.get(), out, &size);
-    parts_.back().sha256 = hex(out, size);
+    didit::detail::sha256_digest out{};
+    EVP_DigestFinal_ex(digest_.get(), out.data(), nullptr);
+    parts_.back().sha256 = didit::detail::to_hex(out);
     digest_.reset();
 }
 

@@ -1,24 +1,13 @@
 #pragma once
 // Random identifiers for sessions, tokens and events.
 
-#include <openssl/rand.h>
+#include "crypto/random.hpp"
 
 #include <string>
-#include <vector>
 
 namespace didit::emulator::detail {
 
-inline std::string random_hex(std::size_t bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::vector<unsigned char> raw(bytes);
-    RAND_bytes(raw.data(), static_cast<int>(raw.size()));
-    std::string out;
-    for (auto b : raw) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0xf]);
-    }
-    return out;
-}
+using didit::detail::random_hex;
 
 inline std::string random_uuid() {
     auto hex = random_hex(16);

@@ -1,11 +1,10 @@
 #include "operations/generic_call.hpp"
 
-#include <openssl/rand.h>
+#include "crypto/random.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <stdexcept>
 
 namespace didit::detail {
 
@@ -49,16 +48,7 @@ bool takes_idempotency_key(std::string_view method, std::string_view path) {
 }
 
 std::string idempotency_header() {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::array<unsigned char, 16> raw{};
-    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
-        throw std::runtime_error{"no random bytes for an Idempotency-Key"};
-    std::string line = "Idempotency-Key: ";
-    for (auto byte : raw) {
-        line.push_back(hex[byte >> 4]);
-        line.push_back(hex[byte & 0xf]);
-    }
-    return line.append("\r\n");
+    return std::string{"Idempotency-Key: "}.append(random_hex(16)).append("\r\n");
 }
 
 std::optional<rate_scope> endpoint_scope(std::string_view method, std::string_view path) {

@@ -1,10 +1,9 @@
 #include "wire/multipart.hpp"
 
-#include <openssl/rand.h>
+#include "crypto/random.hpp"
 
 #include <array>
 #include <cctype>
-#include <system_error>
 
 namespace didit::detail {
 
@@ -90,17 +89,8 @@ std::string escape_form_name(std::string_view name) {
 }
 
 std::string choose_boundary(const multipart_form& form) {
-    static constexpr char hex[] = "0123456789abcdef";
     for (;;) {
-        std::array<unsigned char, 16> raw{};
-        if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
-            throw std::system_error{std::make_error_code(std::errc::resource_unavailable_try_again),
-                                    "no random bytes for a multipart boundary"};
-        std::string boundary = "didit-";
-        for (auto byte : raw) {
-            boundary.push_back(hex[byte >> 4]);
-            boundary.push_back(hex[byte & 0xf]);
-        }
+        auto boundary = std::string{"didit-"}.append(random_hex(16));
         // A file on disk is not read to check: 128 random bits do not turn up by chance.
         bool clash = false;
         for (const auto& part : form.parts()) {
