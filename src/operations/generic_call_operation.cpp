@@ -8,8 +8,11 @@
 
 namespace didit::detail {
 
-encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
-                                    std::string_view path, const boost::json::value* body) {
+namespace {
+
+/// What every call() checks and sets: the client, the method and the path.
+encoded_request encode_call_target(const client_impl* impl, std::string_view method,
+                                   std::string_view path) {
     if (impl == nullptr)
         return refuse_moved_from();
     auto known = canonical_method(method);
@@ -19,20 +22,31 @@ encoded_request encode_generic_call(const client_impl* impl, std::string_view me
         return refuse(std::move(problem));
     encoded_request request;
     request.method = known;
-    request.idempotent = repeatable_method(known);
     request.target = impl->target(path);
+    return request;
+}
+
+} // namespace
+
+encoded_request encode_generic_call(const client_impl* impl, std::string_view method,
+                                    std::string_view path, const boost::json::value* body) {
+    auto request = encode_call_target(impl, method, path);
+    if (!request.problem.empty())
+        return request;
+    request.idempotent = repeatable_method(request.method);
     if (body != nullptr)
         request.body = boost::json::serialize(*body);
-    if (takes_idempotency_key(known, path)) {
+    if (takes_idempotency_key(request.method, path)) {
         request.headers = idempotency_header();
         request.idempotent = true;
     }
     return request;
 }
 
+/// Never repeatable: a form is not sent twice after an ambiguous failure.
 encoded_request encode_form_call(const client_impl* impl, std::string_view method,
                                  std::string_view path, const multipart_form& form) {
-    auto request = encode_generic_call(impl, method, path, nullptr);
+    auto request = encode_call_target(impl, method, path);
     if (!request.problem.empty())
         return request;
     if (request.method == "GET" || request.method == "DELETE")
@@ -43,8 +57,6 @@ encoded_request encode_form_call(const client_impl* impl, std::string_view metho
         return refuse(std::move(problem));
     request.content_type = encoded->content_type;
     request.form = std::move(encoded);
-    request.idempotent = false; // a form is never sent twice
-    request.headers.clear();
     return request;
 }
 
