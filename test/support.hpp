@@ -5,6 +5,10 @@
 #include <didit/didit.hpp>
 #include <didit/emulator.hpp>
 
+#include "crypto/hmac.hpp"
+
+#include <openssl/evp.h>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
@@ -25,6 +29,13 @@ struct outcome {
     didit::diagnostics diag;
     bool done = false;
 };
+
+/// The SHA-256 of `bytes` in lowercase hex, as the emulator reports what it received.
+inline std::string sha256_hex(std::string_view bytes) {
+    didit::detail::sha256_digest digest{};
+    EVP_Digest(bytes.data(), bytes.size(), digest.data(), nullptr, EVP_sha256(), nullptr);
+    return didit::detail::to_hex(digest);
+}
 
 /// A callback URL and a vendor_data unique to `n`.
 inline std::string vendor(std::size_t n) {

@@ -12,9 +12,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include <openssl/evp.h>
-
-#include <cstdio>
 #include <iterator>
 
 using namespace didit_test;
@@ -317,16 +314,8 @@ BOOST_AUTO_TEST_CASE(a_50_mb_file_is_streamed_from_disk_in_bounded_memory) {
     // The emulator names the upload by its SHA-256: every byte arrived.
     auto logo = std::string{boost::json::parse(answer.out).at("logo").as_string()};
     std::ifstream in{big, std::ios::binary};
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned size = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-    char hex[3];
-    std::string sha;
-    for (unsigned i = 0; i < size; ++i) {
-        std::snprintf(hex, sizeof hex, "%02x", digest[i]);
-        sha += hex;
-    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    auto sha = sha256_hex(bytes);
     BOOST_TEST(logo.find(sha) != std::string::npos, logo);
     // The biggest child so far (the shell, env and the tool are this test's children).
     rusage children{};
